@@ -1,0 +1,88 @@
+"""Shape the baked project to the chosen options, then say what to do next.
+
+Runs inside the new project directory. Removals are idempotent (a path that is already gone is fine),
+so `cruft update` can run this hook again on an existing project. Pure Python, no shell: it works the
+same on Linux, macOS and Windows.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+# Cookiecutter renders this literal. `tojson` escapes every single quote, so no answer can end it early.
+RENDERED_ANSWERS = r'''{{ cookiecutter | tojson }}'''
+
+# For each option, the paths that belong to each of its values: the paths of every value that was not
+# chosen are removed. New options add a line here, not a branch of code.
+OPTION_PATHS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
+    "ci_provider": {
+        "github": (".github",),
+        "gitlab": (".gitlab-ci.yml",),
+        "none": (),
+    },
+}
+
+LICENSES_DIR = "_licenses"
+
+
+def remove(path: Path) -> None:
+    """Delete a file or a directory tree; a path that does not exist is already removed."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def unchosen_paths(answers: Mapping[str, object]) -> list[str]:
+    return [
+        path
+        for option, paths_by_value in OPTION_PATHS.items()
+        for value, paths in paths_by_value.items()
+        if answers.get(option) != value
+        for path in paths
+    ]
+
+
+def remove_unchosen_option_files(answers: Mapping[str, object], root: Path) -> None:
+    for relative in unchosen_paths(answers):
+        remove(root / relative)
+
+
+def install_license(answers: Mapping[str, object], root: Path) -> None:
+    """Keep the chosen license text as LICENSE and drop the others."""
+    chosen = root / LICENSES_DIR / str(answers["license"])
+    if chosen.exists():
+        chosen.replace(root / "LICENSE")
+    remove(root / LICENSES_DIR)
+
+
+def next_steps(answers: Mapping[str, object]) -> str:
+    slug = answers["project_slug"]
+    return f"""
+Baked {slug}. Next steps:
+
+    cd {slug}
+    git init -b main && git add -A       # pre-commit and CI work on a git repository
+    uv sync                              # the environment and its lock file, uv.lock
+    uv run pre-commit install            # the shared checks on every commit
+    uv run nox                           # lint + tests, exactly what CI runs
+
+Then commit, uv.lock included. README.md explains the rest, and how to take template updates with cruft.
+"""
+
+
+def main() -> int:
+    answers = json.loads(RENDERED_ANSWERS)
+    root = Path.cwd()
+    remove_unchosen_option_files(answers, root)
+    install_license(answers, root)
+    print(next_steps(answers))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

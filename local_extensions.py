@@ -1,0 +1,25 @@
+"""Jinja filters for the template, loaded by cookiecutter through `_extensions` in cookiecutter.json."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cookiecutter.utils import simple_filter
+
+
+@simple_filter
+def toml_string(value: str) -> str:
+    """Quote `value` as a TOML basic string, so names with quotes or accents stay valid TOML.
+
+    JSON string escapes are a subset of TOML's, and the pre-gen hook has already refused control
+    characters, so a JSON-encoded string is a correct TOML string.
+    """
+    return json.dumps(value, ensure_ascii=False)
+
+
+@simple_filter
+def public_answers(context: dict[str, Any]) -> str:
+    """The user's answers as pretty JSON, without cookiecutter's private keys (local paths)."""
+    answers = {key: value for key, value in context.items() if not key.startswith("_")}
+    return json.dumps(answers, indent=2, ensure_ascii=False)

@@ -1,0 +1,42 @@
+"""Developer tasks: the same sessions CI runs.
+
+    uv run nox                          # the default sessions: lint, tests
+    uv run nox -s tests                 # one session
+    uv run nox -s tests -- -k config    # arguments after -- go to the tool
+
+Each session installs the project and one dependency group from pyproject.toml at the versions
+locked in uv.lock, so nox, pre-commit and CI run the very same tools.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "uv"
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["lint", "tests"]
+
+PYTHON = "{{ cookiecutter.python_version }}"
+
+
+def sync(session: nox.Session, group: str) -> None:
+    """Install the project and one dependency group into the session's environment with uv."""
+    # uv, and the `uv run` inside pre-commit hooks, then use this environment instead of .venv.
+    session.env["UV_PROJECT_ENVIRONMENT"] = session.virtualenv.location
+    session.run_install("uv", "sync", "--no-default-groups", f"--group={group}")
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """Every pre-commit check on every file: ruff, formatting, YAML/TOML, large files, secrets."""
+    sync(session, "lint")
+    session.run("pre-commit", "run", "--all-files", "--show-diff-on-failure", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """The test suite with branch coverage; fails under the threshold set in pyproject.toml."""
+    sync(session, "test")
+    session.run("pytest", "--cov", "--cov-report=term-missing", *session.posargs)
