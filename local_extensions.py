@@ -1,4 +1,4 @@
-"""Jinja filters for the template, loaded by cookiecutter through `_extensions` in cookiecutter.json."""
+"""Jinja filters of the template, loaded by cookiecutter via `_extensions` in cookiecutter.json."""
 
 from __future__ import annotations
 

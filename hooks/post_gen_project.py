@@ -1,8 +1,8 @@
 """Shape the baked project to the chosen options, then say what to do next.
 
-Runs inside the new project directory. Removals are idempotent (a path that is already gone is fine),
-so `cruft update` can run this hook again on an existing project. Pure Python, no shell: it works the
-same on Linux, macOS and Windows.
+Runs inside the new project directory. Removals are idempotent (a path that is already gone is
+fine), so `cruft update` can run this hook again on an existing project. Pure Python, no shell: it
+works the same on Linux, macOS and Windows.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-# Cookiecutter renders this literal. `tojson` escapes every single quote, so no answer can end it early.
-RENDERED_ANSWERS = r'''{{ cookiecutter | tojson }}'''
+# Cookiecutter renders this literal. JSON never holds three quotes in a row, so no answer ends it.
+RENDERED_ANSWERS = r"""{{ cookiecutter | tojson }}"""
 
-# For each option, the paths that belong to each of its values: the paths of every value that was not
-# chosen are removed. New options add a line here, not a branch of code.
+# For each option, the paths that belong to each of its values: the paths of every value that was
+# not chosen are removed. New options add a line here, not a branch of code.
 OPTION_PATHS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "ci_provider": {
         "github": (".github",),
@@ -71,7 +71,7 @@ Baked {slug}. Next steps:
     uv run pre-commit install            # the shared checks on every commit
     uv run nox                           # lint + tests, exactly what CI runs
 
-Then commit, uv.lock included. README.md explains the rest, and how to take template updates with cruft.
+Then commit, uv.lock included. README.md explains the rest, including template updates (cruft).
 """
 
 

@@ -1,12 +1,12 @@
 """Refuse bad answers before anything is baked.
 
-Cookiecutter runs this after rendering the answers and before writing any file; a non-zero exit makes it
-delete the project directory it has just created, so a refused bake leaves nothing behind. Every check
-is a small function that returns the problems it found; `main()` runs them all and reports every problem
-at once, so a person fixes their answers in one go.
+Cookiecutter runs this after rendering the answers and before writing any file; a non-zero exit
+makes it delete the project directory it has just created, so a refused bake leaves nothing behind.
+Every check is a small function that returns the problems it found; `main()` runs them all and
+reports every problem at once, so a person fixes their answers in one go.
 
-Pure Python and standard library only: it runs on Linux, macOS and Windows, under whatever Python runs
-cookiecutter. Tests import this module and call the checks directly.
+Pure Python and standard library only: it runs on Linux, macOS and Windows, under whatever Python
+runs cookiecutter. Tests import this module and call the checks directly.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-# Cookiecutter renders this literal. `tojson` escapes every single quote, so no answer can end it early.
-RENDERED_ANSWERS = r'''{{ cookiecutter | tojson }}'''
+# Cookiecutter renders this literal. JSON never holds three quotes in a row, so no answer ends it.
+RENDERED_ANSWERS = r"""{{ cookiecutter | tojson }}"""
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 PACKAGE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -42,8 +42,8 @@ CHOICES = {
     "ci_provider": ("github", "gitlab", "none"),
 }
 
-# Import names that the generated project installs, or that its tools use: a package with one of these
-# names would shadow the real library for everything in the project's environment.
+# Import names that the generated project installs, or that its tools use: a package named like one
+# of them would shadow the real library for everything in the project's environment.
 SHADOWED_DEPENDENCIES = frozenset(
     {
         "airflow", "click", "dagster", "flask", "gunicorn", "jinja2", "joblib", "jupyter",
@@ -112,11 +112,14 @@ def check_project_slug(answers: Mapping[str, object]) -> list[Problem]:
     slug = str(answers.get("project_slug", ""))
     if len(slug) > MAX_NAME_LENGTH:
         rule = f"must be at most {MAX_NAME_LENGTH} characters, not {len(slug)}"
-        return [Problem("project_slug", slug, rule, f"project_slug={slug[:MAX_NAME_LENGTH].strip('-')}")]
+        return [
+            Problem("project_slug", slug, rule, f"project_slug={slug[:MAX_NAME_LENGTH].strip('-')}")
+        ]
     if SLUG_PATTERN.match(slug):
         return []
     rule = (
-        "must be lowercase ASCII letters and digits separated by single hyphens, starting with a letter"
+        "must be lowercase ASCII letters and digits separated by single hyphens,"
+        " starting with a letter"
         f" (it names the repository and the distribution; derived from project_name="
         f"{answers.get('project_name')!r} unless given)"
     )
@@ -136,7 +139,9 @@ def check_package_name(answers: Mapping[str, object]) -> list[Problem]:
         )
         return [Problem("package_name", name, rule, suggestion)]
     if keyword.iskeyword(name):
-        return [Problem("package_name", name, "is a Python keyword", f"package_name={name}_project")]
+        return [
+            Problem("package_name", name, "is a Python keyword", f"package_name={name}_project")
+        ]
     if name in sys.stdlib_module_names:
         rule = "would shadow the standard-library module of the same name"
         return [Problem("package_name", name, rule, f"package_name={name}_project")]
