@@ -178,9 +178,12 @@ def check_choices(answers: Mapping[str, object]) -> list[Problem]:
 def check_combinations(
     answers: Mapping[str, object], requirements: tuple[Requirement, ...] = REQUIREMENTS
 ) -> list[Problem]:
+    """Judge a rule only when both its options are answered (pairwise tests pass partial rows)."""
     problems = []
     for req in requirements:
-        if answers.get(req.option) == req.value and answers.get(req.needs) not in req.allowed:
+        if req.option not in answers or req.needs not in answers:
+            continue
+        if answers[req.option] == req.value and answers[req.needs] not in req.allowed:
             rule = (
                 f"needs {req.needs} to be {' or '.join(req.allowed)},"
                 f" but {req.needs}={answers.get(req.needs)!r}"

@@ -1,0 +1,134 @@
+"""Bake projects from the template and ask them questions: the vocabulary every test uses."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from types import ModuleType
+
+from allpairspy import AllPairs
+from cookiecutter.main import cookiecutter
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+TEMPLATE = Path(__file__).resolve().parents[1]
+HOOKS = TEMPLATE / "hooks"
+CONTEXT = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
+DEFAULTS = {"project_slug": "churn-forecast", "package_name": "churn_forecast"}
+
+# Jinja that survived rendering. `${{ … }}` is GitHub Actions' own syntax, not Jinja.
+UNRENDERED_JINJA = re.compile(r"(?<!\$)\{\{|\{%|\{#")
+# Files that are empty on purpose: markers read by tools, not code.
+INTENTIONALLY_EMPTY = {".gitkeep", "py.typed"}
+
+
+def load_hook(name: str) -> ModuleType:
+    """Import a hook as a module (its checks are plain functions) without running its main()."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, HOOKS / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+def choice_options() -> dict[str, list[str]]:
+    """Every option with a fixed set of values, read from cookiecutter.json, in prompt order."""
+    return {
+        name: values
+        for name, values in CONTEXT.items()
+        if isinstance(values, list) and not name.startswith("_")
+    }
+
+
+def pairwise_combinations() -> list[dict[str, str]]:
+    """A covering set in which every pair of values of any two options appears at least once.
+
+    Generated from cookiecutter.json, so a new option or value is covered without editing a test;
+    combinations that the pre-gen hook refuses are left out.
+    """
+    options = choice_options()
+    names = list(options)
+    check_combinations = load_hook("pre_gen_project").check_combinations
+
+    def supported(row: list[str]) -> bool:
+        return not check_combinations(dict(zip(names, row, strict=False)))
+
+    rows = AllPairs([options[name] for name in names], filter_func=supported)
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def combination_id(answers: Mapping[str, str]) -> str:
+    return ",".join(f"{key}={value}" for key, value in answers.items())
+
+
+def bake(output_dir: Path, **answers: str) -> Path:
+    """Bake the template with these answers, defaults for the rest; return the project directory."""
+    context = {**DEFAULTS, **answers}
+    return Path(
+        cookiecutter(
+            str(TEMPLATE), no_input=True, extra_context=context, output_dir=str(output_dir)
+        )
+    )
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment for commands inside a baked project: none of the test session's venv."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "PYTHONPATH"}
+    }
+    env.update(UV_PYTHON_DOWNLOADS="never", NO_COLOR="1", **extra)
+    return env
+
+
+def run_in(project: Path, *command: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run a command in a baked project; the output is kept for the failure message."""
+    return subprocess.run(
+        command,
+        cwd=project,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def explain(result: subprocess.CompletedProcess[str]) -> str:
+    return f"$ {' '.join(result.args)}\nexit {result.returncode}\n{result.stdout}\n{result.stderr}"
+
+
+def project_files(project: Path) -> Iterator[Path]:
+    for path in sorted(project.rglob("*")):
+        if path.is_file() and not {".git", ".venv", ".nox"} & set(path.parts):
+            yield path
+
+
+def read_pyproject(project: Path) -> dict:
+    return tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def python_available(version: str) -> bool:
+    """Whether uv finds this interpreter on the machine (downloads are off: no network in CI)."""
+    result = subprocess.run(
+        ["uv", "python", "find", version],
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.returncode == 0

@@ -1,0 +1,181 @@
+"""Every value of every option, and every pair of values of two options, bakes a clean project."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import (
+    INTENTIONALLY_EMPTY,
+    UNRENDERED_JINJA,
+    bake,
+    choice_options,
+    combination_id,
+    explain,
+    pairwise_combinations,
+    project_files,
+    python_available,
+    read_pyproject,
+    run_in,
+)
+
+COMBINATIONS = pairwise_combinations()
+
+ALWAYS_BAKED = (
+    "pyproject.toml",
+    "noxfile.py",
+    ".pre-commit-config.yaml",
+    ".editorconfig",
+    ".gitignore",
+    ".gitattributes",
+    ".python-version",
+    ".cookiecutter.json",
+    "README.md",
+    "CONTRIBUTING.md",
+    "LICENSE",
+    "src/churn_forecast/__init__.py",
+    "src/churn_forecast/config.py",
+    "src/churn_forecast/py.typed",
+    "tests/test_config.py",
+    "notebooks/.gitkeep",
+    "data/raw/.gitkeep",
+    "models/.gitkeep",
+)
+CI_FILES = {"github": {".github/workflows/ci.yml"}, "gitlab": {".gitlab-ci.yml"}, "none": set()}
+LICENSE_MARKERS = {
+    "MIT": "MIT License",
+    "BSD-3-Clause": "BSD 3-Clause License",
+    "Apache-2.0": "Apache License",
+    "Proprietary": "All rights reserved.",
+}
+LICENSE_EXPRESSIONS = {"Proprietary": "LicenseRef-Proprietary"}
+
+
+def test_pairwise_set_covers_every_pair_of_option_values() -> None:
+    options = choice_options()
+    names = list(options)
+    seen = {
+        (a, combo[a], b, combo[b]) for combo in COMBINATIONS for a in names for b in names if a < b
+    }
+    expected = {
+        (a, va, b, vb)
+        for a in names
+        for b in names
+        if a < b
+        for va in options[a]
+        for vb in options[b]
+    }
+    assert expected <= seen, f"pairs never baked: {sorted(expected - seen)}"
+
+
+@pytest.fixture(params=COMBINATIONS, ids=combination_id)
+def baked(request: pytest.FixtureRequest, output_dir: Path) -> tuple[dict[str, str], Path]:
+    return request.param, bake(output_dir, **request.param)
+
+
+def test_expected_files_exist_and_unchosen_ones_do_not(baked: tuple[dict, Path]) -> None:
+    answers, project = baked
+    files = {path.relative_to(project).as_posix() for path in project_files(project)}
+    missing = set(ALWAYS_BAKED) - files
+    assert not missing, f"missing files: {sorted(missing)}"
+    chosen = CI_FILES[answers["ci_provider"]]
+    unchosen = set().union(*CI_FILES.values()) - chosen
+    assert chosen <= files
+    assert not unchosen & files, f"files of unchosen CI providers: {sorted(unchosen & files)}"
+    assert not (project / "_licenses").exists()
+    if answers["ci_provider"] != "github":
+        assert not (project / ".github").exists()
+
+
+def test_no_unrendered_jinja_and_no_empty_files(baked: tuple[dict, Path]) -> None:
+    _, project = baked
+    for path in project_files(project):
+        relative = path.relative_to(project).as_posix()
+        assert not UNRENDERED_JINJA.search(relative), f"unrendered name: {relative}"
+        text = path.read_text(encoding="utf-8")
+        match = UNRENDERED_JINJA.search(text)
+        assert not match, (
+            f"unrendered Jinja in {relative}: {text[match.start() : match.start() + 60]!r}"
+        )
+        if path.name not in INTENTIONALLY_EMPTY:
+            assert text.strip(), f"{relative} is empty"
+
+
+def test_answers_reach_the_project_metadata(baked: tuple[dict, Path]) -> None:
+    answers, project = baked
+    metadata = read_pyproject(project)["project"]
+    license_name = answers["license"]
+    assert metadata["license"] == LICENSE_EXPRESSIONS.get(license_name, license_name)
+    assert LICENSE_MARKERS[license_name] in (project / "LICENSE").read_text(encoding="utf-8")
+    assert metadata["requires-python"] == f">={answers['python_version']}"
+    assert (project / ".python-version").read_text().strip() == answers["python_version"]
+    target = read_pyproject(project)["tool"]["ruff"]["target-version"]
+    assert target == "py" + answers["python_version"].replace(".", "")
+
+
+def test_ruff_finds_nothing_to_fix(baked: tuple[dict, Path]) -> None:
+    _, project = baked
+    for command in (("ruff", "check", "."), ("ruff", "format", "--check", ".")):
+        result = run_in(project, sys.executable, "-m", *command)
+        assert result.returncode == 0, explain(result)
+
+
+def test_package_imports_on_the_chosen_python(baked: tuple[dict, Path]) -> None:
+    answers, project = baked
+    version = answers["python_version"]
+    if not python_available(version):
+        pytest.skip(f"Python {version} is not installed on this machine")
+    result = run_in(
+        project,
+        *("uv", "run", "--no-dev", "--python", version),
+        *(
+            "python",
+            "-c",
+            "import sys, churn_forecast; print(sys.version, churn_forecast.__version__)",
+        ),
+    )
+    assert result.returncode == 0, explain(result)
+    assert result.stdout.startswith(version), result.stdout
+    assert result.stdout.split()[-1] == "0.1.0"
+
+
+CI_VALIDATORS = {
+    "github": ("actionlint", "-no-color", ".github/workflows/ci.yml"),
+    "gitlab": ("check-jsonschema", "--builtin-schema", "vendor.gitlab-ci", ".gitlab-ci.yml"),
+}
+
+
+def validate_ci(project: Path, provider: str) -> subprocess.CompletedProcess[str]:
+    if provider == "github":  # actionlint looks for the repository root
+        subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    return run_in(project, *CI_VALIDATORS[provider])
+
+
+def test_ci_configuration_is_valid(baked: tuple[dict, Path]) -> None:
+    answers, project = baked
+    provider = answers["ci_provider"]
+    if provider == "none":
+        assert not (project / ".github").exists()
+        assert not (project / ".gitlab-ci.yml").exists()
+        return
+    result = validate_ci(project, provider)
+    assert result.returncode == 0, explain(result)
+
+
+@pytest.mark.parametrize(
+    ("provider", "path", "broken_line"),
+    [
+        ("github", ".github/workflows/ci.yml", "      - run: echo ${{ matrix.nonexistent }}\n"),
+        ("gitlab", ".gitlab-ci.yml", "broken-job:\n  script: 42\n"),
+    ],
+)
+def test_ci_validators_reject_a_broken_configuration(
+    output_dir: Path, provider: str, path: str, broken_line: str
+) -> None:
+    """Guards the check above: a validator that passes everything would prove nothing."""
+    project = bake(output_dir, ci_provider=provider)
+    with (project / path).open("a", encoding="utf-8") as config:
+        config.write(broken_line)
+    assert validate_ci(project, provider).returncode != 0
