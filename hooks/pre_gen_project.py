@@ -53,6 +53,9 @@ SHADOWED_DEPENDENCIES = frozenset(
     }
 )  # fmt: skip
 
+# `sys.stdlib_module_names` leaves out the standard library's own `test` package.
+STDLIB_MODULES = frozenset(sys.stdlib_module_names) | {"test"}
+
 TEXT_FIELDS = ("project_name", "description", "author_name")
 # Names are typed in every import and command; longer ones also break the 100-column line limit.
 MAX_NAME_LENGTH = 40
@@ -142,7 +145,7 @@ def check_package_name(answers: Mapping[str, object]) -> list[Problem]:
         return [
             Problem("package_name", name, "is a Python keyword", f"package_name={name}_project")
         ]
-    if name in sys.stdlib_module_names:
+    if name in STDLIB_MODULES:
         rule = "would shadow the standard-library module of the same name"
         return [Problem("package_name", name, rule, f"package_name={name}_project")]
     if name in SHADOWED_DEPENDENCIES:

@@ -1,0 +1,120 @@
+"""The hooks' rules and removals, called directly (the bake tests cover them end to end)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import bake, choice_options, load_hook
+
+pre_gen = load_hook("pre_gen_project")
+post_gen = load_hook("post_gen_project")
+
+GOOD_ANSWERS = {
+    "project_name": "Churn Forecast",
+    "project_slug": "churn-forecast",
+    "package_name": "churn_forecast",
+    "description": "Predict churn.",
+    "author_name": "Ada Lovelace",
+    "email": "ada@example.com",
+    "version": "0.1.0",
+    "python_version": "3.12",
+    "license": "MIT",
+    "ci_provider": "github",
+}
+
+
+def test_good_answers_have_no_problems() -> None:
+    assert pre_gen.find_problems(GOOD_ANSWERS) == []
+
+
+def test_hook_choices_match_cookiecutter_json() -> None:
+    assert {name: set(values) for name, values in pre_gen.CHOICES.items()} == {
+        name: set(values) for name, values in choice_options().items()
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("python_version", "3.9"), ("license", "GPL-3.0"), ("ci_provider", "jenkins")],
+)
+def test_value_outside_the_choices_is_refused(field: str, value: str) -> None:
+    (problem,) = pre_gen.find_problems({**GOOD_ANSWERS, field: value})
+    assert problem.field == field
+    assert "must be one of" in problem.rule
+
+
+@pytest.mark.parametrize(
+    ("slug", "suggestion"),
+    [
+        ("2027-forecast", "forecast"),
+        ("My_Project", "my-project"),
+        ("Ñandú--Forecast", "nandu-forecast"),
+        ("---", "my-project"),
+    ],
+)
+def test_slug_suggestion_is_itself_valid(slug: str, suggestion: str) -> None:
+    assert pre_gen.suggest_slug(slug) == suggestion
+    assert pre_gen.SLUG_PATTERN.match(suggestion)
+
+
+def test_valid_pep440_versions_are_accepted() -> None:
+    for version in (
+        "0.1.0",
+        "1.0.0rc1",
+        "2024.11",
+        "1.0.post1",
+        "1.0.dev3",
+        "1!2.0",
+        "1.0+local.7",
+    ):
+        assert pre_gen.check_version({"version": version}) == [], version
+
+
+SERVERLESS_NEEDS_API = pre_gen.Requirement(
+    option="serverless", value="aws-lambda", needs="api", allowed=("flask",)
+)
+
+
+def test_unsupported_combination_is_refused_naming_both_options() -> None:
+    answers = {"serverless": "aws-lambda", "api": "none"}
+    (problem,) = pre_gen.check_combinations(answers, (SERVERLESS_NEEDS_API,))
+    assert problem.field == "serverless"
+    assert "needs api to be flask" in str(problem)
+    assert "Try: api=flask" in str(problem)
+
+
+def test_supported_and_partial_combinations_pass() -> None:
+    rules = (SERVERLESS_NEEDS_API,)
+    assert pre_gen.check_combinations({"serverless": "aws-lambda", "api": "flask"}, rules) == []
+    assert pre_gen.check_combinations({"serverless": "none", "api": "none"}, rules) == []
+    assert pre_gen.check_combinations({"serverless": "aws-lambda"}, rules) == []
+
+
+@pytest.mark.parametrize(
+    ("provider", "removed"),
+    [
+        ("github", [".gitlab-ci.yml"]),
+        ("gitlab", [".github"]),
+        ("none", [".github", ".gitlab-ci.yml"]),
+    ],
+)
+def test_post_gen_removes_the_files_of_unchosen_values(provider: str, removed: list[str]) -> None:
+    assert sorted(post_gen.unchosen_paths({"ci_provider": provider})) == removed
+
+
+def test_post_gen_can_run_again_on_a_baked_project(output_dir: Path) -> None:
+    """`cruft update` re-runs the hook: removing what is already gone must not fail."""
+    project = bake(output_dir, license="BSD-3-Clause", ci_provider="gitlab")
+    license_text = (project / "LICENSE").read_text(encoding="utf-8")
+    answers = {**GOOD_ANSWERS, "license": "BSD-3-Clause", "ci_provider": "gitlab"}
+    post_gen.remove_unchosen_option_files(answers, project)
+    post_gen.install_license(answers, project)
+    assert (project / "LICENSE").read_text(encoding="utf-8") == license_text
+    assert (project / ".gitlab-ci.yml").is_file()
+
+
+def test_next_steps_name_the_project_directory() -> None:
+    steps = post_gen.next_steps(GOOD_ANSWERS)
+    assert "cd churn-forecast" in steps
+    assert "uv run nox" in steps
