@@ -1,0 +1,55 @@
+"""Baked projects pass their own checks for real: pre-commit through git, and their nox sessions.
+
+Slow (minutes): run with `uv run nox -s generated`, or `pytest -m slow`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import bake, explain, python_available, run_in
+
+pytestmark = pytest.mark.slow
+
+# Each CI provider, and the oldest and newest supported Python.
+REPRESENTATIVE = [
+    {"ci_provider": "github", "python_version": "3.10", "license": "MIT"},
+    {"ci_provider": "gitlab", "python_version": "3.13", "license": "Apache-2.0"},
+    {"ci_provider": "none", "python_version": "3.12", "license": "Proprietary"},
+]
+GIT_IDENTITY = ("-c", "user.name=Test", "-c", "user.email=test@example.com")
+
+
+def check(project: Path, *command: str) -> str:
+    """Run a command that must succeed; return everything it printed (nox logs to stderr)."""
+    result = run_in(project, *command)
+    assert result.returncode == 0, explain(result)
+    return result.stdout + result.stderr
+
+
+@pytest.fixture(params=REPRESENTATIVE, ids=lambda answers: "-".join(answers.values()))
+def project(request: pytest.FixtureRequest, output_dir: Path) -> Path:
+    version = request.param["python_version"]
+    if not python_available(version):
+        pytest.skip(f"Python {version} is not installed on this machine")
+    project = bake(output_dir, **request.param)
+    check(project, "git", "init", "-q", "-b", "main")
+    check(project, "uv", "sync")
+    check(project, "git", "add", "-A")
+    return project
+
+
+def test_pre_commit_passes_on_every_file_and_on_a_real_commit(project: Path) -> None:
+    check(project, "uv", "run", "pre-commit", "run", "--all-files", "--show-diff-on-failure")
+    check(project, "uv", "run", "pre-commit", "install")
+    output = check(project, "git", *GIT_IDENTITY, "commit", "-q", "-m", "Bake the project")
+    assert "Failed" not in output
+    assert run_in(project, "git", "status", "--porcelain").stdout == "", "a hook changed files"
+
+
+def test_default_nox_sessions_pass(project: Path) -> None:
+    output = check(project, "uv", "run", "nox")
+    assert "Session lint was successful" in output
+    assert "Session tests was successful" in output
+    assert "Required test coverage of 90" in output
