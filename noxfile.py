@@ -29,6 +29,7 @@ def lint(session: nox.Session) -> None:
     sync(session)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("actionlint", "-no-color", ".github/workflows/ci.yml")
 
 
 @nox.session(python=PYTHONS)
