@@ -23,7 +23,9 @@ from pathlib import Path
 
 TEMPLATE = Path(__file__).resolve().parents[1]
 COOKIECUTTER = (sys.executable, "-m", "cookiecutter")
-ENV = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"}}
+# Not the variables that point uv at the benchmark's own environment.
+SESSION_VARIABLES = {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "UV_PYTHON", "CONDA_PREFIX"}
+ENV = {key: value for key, value in os.environ.items() if key not in SESSION_VARIABLES}
 
 
 def timed(command: tuple[str, ...], cwd: Path) -> float:

@@ -84,13 +84,19 @@ def bake(output_dir: Path, **answers: str) -> Path:
     )
 
 
+# What nox and uv set to point tools at the test session's own environment.
+SESSION_VARIABLES = {
+    "VIRTUAL_ENV",
+    "UV_PROJECT_ENVIRONMENT",
+    "UV_PYTHON",
+    "CONDA_PREFIX",
+    "PYTHONPATH",
+}
+
+
 def clean_env(**extra: str) -> dict[str, str]:
     """The environment for commands inside a baked project: none of the test session's venv."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "PYTHONPATH"}
-    }
+    env = {key: value for key, value in os.environ.items() if key not in SESSION_VARIABLES}
     env.update(UV_PYTHON_DOWNLOADS="never", NO_COLOR="1", **extra)
     return env
 
