@@ -25,8 +25,9 @@ OPTION_PATHS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "none": (),
     },
 }
-
-LICENSES_DIR = "_licenses"
+# Files that differ by an option's value live in `_variants/<option>/<value>/`, laid out as in the
+# project: the chosen value's files move into place, the rest are dropped.
+VARIANTS_DIR = "_variants"
 
 
 def remove(path: Path) -> None:
@@ -52,12 +53,18 @@ def remove_unchosen_option_files(answers: Mapping[str, object], root: Path) -> N
         remove(root / relative)
 
 
-def install_license(answers: Mapping[str, object], root: Path) -> None:
-    """Keep the chosen license text as LICENSE and drop the others."""
-    chosen = root / LICENSES_DIR / str(answers["license"])
-    if chosen.exists():
-        chosen.replace(root / "LICENSE")
-    remove(root / LICENSES_DIR)
+def install_variants(answers: Mapping[str, object], root: Path) -> None:
+    variants = root / VARIANTS_DIR
+    if not variants.is_dir():  # already installed: the hook is running again
+        return
+    for option_dir in sorted(variants.iterdir()):
+        chosen = option_dir / str(answers[option_dir.name])
+        for source in sorted(chosen.rglob("*")) if chosen.is_dir() else ():
+            if source.is_file():
+                target = root / source.relative_to(chosen)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                source.replace(target)
+    remove(variants)
 
 
 def next_steps(answers: Mapping[str, object]) -> str:
@@ -79,7 +86,7 @@ def main() -> int:
     answers = json.loads(RENDERED_ANSWERS)
     root = Path.cwd()
     remove_unchosen_option_files(answers, root)
-    install_license(answers, root)
+    install_variants(answers, root)
     print(next_steps(answers))
     return 0
 

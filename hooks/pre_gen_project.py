@@ -37,6 +37,7 @@ PEP440_PATTERN = re.compile(
 )
 
 CHOICES = {
+    "problem_type": ("classification", "regression"),
     "python_version": ("3.10", "3.11", "3.12", "3.13"),
     "license": ("MIT", "BSD-3-Clause", "Apache-2.0", "Proprietary"),
     "ci_provider": ("github", "gitlab", "none"),

@@ -84,7 +84,7 @@ def test_expected_files_exist_and_unchosen_ones_do_not(baked: tuple[dict, Path])
     unchosen = set().union(*CI_FILES.values()) - chosen
     assert chosen <= files
     assert not unchosen & files, f"files of unchosen CI providers: {sorted(unchosen & files)}"
-    assert not (project / "_licenses").exists()
+    assert not (project / "_variants").exists()
     if answers["ci_provider"] != "github":
         assert not (project / ".github").exists()
 

@@ -109,9 +109,19 @@ def test_post_gen_can_run_again_on_a_baked_project(output_dir: Path) -> None:
     license_text = (project / "LICENSE").read_text(encoding="utf-8")
     answers = {**GOOD_ANSWERS, "license": "BSD-3-Clause", "ci_provider": "gitlab"}
     post_gen.remove_unchosen_option_files(answers, project)
-    post_gen.install_license(answers, project)
+    post_gen.install_variants(answers, project)
     assert (project / "LICENSE").read_text(encoding="utf-8") == license_text
     assert (project / ".gitlab-ci.yml").is_file()
+
+
+def test_variants_of_the_chosen_value_move_into_place(tmp_path: Path) -> None:
+    for value in ("a", "b"):
+        variant = tmp_path / "_variants" / "flavour" / value / "src" / "pkg" / "flavour.py"
+        variant.parent.mkdir(parents=True)
+        variant.write_text(f"FLAVOUR = {value!r}\n")
+    post_gen.install_variants({"flavour": "b"}, tmp_path)
+    assert (tmp_path / "src/pkg/flavour.py").read_text() == "FLAVOUR = 'b'\n"
+    assert not (tmp_path / "_variants").exists()
 
 
 def test_next_steps_name_the_project_directory() -> None:

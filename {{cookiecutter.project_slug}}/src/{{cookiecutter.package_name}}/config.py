@@ -2,7 +2,8 @@
 
 Every setting can be overridden by an environment variable, its name in capitals after the prefix
 in `ENV_PREFIX` (for `data_dir`: `{{ cookiecutter.package_name | upper }}_DATA_DIR=/mnt/data`), or by the same line
-in a `.env` file in the working directory. Values are validated once, when the settings are read.
+in a `.env` file in the working directory; the CLI's flags override both. Values are validated once,
+when the settings are read.
 """
 
 from __future__ import annotations
@@ -13,17 +14,28 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from {{ cookiecutter.package_name }} import problem
+
 ENV_PREFIX = "{{ cookiecutter.package_name | upper }}_"
 
 
 class Settings(BaseSettings):
-    """Where the project reads and writes; later steps add their own settings here."""
+    """Where the project reads and writes, and the knobs of its pipeline."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
 
     data_dir: Path = Field(default=Path("data"), description="Raw, interim and processed data.")
-    models_dir: Path = Field(default=Path("models"), description="Trained models and metadata.")
+    models_dir: Path = Field(default=Path("models"), description="Model versions and CURRENT.")
+    reports_dir: Path = Field(default=Path("reports"), description="Metrics and plots.")
     random_seed: int = Field(default=42, ge=0, description="Seed for every random step.")
+    sample_rows: int = Field(default=10_000, ge=100, description="Rows of the sample dataset.")
+    test_size: float = Field(default=0.2, gt=0, lt=0.9, description="Holdout share for evaluation.")
+    min_score: float = Field(
+        default=problem.DEFAULT_MIN_SCORE,
+        description=f"Quality gate: a model scoring below this {problem.PRIMARY_METRIC} on the"
+        " holdout is kept but not promoted.",
+    )
+    chunk_rows: int = Field(default=100_000, ge=1, description="Rows per chunk when predicting.")
 
     @property
     def raw_data_dir(self) -> Path:

@@ -1,0 +1,101 @@
+"""Load tables from CSV or Parquet and validate them against the input schema.
+
+Validation reports every problem at once (column, rule, how many rows, a few example values), so a
+person fixes a file in one pass instead of one error at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+from pandera.errors import SchemaErrors
+
+from {{ cookiecutter.package_name }} import problem
+from {{ cookiecutter.package_name }}.errors import DataError, DataValidationError
+from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES, dataframe_schema
+
+READERS = {".csv": pd.read_csv, ".parquet": pd.read_parquet, ".pq": pd.read_parquet}
+EXAMPLES = 5
+
+
+def check_readable(path: Path) -> None:
+    """Refuse a path that is missing, empty or of a type we cannot read, before opening it."""
+    if path.suffix.lower() not in READERS:
+        allowed = ", ".join(READERS)
+        msg = f"cannot read '{path}': unsupported file type '{path.suffix}' (use {allowed})"
+        raise DataError(msg)
+    if not path.is_file():
+        msg = f"cannot read '{path}': no such file"
+        raise DataError(msg)
+    if path.stat().st_size == 0:
+        msg = f"cannot read '{path}': the file is empty"
+        raise DataError(msg)
+
+
+def load_table(path: Path) -> pd.DataFrame:
+    """Read a whole CSV or Parquet file; `predict` streams large files in chunks instead."""
+    check_readable(path)
+    try:
+        table = READERS[path.suffix.lower()](path)
+    except (ValueError, OSError) as error:  # pandas and pyarrow parse errors
+        msg = f"cannot read '{path}' as {path.suffix}: {error}"
+        raise DataError(msg) from error
+    if table.empty:
+        msg = f"'{path}' has a header but no rows"
+        raise DataError(msg)
+    return table
+
+
+def describe_rule(check: str) -> str:
+    """Pandera's check name, in words."""
+    rules = [
+        (r"column_in_dataframe", "is missing"),
+        (r"not_nullable", "must not have missing values"),
+        (r"coerce_dtype\('(\w+)'\)", "must hold values of type {0}"),
+        (r"dtype\('(\w+)'\)", "must hold values of type {0}"),
+        (r"isin\((.*)\)", "must be one of {0}"),
+        (r"in_range\((.*), (.*)\)", "must be between {0} and {1}"),
+        (r"greater_than_or_equal_to\((.*)\)", "must be at least {0}"),
+    ]
+    for pattern, text in rules:
+        match = re.fullmatch(pattern, check)
+        if match:
+            return text.format(*match.groups())
+    return f"fails {check}"
+
+
+def format_problems(failures: pd.DataFrame) -> list[str]:
+    problems = []
+    missing = failures[failures["check"] == "column_in_dataframe"]
+    problems += [f"column '{name}' is missing" for name in missing["failure_case"]]
+    failures = failures[failures["check"] != "column_in_dataframe"]
+    # A column whose values cannot be converted also fails its other checks; report the cause only.
+    unconvertible = set(failures.loc[failures["check"].str.startswith("coerce_dtype"), "column"])
+    for (column, check), group in failures.groupby(["column", "check"], sort=False):
+        if column in unconvertible and not check.startswith("coerce_dtype"):
+            continue
+        rows = group["index"].notna().sum() or len(group)
+        examples = ", ".join(repr(value) for value in group["failure_case"].unique()[:EXAMPLES])
+        problems.append(f"column '{column}' {describe_rule(check)}: {rows} row(s), e.g. {examples}")
+    return problems
+
+
+def validate(table: pd.DataFrame, *, require_target: bool = True) -> pd.DataFrame:
+    """The table with exactly the schema's columns, converted to their types.
+
+    Raises DataValidationError listing every problem. Without `require_target` (prediction), the
+    target column is neither needed nor returned.
+    """
+    schema = dataframe_schema(problem.TARGET if require_target else None)
+    try:
+        valid = schema.validate(table, lazy=True)
+    except SchemaErrors as errors:
+        raise DataValidationError(format_problems(errors.failure_cases)) from None
+    columns = [*FEATURE_NAMES, problem.TARGET.name] if require_target else FEATURE_NAMES
+    return valid[columns]
+
+
+def split_target(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    return table[FEATURE_NAMES], table[problem.TARGET.name]
