@@ -1,6 +1,6 @@
 """Developer tasks: the same sessions CI runs.
 
-    uv run nox                          # the default sessions: lint, tests
+    uv run nox                          # the default sessions: lint, tests, notebooks
     uv run nox -s tests                 # one session
     uv run nox -s tests -- -k config    # arguments after -- go to the tool
 
@@ -10,13 +10,15 @@ locked in uv.lock, so nox, pre-commit and CI run the very same tools.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nox
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "tests"]
+nox.options.sessions = ["lint", "tests", "notebooks"]
 
 PYTHON = "{{ cookiecutter.python_version }}"
 
@@ -40,3 +42,14 @@ def tests(session: nox.Session) -> None:
     """The test suite with branch coverage; fails under the threshold set in pyproject.toml."""
     sync(session, "test")
     session.run("pytest", "--cov", "--cov-report=term-missing", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def notebooks(session: nox.Session) -> None:
+    """Run every notebook top to bottom in a fresh kernel; an error in any cell fails the session.
+
+    Nothing is written back: the committed notebooks stay without outputs.
+    """
+    sync(session, "notebooks")
+    for notebook in sorted(Path("notebooks").glob("*.ipynb")):
+        session.run("jupyter", "execute", "--timeout=600", str(notebook))

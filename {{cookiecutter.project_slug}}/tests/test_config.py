@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.config import (
     ENV_PREFIX,
     Settings,
@@ -17,6 +18,7 @@ def test_defaults_keep_data_and_models_inside_the_project(monkeypatch: pytest.Mo
     assert settings.raw_data_dir == Path("data/raw")
     assert settings.processed_data_dir == Path("data/processed")
     assert settings.models_dir == Path("models")
+    assert settings.min_score == problem.DEFAULT_MIN_SCORE
 
 
 def test_environment_overrides_a_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -30,9 +32,14 @@ def test_dotenv_file_overrides_a_setting(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert Settings().random_seed == 7
 
 
-def test_invalid_value_is_refused_naming_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(f"{ENV_PREFIX}RANDOM_SEED", "-1")
-    with pytest.raises(ValidationError, match="random_seed"):
+@pytest.mark.parametrize(
+    ("name", "value"), [("RANDOM_SEED", "-1"), ("TEST_SIZE", "0.95"), ("CHUNK_ROWS", "0")]
+)
+def test_invalid_value_is_refused_naming_the_setting(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(f"{ENV_PREFIX}{name}", value)
+    with pytest.raises(ValidationError, match=name.lower()):
         Settings(_env_file=None)
 
 

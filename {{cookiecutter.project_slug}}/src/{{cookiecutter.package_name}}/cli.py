@@ -100,9 +100,9 @@ def data(
     verbose: Verbose = False,
 ) -> None:
     """Write the embedded sample dataset to a CSV or Parquet file."""
-    settings = settings_from(sample_rows=rows, random_seed=seed)
+    settings = settings_from(random_seed=seed)
     with reported(verbose):
-        table = make_dataset(settings.sample_rows, settings.random_seed)
+        table = make_dataset(rows or settings.sample_rows, settings.random_seed)
         output.parent.mkdir(parents=True, exist_ok=True)
         if output.suffix.lower() == ".csv":
             table.to_csv(output, index=False)

@@ -9,12 +9,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from pandera.errors import SchemaErrors
 
 from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.errors import DataError, DataValidationError
-from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES, dataframe_schema
+from {{ cookiecutter.package_name }}.schema import (
+    CATEGORICAL_FEATURES,
+    FEATURE_NAMES,
+    dataframe_schema,
+)
 
 READERS = {".csv": pd.read_csv, ".parquet": pd.read_parquet, ".pq": pd.read_parquet}
 EXAMPLES = 5
@@ -66,6 +71,11 @@ def describe_rule(check: str) -> str:
     return f"fails {check}"
 
 
+def show(value: object) -> str:
+    """A value as the user wrote it: `-5`, not `np.int64(-5)`."""
+    return repr(value.item() if hasattr(value, "item") else value)
+
+
 def format_problems(failures: pd.DataFrame) -> list[str]:
     problems = []
     missing = failures[failures["check"] == "column_in_dataframe"]
@@ -77,7 +87,7 @@ def format_problems(failures: pd.DataFrame) -> list[str]:
         if column in unconvertible and not check.startswith("coerce_dtype"):
             continue
         rows = group["index"].notna().sum() or len(group)
-        examples = ", ".join(repr(value) for value in group["failure_case"].unique()[:EXAMPLES])
+        examples = ", ".join(map(show, group["failure_case"].unique()[:EXAMPLES]))
         problems.append(f"column '{column}' {describe_rule(check)}: {rows} row(s), e.g. {examples}")
     return problems
 
@@ -94,7 +104,11 @@ def validate(table: pd.DataFrame, *, require_target: bool = True) -> pd.DataFram
     except SchemaErrors as errors:
         raise DataValidationError(format_problems(errors.failure_cases)) from None
     columns = [*FEATURE_NAMES, problem.TARGET.name] if require_target else FEATURE_NAMES
-    return valid[columns]
+    valid = valid[columns]
+    # Missing categories arrive as None or NaN depending on the file type and pandas version; the
+    # model's imputer recognises NaN only, so a None would silently become an unknown category.
+    categories = valid[CATEGORICAL_FEATURES]
+    return valid.assign(**categories.where(categories.notna(), np.nan))
 
 
 def split_target(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:

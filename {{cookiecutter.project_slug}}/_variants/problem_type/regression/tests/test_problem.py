@@ -1,0 +1,37 @@
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.package_name }} import problem
+from {{ cookiecutter.package_name }}.data import split_target, validate
+from {{ cookiecutter.package_name }}.dataset import make_dataset
+from {{ cookiecutter.package_name }}.predict import predict_frame
+from {{ cookiecutter.package_name }}.train import train
+
+
+def test_spend_is_never_negative_and_varies() -> None:
+    spend = make_dataset(20_000, seed=0)[problem.TARGET.name]
+    assert spend.min() >= 0
+    assert spend.std() > 100
+
+
+def test_predictions_are_numbers(sample: pd.DataFrame) -> None:
+    run = train(validate(sample), test_size=0.2, seed=0)
+    features, _ = split_target(run.holdout)
+    predicted = predict_frame(run.model, features)
+    assert list(predicted.columns) == ["prediction"]
+    assert np.isfinite(predicted["prediction"]).all()
+
+
+def test_metrics_and_plots(tmp_path: Path) -> None:
+    y_true = pd.Series([100.0, 200.0, 300.0, 400.0])
+    predicted = pd.DataFrame({"prediction": [110.0, 190.0, 310.0, 390.0]})
+    metrics = problem.score(y_true, predicted)
+    assert metrics["rmse"] == pytest.approx(10.0)
+    assert metrics["mae"] == pytest.approx(10.0)
+    assert metrics["r2"] == pytest.approx(1 - 400 / 50_000)
+    paths = problem.plot(y_true, predicted, tmp_path)
+    assert [p.name for p in paths] == ["residuals.png", "predicted_vs_actual.png"]
+    assert all(p.stat().st_size > 1_000 for p in paths)

@@ -1,0 +1,119 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from {{ cookiecutter.package_name }} import __version__, artifacts, problem
+from {{ cookiecutter.package_name }}.cli import app
+from {{ cookiecutter.package_name }}.config import ENV_PREFIX
+from {{ cookiecutter.package_name }}.errors import ModelNotFoundError
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run every command in an empty directory with a small sample dataset."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(f"{ENV_PREFIX}SAMPLE_ROWS", "2000")
+    return tmp_path
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_help_lists_every_command() -> None:
+    result = invoke("--help")
+    assert result.exit_code == 0
+    for command in ("data", "train", "evaluate", "predict", "info"):
+        assert command in result.output
+
+
+def test_version() -> None:
+    assert invoke("--version").output.strip() == __version__
+
+
+def test_data_writes_the_sample_dataset(project_dir: Path) -> None:
+    result = invoke("data", "--rows", "300", "--output", "data/raw/sample.csv")
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_csv(project_dir / "data/raw/sample.csv")) == 300
+
+
+def test_train_then_predict_then_info(project_dir: Path) -> None:
+    trained = invoke("train")
+    assert trained.exit_code == 0, trained.output
+    assert "quality gate passed" in trained.output
+    assert "promoted" in trained.output
+    invoke("data", "--rows", "50", "--output", "new.parquet", "--seed", "9")
+    scored = invoke("predict", "new.parquet", "scored.csv")
+    assert scored.exit_code == 0, scored.output
+    assert "scored 50 rows" in scored.output
+    assert "prediction" in pd.read_csv(project_dir / "scored.csv").columns
+    info = json.loads(invoke("info").output)
+    assert info["version"] == artifacts.current_version(project_dir / "models")
+    assert info["problem_type"] == problem.PROBLEM_TYPE
+
+
+def test_evaluate_writes_a_report_for_the_current_model(project_dir: Path) -> None:
+    invoke("train")
+    result = invoke("evaluate")
+    assert result.exit_code == 0, result.output
+    version = artifacts.current_version(project_dir / "models")
+    assert (project_dir / "reports" / f"{version}-evaluation" / "metrics.json").is_file()
+
+
+def test_train_below_the_gate_exits_1_and_keeps_the_current_model(project_dir: Path) -> None:
+    invoke("train")
+    current = artifacts.current_version(project_dir / "models")
+    result = invoke("train", "--min-score", "1.01", "--seed", "3")
+    assert result.exit_code == 1
+    assert "not promoted" in result.output
+    assert artifacts.current_version(project_dir / "models") == current
+
+
+def test_errors_are_one_line_and_exit_1() -> None:
+    result = invoke("predict", "missing.csv", "out.csv")
+    assert result.exit_code == 1
+    message = "error: no current model in 'models': train one first (the `train` command)"
+    assert result.output.strip() == message
+
+
+def test_verbose_lets_the_traceback_through() -> None:
+    result = invoke("info", "--verbose")
+    assert result.exit_code == 1
+    assert isinstance(result.exception, ModelNotFoundError)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("predict", "in.csv", "out.txt"),
+        ("data", "--rows", "0"),
+        ("train", "--seed", "minus-one"),
+        ("no-such-command",),
+    ],
+)
+def test_bad_usage_exits_2(args: tuple[str, ...]) -> None:
+    assert invoke(*args).exit_code == 2
+
+
+def test_invalid_setting_from_the_environment_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(f"{ENV_PREFIX}TEST_SIZE", "2")
+    result = invoke("train")
+    assert result.exit_code == 2
+    assert "invalid settings: test_size" in result.output
+
+
+def test_python_dash_m_runs_the_same_cli() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "{{ cookiecutter.package_name }}", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == __version__

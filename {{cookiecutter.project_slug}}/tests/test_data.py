@@ -1,0 +1,121 @@
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.package_name }} import problem
+from {{ cookiecutter.package_name }}.data import describe_rule, load_table, validate
+from {{ cookiecutter.package_name }}.errors import DataError, DataValidationError
+
+TARGET = problem.TARGET.name
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_csv_and_parquet_load_the_same_table(
+    tmp_path: Path, sample: pd.DataFrame, suffix: str
+) -> None:
+    path = tmp_path / f"table{suffix}"
+    if suffix == ".csv":
+        sample.to_csv(path, index=False)
+    else:
+        sample.to_parquet(path, index=False)
+    loaded = validate(load_table(path))
+    pd.testing.assert_frame_equal(loaded, validate(sample), check_dtype=False)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("data.xlsx", b"x", "unsupported file type '.xlsx' (use .csv, .parquet, .pq)"),
+        ("data.csv", None, "no such file"),
+        ("data.csv", b"", "the file is empty"),
+        ("data.csv", b"tenure_months,contract\n", "has a header but no rows"),
+        ("data.parquet", b"not parquet at all", "cannot read"),
+    ],
+)
+def test_unreadable_files_are_refused_clearly(
+    tmp_path: Path, name: str, content: bytes | None, message: str
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(DataError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_table(path)
+
+
+def broken(sample: pd.DataFrame, column: str, rows: int, value: object) -> pd.DataFrame:
+    table = sample.copy()
+    if table[column].dtype.kind in "iuf" and not isinstance(value, (int, float)):
+        table[column] = table[column].astype(object)
+    table.loc[table.index[:rows], column] = value
+    return table
+
+
+BAD_TABLES = {
+    "out of range": (
+        lambda t: broken(t, "tenure_months", 3, -5),
+        "'tenure_months' must be between 0 and 120: 3 row(s), e.g. -5",
+    ),
+    "unseen category": (
+        lambda t: broken(t, "contract", 2, "weekly"),
+        "'contract' must be one of",
+    ),
+    "text in a number column": (
+        lambda t: broken(t, "monthly_charges", 1, "cheap"),
+        "'monthly_charges' must hold values of type float64: 1 row(s), e.g. 'cheap'",
+    ),
+    "missing where not allowed": (
+        lambda t: broken(t, "tenure_months", 4, np.nan),
+        "'tenure_months'",
+    ),
+    "missing feature column": (
+        lambda t: t.drop(columns="support_calls"),
+        "column 'support_calls' is missing",
+    ),
+    "missing target column": (
+        lambda t: t.drop(columns=TARGET),
+        f"column '{TARGET}' is missing",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_TABLES)
+def test_invalid_table_is_refused_with_column_rule_count_and_examples(
+    sample: pd.DataFrame, case: str
+) -> None:
+    corrupt, message = BAD_TABLES[case]
+    with pytest.raises(DataValidationError) as error:
+        validate(corrupt(sample))
+    assert any(message in problem for problem in error.value.problems), error.value.problems
+
+
+def test_every_problem_is_reported_at_once(sample: pd.DataFrame) -> None:
+    table = broken(broken(sample, "contract", 1, "weekly"), "age", 2, 7)
+    table = table.drop(columns="region")
+    with pytest.raises(DataValidationError) as error:
+        validate(table)
+    assert len(error.value.problems) == 3, error.value.problems
+    assert "3 problem(s)" in str(error.value)
+
+
+def test_prediction_input_needs_no_target(sample: pd.DataFrame) -> None:
+    features = validate(sample.drop(columns=TARGET), require_target=False)
+    assert TARGET not in features.columns
+
+
+def test_extra_columns_are_dropped(sample: pd.DataFrame) -> None:
+    assert "customer_id" not in validate(sample.assign(customer_id=1)).columns
+
+
+def test_unknown_rule_is_still_named() -> None:
+    assert describe_rule("str_matches('x')") == "fails str_matches('x')"
+
+
+def test_missing_categories_are_nan_whatever_the_source(sample: pd.DataFrame) -> None:
+    """Parquet gives None where CSV gives NaN; the model's imputer only recognises NaN."""
+    table = sample.astype({"region": object})
+    table.loc[table.index[:3], "region"] = None
+    region = validate(table)["region"].head(3)
+    assert region.isna().all()
+    assert not any(value is None for value in region)
