@@ -37,9 +37,26 @@ ALWAYS_BAKED = (
     "LICENSE",
     "src/churn_forecast/__init__.py",
     "src/churn_forecast/config.py",
+    "src/churn_forecast/schema.py",
+    "src/churn_forecast/dataset.py",
+    "src/churn_forecast/data.py",
+    "src/churn_forecast/features.py",
+    "src/churn_forecast/problem.py",
+    "src/churn_forecast/train.py",
+    "src/churn_forecast/evaluate.py",
+    "src/churn_forecast/predict.py",
+    "src/churn_forecast/artifacts.py",
+    "src/churn_forecast/pipeline.py",
+    "src/churn_forecast/cli.py",
+    "src/churn_forecast/__main__.py",
     "src/churn_forecast/py.typed",
     "tests/test_config.py",
-    "notebooks/.gitkeep",
+    "tests/test_problem.py",
+    "notebooks/01-eda.ipynb",
+    "notebooks/01-eda.py",
+    ".vscode/settings.json",
+    ".vscode/launch.json",
+    "benchmarks/bench_batch_predict.py",
     "data/raw/.gitkeep",
     "models/.gitkeep",
 )
@@ -51,6 +68,10 @@ LICENSE_MARKERS = {
     "Proprietary": "All rights reserved.",
 }
 LICENSE_EXPRESSIONS = {"Proprietary": "LicenseRef-Proprietary"}
+PROBLEM_MARKERS = {
+    "classification": ('PROBLEM_TYPE = "classification"', "roc_auc"),
+    "regression": ('PROBLEM_TYPE = "regression"', "r2"),
+}
 
 
 def test_pairwise_set_covers_every_pair_of_option_values() -> None:
@@ -113,6 +134,10 @@ def test_answers_reach_the_project_metadata(baked: tuple[dict, Path]) -> None:
     assert (project / ".python-version").read_text().strip() == answers["python_version"]
     target = read_pyproject(project)["tool"]["ruff"]["target-version"]
     assert target == "py" + answers["python_version"].replace(".", "")
+    problem = (project / "src/churn_forecast/problem.py").read_text(encoding="utf-8")
+    chosen, metric = PROBLEM_MARKERS[answers["problem_type"]]
+    assert chosen in problem
+    assert f'PRIMARY_METRIC = "{metric}"' in problem
 
 
 def test_ruff_finds_nothing_to_fix(baked: tuple[dict, Path]) -> None:
@@ -179,3 +204,15 @@ def test_ci_validators_reject_a_broken_configuration(
     with (project / path).open("a", encoding="utf-8") as config:
         config.write(broken_line)
     assert validate_ci(project, provider).returncode != 0
+
+
+@pytest.mark.parametrize("problem_type", ["classification", "regression"])
+def test_longest_allowed_names_still_pass_ruff(output_dir: Path, problem_type: str) -> None:
+    """Names are pasted into imports and docstrings: the longest must still fit the line limit."""
+    longest = "a" * 40
+    project = bake(
+        output_dir, project_slug=longest, package_name=longest, problem_type=problem_type
+    )
+    for command in (("ruff", "check", "."), ("ruff", "format", "--check", ".")):
+        result = run_in(project, sys.executable, "-m", *command)
+        assert result.returncode == 0, explain(result)

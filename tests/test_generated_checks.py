@@ -12,11 +12,11 @@ from helpers import bake, explain, python_available, run_in
 
 pytestmark = pytest.mark.slow
 
-# Each CI provider, and the oldest and newest supported Python.
+# Each CI provider, the oldest and newest supported Python, and both problem types.
 REPRESENTATIVE = [
-    {"ci_provider": "github", "python_version": "3.10", "license": "MIT"},
-    {"ci_provider": "gitlab", "python_version": "3.13", "license": "Apache-2.0"},
-    {"ci_provider": "none", "python_version": "3.12", "license": "Proprietary"},
+    {"ci_provider": "github", "python_version": "3.10", "problem_type": "classification"},
+    {"ci_provider": "gitlab", "python_version": "3.13", "problem_type": "regression"},
+    {"ci_provider": "none", "python_version": "3.12", "problem_type": "classification"},
 ]
 GIT_IDENTITY = ("-c", "user.name=Test", "-c", "user.email=test@example.com")
 
@@ -50,6 +50,20 @@ def test_pre_commit_passes_on_every_file_and_on_a_real_commit(project: Path) -> 
 
 def test_default_nox_sessions_pass(project: Path) -> None:
     output = check(project, "uv", "run", "nox")
-    assert "Session lint was successful" in output
-    assert "Session tests was successful" in output
+    for session in ("lint", "tests", "notebooks"):
+        assert f"Session {session} was successful" in output
     assert "Required test coverage of 90" in output
+
+
+def test_readme_commands_work_from_a_fresh_clone(project: Path) -> None:
+    """The commands the generated README gives, in its order, on the embedded dataset."""
+    cli = ("uv", "run", "churn-forecast")
+    assert "promoted" in check(project, *cli, "train")
+    check(project, *cli, "info")
+    check(project, *cli, "data", "--output", "data/raw/sample.parquet")
+    output = check(
+        project, *cli, "predict", "data/raw/sample.parquet", "data/processed/predictions.parquet"
+    )
+    assert "scored 10,000 rows" in output
+    check(project, *cli, "evaluate")
+    assert (project / "models" / "CURRENT").is_file()

@@ -18,6 +18,7 @@ GOOD_ANSWERS = {
     "author_name": "Ada Lovelace",
     "email": "ada@example.com",
     "version": "0.1.0",
+    "problem_type": "classification",
     "python_version": "3.12",
     "license": "MIT",
     "ci_provider": "github",

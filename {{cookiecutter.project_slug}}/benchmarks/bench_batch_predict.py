@@ -4,7 +4,7 @@
 
 Both read the same Parquet file and write a Parquet file with the input columns and predictions,
 each in a fresh process:
-- CLI: `python -m {{ cookiecutter.package_name }} predict`: validates and scores chunk by chunk;
+- CLI: `python -m <package> predict`, which validates and scores chunk by chunk;
 - baseline: read the whole file, predict, write it in one go (no validation, no chunks).
 Prints wall time and peak RSS of each and their ratios. Targets: time ratio <= 1.3; the CLI's peak
 RSS <= half the baseline's. Unix only (peak RSS comes from `resource`).
@@ -25,6 +25,7 @@ from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings
 from {{ cookiecutter.package_name }}.dataset import make_dataset
 from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
 
+PACKAGE = "{{ cookiecutter.package_name }}"
 BASELINE = """
 import sys
 from pathlib import Path
@@ -75,7 +76,7 @@ def main() -> None:
         make_dataset(rows, seed=1)[FEATURE_NAMES].to_parquet(source, index=False)
         env = {**os.environ, f"{ENV_PREFIX}MODELS_DIR": str(settings.models_dir)}
 
-        cli = [sys.executable, "-m", "{{ cookiecutter.package_name }}", "predict", "--no-progress"]
+        cli = [sys.executable, "-m", PACKAGE, "predict", "--no-progress"]
         cli_time, cli_rss = measure([*cli, str(source), str(work_dir / "cli.parquet")], env)
         baseline = [sys.executable, "-c", BASELINE, str(settings.models_dir), str(source)]
         base_time, base_rss = measure([*baseline, str(work_dir / "baseline.parquet")], env)

@@ -1,8 +1,8 @@
 """The project's settings: one typed object, defaults in code, overrides from the environment.
 
-Every setting can be overridden by an environment variable, its name in capitals after the prefix
-in `ENV_PREFIX` (for `data_dir`: `{{ cookiecutter.package_name | upper }}_DATA_DIR=/mnt/data`), or by the same line
-in a `.env` file in the working directory; the CLI's flags override both. Values are validated once,
+Every setting can be overridden by an environment variable named `ENV_PREFIX` + its name in
+capitals (`data_dir` is read from `<ENV_PREFIX>DATA_DIR`), or by the same line in a `.env` file in
+the working directory; the CLI's flags override both. Values are validated once,
 when the settings are read.
 """
 
