@@ -71,7 +71,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         work_dir = Path(work)
         settings = Settings(_env_file=None, models_dir=work_dir / "models", reports_dir=work_dir)
-        pipeline.train_and_register(pipeline.load_training_data(None, settings), settings)
+        table = pipeline.load_labelled_data(None, rows=settings.sample_rows, seed=0)
+        pipeline.train_and_register(table, settings)
         source = work_dir / "input.parquet"
         make_dataset(rows, seed=1)[FEATURE_NAMES].to_parquet(source, index=False)
         env = {**os.environ, f"{ENV_PREFIX}MODELS_DIR": str(settings.models_dir)}

@@ -33,6 +33,7 @@ def sample() -> pd.DataFrame:
 @pytest.fixture
 def trained(settings: Settings) -> pipeline.TrainingOutcome:
     """A model trained on the sample dataset and promoted to current."""
-    outcome = pipeline.train_and_register(pipeline.load_training_data(None, settings), settings)
+    table = pipeline.load_labelled_data(None, rows=SAMPLE_ROWS, seed=settings.random_seed)
+    outcome = pipeline.train_and_register(table, settings)
     assert outcome.promoted
     return outcome

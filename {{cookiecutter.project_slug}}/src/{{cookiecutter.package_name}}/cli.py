@@ -18,7 +18,6 @@ from pydantic import ValidationError
 
 from {{ cookiecutter.package_name }} import __version__, artifacts, pipeline
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.data import load_table, validate
 from {{ cookiecutter.package_name }}.dataset import make_dataset
 from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.evaluate import (
@@ -124,7 +123,9 @@ def train(
     """Train a model, evaluate it on a holdout, and promote it if it passes the quality gate."""
     settings = settings_from(random_seed=seed, min_score=min_score, models_dir=models_dir)
     with reported(verbose):
-        table = pipeline.load_training_data(data_path, settings)
+        table = pipeline.load_labelled_data(
+            data_path, rows=settings.sample_rows, seed=settings.random_seed
+        )
         outcome = pipeline.train_and_register(table, settings)
     typer.echo(f"model {outcome.version}: " + json.dumps(outcome.metrics))
     typer.echo(str(outcome.gate))
@@ -149,10 +150,10 @@ def evaluate(
     settings = settings_from(models_dir=models_dir)
     with reported(verbose):
         loaded = artifacts.load_model(settings.models_dir, model_version)
-        if data_path is None:  # a sample the model was not trained on
-            table = validate(make_dataset(settings.sample_rows, settings.random_seed + 1))
-        else:
-            table = validate(load_table(data_path))
+        # Without a file: a sample drawn with another seed, so rows the model was not trained on.
+        table = pipeline.load_labelled_data(
+            data_path, rows=settings.sample_rows, seed=settings.random_seed + 1
+        )
         evaluation = evaluate_model(loaded.model, table)
         gate = quality_gate(evaluation.metrics, settings.min_score)
         out_dir = settings.reports_dir / f"{loaded.version}-evaluation"

@@ -33,11 +33,9 @@ class TrainingOutcome:
         return self.gate.passed
 
 
-def load_training_data(path: Path | None, settings: Settings) -> pd.DataFrame:
-    """A validated table from `path`, or the embedded sample dataset when there is none."""
-    if path is None:
-        return validate(make_dataset(settings.sample_rows, settings.random_seed))
-    return validate(load_table(path))
+def load_labelled_data(path: Path | None, *, rows: int, seed: int) -> pd.DataFrame:
+    """A validated table with the target from `path`, or `rows` of the embedded dataset."""
+    return validate(make_dataset(rows, seed) if path is None else load_table(path))
 
 
 def train_and_register(table: pd.DataFrame, settings: Settings) -> TrainingOutcome:
