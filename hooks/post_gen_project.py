@@ -17,11 +17,31 @@ from pathlib import Path
 RENDERED_ANSWERS = r"""{{ cookiecutter | tojson }}"""
 
 # For each option, the paths that belong to each of its values: the paths of every value that was
-# not chosen are removed. New options add a line here, not a branch of code.
+# not chosen are removed. New options add a line here, not a branch of code. `{package}` is the
+# package directory.
 OPTION_PATHS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "ci_provider": {
         "github": (".github",),
         "gitlab": (".gitlab-ci.yml",),
+        "none": (),
+    },
+    "api": {
+        "flask": (
+            "src/{package}/api",
+            "gunicorn.conf.py",
+            "Dockerfile",
+            ".dockerignore",
+            "tests/test_api.py",
+            "tests/test_access_log.py",
+            "tests/test_cli_serve.py",
+            "tests/test_serving.py",
+            "benchmarks/bench_api.py",
+            "benchmarks/bare_app.py",
+        ),
+        "none": (),
+    },
+    "serverless": {
+        "aws-lambda": ("src/{package}/api/lambda_handler.py", "tests/test_lambda.py"),
         "none": (),
     },
 }
@@ -50,7 +70,7 @@ def unchosen_paths(answers: Mapping[str, object]) -> list[str]:
 
 def remove_unchosen_option_files(answers: Mapping[str, object], root: Path) -> None:
     for relative in unchosen_paths(answers):
-        remove(root / relative)
+        remove(root / relative.format(package=answers["package_name"]))
 
 
 def install_variants(answers: Mapping[str, object], root: Path) -> None:

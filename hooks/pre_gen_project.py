@@ -38,6 +38,8 @@ PEP440_PATTERN = re.compile(
 
 CHOICES = {
     "problem_type": ("classification", "regression"),
+    "api": ("flask", "none"),
+    "serverless": ("none", "aws-lambda"),
     "python_version": ("3.10", "3.11", "3.12", "3.13"),
     "license": ("MIT", "BSD-3-Clause", "Apache-2.0", "Proprietary"),
     "ci_provider": ("github", "gitlab", "none"),
@@ -86,8 +88,10 @@ class Requirement:
     allowed: tuple[str, ...]
 
 
-# Combinations that cannot work together. Options from later features add their rules here.
-REQUIREMENTS: tuple[Requirement, ...] = ()
+# Combinations that cannot work together.
+REQUIREMENTS: tuple[Requirement, ...] = (
+    Requirement(option="serverless", value="aws-lambda", needs="api", allowed=("flask",)),
+)
 
 
 def suggest_slug(slug: str) -> str:

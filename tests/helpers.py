@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import os
 import re
@@ -66,7 +67,16 @@ def pairwise_combinations() -> list[dict[str, str]]:
     def supported(row: list[str]) -> bool:
         return not check_combinations(dict(zip(names, row, strict=False)))
 
-    rows = AllPairs([options[name] for name in names], filter_func=supported)
+    rows = [list(row) for row in AllPairs([options[name] for name in names], filter_func=supported)]
+    # AllPairs may miss pairs when its filter refuses combinations: add a supported row for each.
+    every_row = [list(row) for row in itertools.product(*(options[name] for name in names))]
+    for a, b in itertools.combinations(range(len(names)), 2):
+        for va, vb in itertools.product(options[names[a]], options[names[b]]):
+            if any(row[a] == va and row[b] == vb for row in rows):
+                continue
+            extra = next((r for r in every_row if r[a] == va and r[b] == vb and supported(r)), None)
+            if extra is not None:
+                rows.append(extra)
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 

@@ -14,6 +14,7 @@ from helpers import (
     choice_options,
     combination_id,
     explain,
+    load_hook,
     pairwise_combinations,
     project_files,
     python_available,
@@ -61,6 +62,32 @@ ALWAYS_BAKED = (
     "models/.gitkeep",
 )
 CI_FILES = {"github": {".github/workflows/ci.yml"}, "gitlab": {".gitlab-ci.yml"}, "none": set()}
+API_FILES = {
+    "flask": {
+        "src/churn_forecast/api/app.py",
+        "src/churn_forecast/api/routes.py",
+        "src/churn_forecast/api/wsgi.py",
+        "gunicorn.conf.py",
+        "Dockerfile",
+        ".dockerignore",
+        "tests/test_api.py",
+        "tests/test_serving.py",
+        "benchmarks/bench_api.py",
+    },
+    "none": set(),
+}
+LAMBDA_FILES = {
+    "aws-lambda": {"src/churn_forecast/api/lambda_handler.py", "tests/test_lambda.py"},
+    "none": set(),
+}
+
+
+def assert_only_chosen(files: set[str], table: dict[str, set[str]], chosen: str) -> None:
+    unchosen = set().union(*table.values()) - table[chosen]
+    assert table[chosen] <= files, f"missing: {sorted(table[chosen] - files)}"
+    assert not unchosen & files, f"files of unchosen options: {sorted(unchosen & files)}"
+
+
 LICENSE_MARKERS = {
     "MIT": "MIT License",
     "BSD-3-Clause": "BSD 3-Clause License",
@@ -80,6 +107,7 @@ def test_pairwise_set_covers_every_pair_of_option_values() -> None:
     seen = {
         (a, combo[a], b, combo[b]) for combo in COMBINATIONS for a in names for b in names if a < b
     }
+    refused = load_hook("pre_gen_project").check_combinations
     expected = {
         (a, va, b, vb)
         for a in names
@@ -87,6 +115,7 @@ def test_pairwise_set_covers_every_pair_of_option_values() -> None:
         if a < b
         for va in options[a]
         for vb in options[b]
+        if not refused({a: va, b: vb})
     }
     assert expected <= seen, f"pairs never baked: {sorted(expected - seen)}"
 
@@ -101,10 +130,11 @@ def test_expected_files_exist_and_unchosen_ones_do_not(baked: tuple[dict, Path])
     files = {path.relative_to(project).as_posix() for path in project_files(project)}
     missing = set(ALWAYS_BAKED) - files
     assert not missing, f"missing files: {sorted(missing)}"
-    chosen = CI_FILES[answers["ci_provider"]]
-    unchosen = set().union(*CI_FILES.values()) - chosen
-    assert chosen <= files
-    assert not unchosen & files, f"files of unchosen CI providers: {sorted(unchosen & files)}"
+    assert_only_chosen(files, CI_FILES, answers["ci_provider"])
+    assert_only_chosen(files, API_FILES, answers["api"])
+    assert_only_chosen(files, LAMBDA_FILES, answers["serverless"])
+    if answers["api"] == "none":
+        assert not (project / "src/churn_forecast/api").exists()
     assert not (project / "_variants").exists()
     if answers["ci_provider"] != "github":
         assert not (project / ".github").exists()
@@ -170,6 +200,15 @@ CI_VALIDATORS = {
     "github": ("actionlint", "-no-color", ".github/workflows/ci.yml"),
     "gitlab": ("check-jsonschema", "--builtin-schema", "vendor.gitlab-ci", ".gitlab-ci.yml"),
 }
+
+
+def test_dockerfile_passes_hadolint(baked: tuple[dict, Path]) -> None:
+    answers, project = baked
+    if answers["api"] == "none":
+        assert not (project / "Dockerfile").exists()
+        return
+    result = run_in(project, "hadolint", "--no-color", "Dockerfile")
+    assert result.returncode == 0, explain(result)
 
 
 def validate_ci(project: Path, provider: str) -> subprocess.CompletedProcess[str]:

@@ -12,12 +12,15 @@ from helpers import bake, explain, python_available, run_in
 
 pytestmark = pytest.mark.slow
 
-# Each CI provider, the oldest and newest supported Python, and both problem types.
+# Each CI provider, the oldest and newest supported Python, both problem types, each API choice.
 REPRESENTATIVE = [
-    {"ci_provider": "github", "python_version": "3.10", "problem_type": "classification"},
-    {"ci_provider": "gitlab", "python_version": "3.13", "problem_type": "regression"},
-    {"ci_provider": "none", "python_version": "3.12", "problem_type": "classification"},
-]
+    {"ci_provider": "github", "python_version": "3.10", "problem_type": "classification",
+     "api": "flask", "serverless": "aws-lambda"},
+    {"ci_provider": "gitlab", "python_version": "3.13", "problem_type": "regression",
+     "api": "flask", "serverless": "none"},
+    {"ci_provider": "none", "python_version": "3.12", "problem_type": "classification",
+     "api": "none", "serverless": "none"},
+]  # fmt: skip
 GIT_IDENTITY = ("-c", "user.name=Test", "-c", "user.email=test@example.com")
 
 
@@ -50,7 +53,10 @@ def test_pre_commit_passes_on_every_file_and_on_a_real_commit(project: Path) -> 
 
 def test_default_nox_sessions_pass(project: Path) -> None:
     output = check(project, "uv", "run", "nox")
-    for session in ("lint", "tests", "notebooks"):
+    sessions = ["lint", "tests", "notebooks"]
+    if (project / "gunicorn.conf.py").exists():
+        sessions.append("serve")  # real gunicorn over HTTP, and schemathesis
+    for session in sessions:
         assert f"Session {session} was successful" in output
     assert "Required test coverage of 90" in output
 

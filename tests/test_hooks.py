@@ -19,6 +19,8 @@ GOOD_ANSWERS = {
     "email": "ada@example.com",
     "version": "0.1.0",
     "problem_type": "classification",
+    "api": "flask",
+    "serverless": "none",
     "python_version": "3.12",
     "license": "MIT",
     "ci_provider": "github",
@@ -77,6 +79,15 @@ SERVERLESS_NEEDS_API = pre_gen.Requirement(
 )
 
 
+def test_serverless_without_the_api_is_refused() -> None:
+    answers = {**GOOD_ANSWERS, "api": "none", "serverless": "aws-lambda"}
+    (problem,) = pre_gen.find_problems(answers)
+    assert str(problem) == (
+        "serverless='aws-lambda': needs api to be flask, but api='none'."
+        " Try: api=flask, or choose another serverless"
+    )
+
+
 def test_unsupported_combination_is_refused_naming_both_options() -> None:
     answers = {"serverless": "aws-lambda", "api": "none"}
     (problem,) = pre_gen.check_combinations(answers, (SERVERLESS_NEEDS_API,))
@@ -101,7 +112,8 @@ def test_supported_and_partial_combinations_pass() -> None:
     ],
 )
 def test_post_gen_removes_the_files_of_unchosen_values(provider: str, removed: list[str]) -> None:
-    assert sorted(post_gen.unchosen_paths({"ci_provider": provider})) == removed
+    answers = {"ci_provider": provider, "api": "flask", "serverless": "aws-lambda"}
+    assert sorted(post_gen.unchosen_paths(answers)) == removed
 
 
 def test_post_gen_can_run_again_on_a_baked_project(output_dir: Path) -> None:

@@ -74,6 +74,13 @@ def test_bad_answer_is_refused_naming_field_value_and_fix(
     assert not any(output_dir.iterdir()), "a refused bake left files behind"
 
 
+def test_unsupported_combination_is_refused(output_dir: Path) -> None:
+    result = bake_cli(output_dir, api="none", serverless="aws-lambda")
+    assert result.returncode == 1
+    assert "serverless='aws-lambda': needs api to be flask" in result.stderr
+    assert not any(output_dir.iterdir())
+
+
 def test_every_problem_is_reported_at_once(output_dir: Path) -> None:
     result = bake_cli(output_dir, package_name="pandas", email="nope", version="latest")
     assert result.returncode == 1

@@ -18,16 +18,20 @@ nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
+{%- if cookiecutter.api == "flask" %}
+nox.options.sessions = ["lint", "tests", "notebooks", "serve"]
+{%- else %}
 nox.options.sessions = ["lint", "tests", "notebooks"]
+{%- endif %}
 
 PYTHON = "{{ cookiecutter.python_version }}"
 
 
 def sync(session: nox.Session, group: str) -> None:
-    """Install the project and one dependency group into the session's environment with uv."""
+    """Install the project (with its extras) and one dependency group into the session's venv."""
     # uv, and the `uv run` inside pre-commit hooks, then use this environment instead of .venv.
     session.env["UV_PROJECT_ENVIRONMENT"] = session.virtualenv.location
-    session.run_install("uv", "sync", "--no-default-groups", f"--group={group}")
+    session.run_install("uv", "sync", "--all-extras", "--no-default-groups", f"--group={group}")
 
 
 @nox.session(python=PYTHON)
@@ -41,7 +45,12 @@ def lint(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The test suite with branch coverage; fails under the threshold set in pyproject.toml."""
     sync(session, "test")
+{%- if cookiecutter.api == "flask" %}
+    # The tests that start a real server run in the `serve` session.
+    session.run("pytest", "-m", "not serve", "--cov", "--cov-report=term-missing", *session.posargs)
+{%- else %}
     session.run("pytest", "--cov", "--cov-report=term-missing", *session.posargs)
+{%- endif %}
 
 
 @nox.session(python=PYTHON)
@@ -53,3 +62,12 @@ def notebooks(session: nox.Session) -> None:
     sync(session, "notebooks")
     for notebook in sorted(Path("notebooks").glob("*.ipynb")):
         session.run("jupyter", "execute", "--timeout=600", str(notebook))
+{%- if cookiecutter.api == "flask" %}
+
+
+@nox.session(python=PYTHON)
+def serve(session: nox.Session) -> None:
+    """Start the real gunicorn on a free loopback port, call every endpoint, fuzz it, stop it."""
+    sync(session, "serve")
+    session.run("pytest", "-m", "serve", *session.posargs)
+{%- endif %}

@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import numpy as np
@@ -5,7 +6,12 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }} import problem
-from {{ cookiecutter.package_name }}.data import describe_rule, load_table, validate
+from {{ cookiecutter.package_name }}.data import (
+    describe_rule,
+    load_table,
+    records_to_frame,
+    validate,
+)
 from {{ cookiecutter.package_name }}.errors import DataError, DataValidationError
 
 TARGET = problem.TARGET.name
@@ -119,3 +125,11 @@ def test_missing_categories_are_nan_whatever_the_source(sample: pd.DataFrame) ->
     region = validate(table)["region"].head(3)
     assert region.isna().all()
     assert not any(value is None for value in region)
+
+
+def test_records_become_the_same_frame_as_validation_gives(sample: pd.DataFrame) -> None:
+    features = sample.drop(columns=TARGET).head(50)
+    records = json.loads(features.to_json(orient="records"))
+    expected = validate(features, require_target=False).reset_index(drop=True)
+    pd.testing.assert_frame_equal(records_to_frame(records), expected, check_dtype=False)
+    assert records_to_frame(records)["region"].map(type).ne(type(None)).all()

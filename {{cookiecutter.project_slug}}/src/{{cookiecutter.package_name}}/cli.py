@@ -7,6 +7,9 @@ A thin adapter: it parses flags, calls the core, and prints results. Errors are 
 from __future__ import annotations
 
 import json
+{%- if cookiecutter.api == "flask" %}
+import os
+{%- endif %}
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -199,3 +202,18 @@ def info(
     with reported(verbose):
         metadata = artifacts.read_metadata(settings.models_dir, model_version)
     typer.echo(json.dumps(metadata, indent=2))
+{%- if cookiecutter.api == "flask" %}
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(envvar="PORT", min=1, max=65535)] = 8000,
+    host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
+    workers: Annotated[int, typer.Option(envvar="WEB_CONCURRENCY", min=1)] = 2,
+) -> None:
+    """Serve the current model over HTTP with gunicorn, the production server."""
+    os.environ.update(PORT=str(port), HOST=host, WEB_CONCURRENCY=str(workers))
+    command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
+    # Replace this process, so that signals (SIGTERM from a container runtime) reach gunicorn.
+    os.execv(sys.executable, [*command, "{{ cookiecutter.package_name }}.api.wsgi:app"])  # noqa: S606
+{%- endif %}

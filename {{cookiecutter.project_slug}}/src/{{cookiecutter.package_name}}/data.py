@@ -18,6 +18,9 @@ from {{ cookiecutter.package_name }}.errors import DataError, DataValidationErro
 from {{ cookiecutter.package_name }}.schema import (
     CATEGORICAL_FEATURES,
     FEATURE_NAMES,
+    FEATURES,
+    NUMERIC_FEATURES,
+    PANDAS_TYPES,
     dataframe_schema,
 )
 
@@ -109,6 +112,19 @@ def validate(table: pd.DataFrame, *, require_target: bool = True) -> pd.DataFram
     # model's imputer recognises NaN only, so a None would silently become an unknown category.
     categories = valid[CATEGORICAL_FEATURES]
     return valid.assign(**categories.where(categories.notna(), np.nan))
+
+
+def records_to_frame(records: list[dict[str, object]]) -> pd.DataFrame:
+    """Features from records already checked against the schema (the API's JSON Schema does).
+
+    Much cheaper than `validate` for a handful of rows: it only sets the declared column order and
+    types, and marks missing values as NaN, which is all the model needs.
+    """
+    frame = pd.DataFrame.from_records(records, columns=FEATURE_NAMES)
+    types = {column.name: PANDAS_TYPES[column.kind] for column in FEATURES}
+    numeric = [name for name in NUMERIC_FEATURES if frame[name].isna().any()]
+    frame = frame.astype({**types, **dict.fromkeys(numeric, float)})
+    return frame.where(frame.notna(), np.nan)
 
 
 def split_target(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
