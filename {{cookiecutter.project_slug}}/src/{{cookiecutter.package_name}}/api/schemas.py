@@ -140,7 +140,25 @@ def openapi_document(max_batch: int) -> dict[str, Any]:
                     "responses": {"200": json_response("Ready", status), **error_responses(503)},
                 }
             },
+            "/ping": {
+                "get": {
+                    "summary": "SageMaker's health check: the same as /ready",
+                    "responses": {"200": json_response("Ready", status), **error_responses(503)},
+                }
+            },
             "/predict": {"post": {"summary": "Predict one record or a batch", **predict}},
+            "/invocations": {"post": {"summary": "SageMaker inference, as /predict", **predict}},
+            "/metrics": {
+                "get": {
+                    "summary": "Prometheus metrics of every worker",
+                    "responses": {
+                        "200": {
+                            "description": "Prometheus text format",
+                            "content": {"text/plain": {"schema": {"type": "string"}}},
+                        }
+                    },
+                }
+            },
             "/metadata": {
                 "get": {
                     "summary": "The loaded model's version, metrics and schema",
