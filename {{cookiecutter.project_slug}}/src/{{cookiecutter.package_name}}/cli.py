@@ -211,7 +211,7 @@ def serve(
     host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
     workers: Annotated[int, typer.Option(envvar="WEB_CONCURRENCY", min=1)] = 2,
 ) -> None:
-    """Serve the current model over HTTP with gunicorn, the production server."""
+    """Serve the current model over HTTP with gunicorn (run it from the project's folder)."""
     os.environ.update(PORT=str(port), HOST=host, WEB_CONCURRENCY=str(workers))
     command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
     # Replace this process, so that signals (SIGTERM from a container runtime) reach gunicorn.
