@@ -96,7 +96,7 @@ Baked {slug}. Next steps:
     git init -b main && git add -A       # pre-commit and CI work on a git repository
     uv sync                              # the environment and its lock file, uv.lock
     uv run pre-commit install            # the shared checks on every commit
-    uv run nox                           # lint + tests, exactly what CI runs
+    uv run nox                           # every check CI runs
 
 Then commit, uv.lock included. README.md explains the rest, including template updates (cruft).
 """

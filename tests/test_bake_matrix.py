@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from helpers import (
     INTENTIONALLY_EMPTY,
     UNRENDERED_JINJA,
@@ -255,3 +258,17 @@ def test_longest_allowed_names_still_pass_ruff(output_dir: Path, problem_type: s
     for command in (("ruff", "check", "."), ("ruff", "format", "--check", ".")):
         result = run_in(project, sys.executable, "-m", *command)
         assert result.returncode == 0, explain(result)
+
+
+def test_ci_runs_every_default_nox_session(baked: tuple[dict, Path]) -> None:
+    answers, project = baked
+    defaults = re.search(r"nox\.options\.sessions = (\[.*\])", (project / "noxfile.py").read_text())
+    assert defaults, "noxfile.py sets no default sessions"
+    sessions = ast.literal_eval(defaults.group(1))
+    if answers["ci_provider"] == "github":
+        workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
+        assert workflow["jobs"]["nox"]["strategy"]["matrix"]["session"] == sessions
+    elif answers["ci_provider"] == "gitlab":
+        pipeline = yaml.safe_load((project / ".gitlab-ci.yml").read_text())
+        assert pipeline["nox"]["parallel"]["matrix"] == [{"SESSION": sessions}]
+    assert ("serve" in sessions) == (answers["api"] == "flask")
