@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from {{ cookiecutter.package_name }} import __version__, problem
 from {{ cookiecutter.package_name }}.schema import FEATURES, ColumnSpec
 
@@ -41,16 +39,11 @@ def record_schema() -> dict[str, Any]:
     }
 
 
-def request_schema(max_batch: int, record_ref: str = OPENAPI_RECORD) -> dict[str, Any]:
+def request_schema(max_batch: int) -> dict[str, Any]:
     """A single record, or a list of 1 to `max_batch` records."""
-    record = {"$ref": record_ref}
+    record = {"$ref": OPENAPI_RECORD}
     batch = {"type": "array", "items": record, "minItems": 1, "maxItems": max_batch}
     return {"oneOf": [record, batch]}
-
-
-def request_validator(max_batch: int) -> Draft202012Validator:
-    schema = request_schema(max_batch, record_ref="#/$defs/Record")
-    return Draft202012Validator({**schema, "$defs": {"Record": record_schema()}})
 
 
 def prediction_schema() -> dict[str, Any]:
