@@ -23,3 +23,17 @@ def public_answers(context: dict[str, Any]) -> str:
     """The user's answers as pretty JSON, without cookiecutter's private keys (local paths)."""
     answers = {key: value for key, value in context.items() if not key.startswith("_")}
     return json.dumps(answers, indent=2, ensure_ascii=False)
+
+
+@simple_filter
+def nox_sessions(context: dict[str, Any]) -> list[str]:
+    """The generated noxfile's default sessions: what `uv run nox` and every CI matrix run.
+
+    One list for the noxfile, the GitHub workflow and the GitLab pipeline, so they cannot drift.
+    """
+    sessions = ["lint", "tests", "notebooks"]
+    if context.get("api") == "flask":
+        sessions.append("serve")  # the real gunicorn server, called over HTTP
+    if context.get("orchestrator", "none") != "none":
+        sessions.append("dag")  # the pipeline on the chosen orchestrator
+    return sessions

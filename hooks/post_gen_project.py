@@ -17,8 +17,8 @@ from pathlib import Path
 RENDERED_ANSWERS = r"""{{ cookiecutter | tojson }}"""
 
 # For each option, the paths that belong to each of its values: the paths of every value that was
-# not chosen are removed. New options add a line here, not a branch of code. `{package}` is the
-# package directory.
+# not chosen are removed, unless the chosen value lists them too. New options add a line here, not
+# a branch of code. `{package}` is the package directory.
 OPTION_PATHS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "ci_provider": {
         "github": (".github",),
@@ -44,6 +44,21 @@ OPTION_PATHS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "aws-lambda": ("src/{package}/api/lambda_handler.py", "tests/test_lambda.py"),
         "none": (),
     },
+    "orchestrator": {
+        "airflow": (
+            "src/{package}/pipelines",
+            "src/{package}/pipelines/airflow_dag.py",
+            "dags",
+            "tests/test_airflow_dag.py",
+        ),
+        "dagster": (
+            "src/{package}/pipelines",
+            "src/{package}/pipelines/dagster_defs.py",
+            "tests/test_dagster_defs.py",
+        ),
+        "cron": ("deploy/cron", "tests/test_cron.py"),
+        "none": (),
+    },
 }
 # Files that differ by an option's value live in `_variants/<option>/<value>/`, laid out as in the
 # project: the chosen value's files move into place, the rest are dropped.
@@ -59,13 +74,17 @@ def remove(path: Path) -> None:
 
 
 def unchosen_paths(answers: Mapping[str, object]) -> list[str]:
-    return [
-        path
-        for option, paths_by_value in OPTION_PATHS.items()
-        for value, paths in paths_by_value.items()
-        if answers.get(option) != value
-        for path in paths
-    ]
+    unchosen = []
+    for option, paths_by_value in OPTION_PATHS.items():
+        chosen = set(paths_by_value.get(str(answers.get(option)), ()))
+        unchosen += [
+            path
+            for value, paths in paths_by_value.items()
+            if answers.get(option) != value
+            for path in paths
+            if path not in chosen
+        ]
+    return unchosen
 
 
 def remove_unchosen_option_files(answers: Mapping[str, object], root: Path) -> None:

@@ -40,6 +40,7 @@ CHOICES = {
     "problem_type": ("classification", "regression"),
     "api": ("flask", "none"),
     "serverless": ("none", "aws-lambda"),
+    "orchestrator": ("none", "airflow", "dagster", "cron"),
     "python_version": ("3.10", "3.11", "3.12", "3.13"),
     "license": ("MIT", "BSD-3-Clause", "Apache-2.0", "Proprietary"),
     "ci_provider": ("github", "gitlab", "none"),

@@ -21,6 +21,7 @@ GOOD_ANSWERS = {
     "problem_type": "classification",
     "api": "flask",
     "serverless": "none",
+    "orchestrator": "none",
     "python_version": "3.12",
     "license": "MIT",
     "ci_provider": "github",
@@ -113,7 +114,32 @@ def test_supported_and_partial_combinations_pass() -> None:
 )
 def test_post_gen_removes_the_files_of_unchosen_values(provider: str, removed: list[str]) -> None:
     answers = {"ci_provider": provider, "api": "flask", "serverless": "aws-lambda"}
-    assert sorted(post_gen.unchosen_paths(answers)) == removed
+    answers |= {"orchestrator": "cron"}
+    orchestrators = {"src/{package}/pipelines", "dags"}
+    assert sorted(set(post_gen.unchosen_paths(answers)) - orchestrators) == [
+        *removed,
+        "src/{package}/pipelines/airflow_dag.py",
+        "src/{package}/pipelines/dagster_defs.py",
+        "tests/test_airflow_dag.py",
+        "tests/test_dagster_defs.py",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("orchestrator", "kept", "removed"),
+    [
+        ("airflow", "src/{package}/pipelines", "src/{package}/pipelines/dagster_defs.py"),
+        ("dagster", "src/{package}/pipelines", "src/{package}/pipelines/airflow_dag.py"),
+        ("none", "", "src/{package}/pipelines"),
+        ("cron", "", "src/{package}/pipelines"),
+    ],
+)
+def test_a_path_shared_by_two_values_stays_when_either_is_chosen(
+    orchestrator: str, kept: str, removed: str
+) -> None:
+    unchosen = post_gen.unchosen_paths({"orchestrator": orchestrator})
+    assert removed in unchosen
+    assert kept not in unchosen
 
 
 def test_post_gen_can_run_again_on_a_baked_project(output_dir: Path) -> None:

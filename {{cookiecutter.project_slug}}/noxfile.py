@@ -18,11 +18,7 @@ nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
-{%- if cookiecutter.api == "flask" %}
-nox.options.sessions = ["lint", "tests", "notebooks", "serve"]
-{%- else %}
-nox.options.sessions = ["lint", "tests", "notebooks"]
-{%- endif %}
+nox.options.sessions = {{ cookiecutter | nox_sessions | tojson }}
 
 PYTHON = "{{ cookiecutter.python_version }}"
 
@@ -45,9 +41,10 @@ def lint(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The test suite with branch coverage; fails under the threshold set in pyproject.toml."""
     sync(session, "test")
-{%- if cookiecutter.api == "flask" %}
-    # The tests that start a real server run in the `serve` session.
-    session.run("pytest", "-m", "not serve", "--cov", "--cov-report=term-missing", *session.posargs)
+{%- if cookiecutter.api == "flask" or cookiecutter.orchestrator != "none" %}
+    # Tests that start a real server or run an orchestrator have sessions of their own.
+    separate = "not serve and not dag"
+    session.run("pytest", "-m", separate, "--cov", "--cov-report=term-missing", *session.posargs)
 {%- else %}
     session.run("pytest", "--cov", "--cov-report=term-missing", *session.posargs)
 {%- endif %}
@@ -70,4 +67,29 @@ def serve(session: nox.Session) -> None:
     """Start the real gunicorn on a free loopback port, call every endpoint, fuzz it, stop it."""
     sync(session, "serve")
     session.run("pytest", "-m", "serve", *session.posargs)
+{%- endif %}
+{%- if cookiecutter.orchestrator == "airflow" %}
+
+
+@nox.session(python=PYTHON)
+def dag(session: nox.Session) -> None:
+    """Load the DAG into a DagBag and run it with `dag.test()` on a throwaway SQLite database."""
+    sync(session, "airflow")
+    session.run("pytest", "-m", "dag", *session.posargs)
+{%- elif cookiecutter.orchestrator == "dagster" %}
+
+
+@nox.session(python=PYTHON)
+def dag(session: nox.Session) -> None:
+    """Validate the Dagster definitions and materialize every asset in process, checks included."""
+    sync(session, "dagster")
+    session.run("pytest", "-m", "dag", *session.posargs)
+{%- elif cookiecutter.orchestrator == "cron" %}
+
+
+@nox.session(python=PYTHON)
+def dag(session: nox.Session) -> None:
+    """Verify the systemd units and run the crontab's command: a model, and no overlapping runs."""
+    sync(session, "test")
+    session.run("pytest", "-m", "dag", *session.posargs)
 {%- endif %}

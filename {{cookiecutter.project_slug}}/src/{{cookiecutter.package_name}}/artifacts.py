@@ -130,6 +130,16 @@ def promote(models_dir: Path, version: str) -> None:
     write_atomically(models_dir / CURRENT, version + "\n")
 
 
+def record_evaluation(models_dir: Path, version: str, evaluation: dict[str, Any]) -> None:
+    """Add an evaluation's results (metrics, quality gate) to a version's metadata, atomically.
+
+    Only metadata.json changes: the model file, and so its SHA-256, stays as it was saved.
+    """
+    metadata = read_metadata(models_dir, version)
+    path = models_dir / version / METADATA_FILE
+    write_atomically(path, json.dumps({**metadata, **evaluation}, indent=2) + "\n")
+
+
 def current_version(models_dir: Path) -> str:
     pointer = models_dir / CURRENT
     if not pointer.is_file():

@@ -116,7 +116,10 @@ def data(
 @app.command()
 def train(
     data_path: Annotated[
-        Path | None, typer.Option("--data", help="CSV or Parquet; default: the sample dataset.")
+        Path | None,
+        typer.Option(
+            "--data", help="CSV or Parquet; default: the source_data setting, else the sample."
+        ),
     ] = None,
     seed: Seed = None,
     min_score: Annotated[float | None, typer.Option(help="Quality gate.")] = None,
@@ -127,7 +130,7 @@ def train(
     settings = settings_from(random_seed=seed, min_score=min_score, models_dir=models_dir)
     with reported(verbose):
         table = pipeline.load_labelled_data(
-            data_path, rows=settings.sample_rows, seed=settings.random_seed
+            data_path or settings.source_data, rows=settings.sample_rows, seed=settings.random_seed
         )
         outcome = pipeline.train_and_register(table, settings)
     typer.echo(f"model {outcome.version}: " + json.dumps(outcome.metrics))

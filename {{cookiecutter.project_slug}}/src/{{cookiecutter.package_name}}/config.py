@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("data"), description="Raw, interim and processed data.")
     models_dir: Path = Field(default=Path("models"), description="Model versions and CURRENT.")
     reports_dir: Path = Field(default=Path("reports"), description="Metrics and plots.")
+    source_data: Path | None = Field(
+        default=None,
+        description="Labelled CSV or Parquet file that `train` and the scheduled pipeline learn"
+        " from; unset: the embedded sample dataset.",
+    )
     random_seed: int = Field(default=42, ge=0, description="Seed for every random step.")
     sample_rows: int = Field(default=10_000, ge=100, description="Rows of the sample dataset.")
     test_size: float = Field(default=0.2, gt=0, lt=0.9, description="Holdout share for evaluation.")

@@ -1,0 +1,17 @@
+"""Orchestrator adapters: the steps of `pipeline` as scheduled tasks, and nothing more.
+
+Schedulers import these modules often (Airflow re-parses DAG files every few minutes), so importing
+them is light: pandas, scikit-learn and the core load inside the tasks, when a step runs.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Cron syntax, read where the schedule is defined; both Airflow and Dagster accept it.
+TRAINING_SCHEDULE_ENV = "{{ cookiecutter.package_name | upper }}_TRAINING_SCHEDULE"
+DEFAULT_TRAINING_SCHEDULE = "0 3 * * *"  # every day at 03:00 UTC
+
+
+def training_schedule() -> str:
+    return os.environ.get(TRAINING_SCHEDULE_ENV, DEFAULT_TRAINING_SCHEDULE)

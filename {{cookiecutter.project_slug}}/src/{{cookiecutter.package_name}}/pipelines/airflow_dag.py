@@ -1,0 +1,127 @@
+"""The training pipeline as an Airflow 3 DAG: ingest -> validate -> train -> evaluate -> promote.
+
+Each task calls one step of `{{ cookiecutter.package_name }}.pipeline` and hands the next task a
+file path or a model version through XCom, never a table. The model is promoted only when its
+evaluation passes the quality gate (a short-circuit task); otherwise the current model stays.
+
+Settings come from the environment of the Airflow workers (`{{ cookiecutter.package_name | upper }}_*`
+variables, see `config.py`): where data and models live, the source data, the gate. Paths are
+shared by every task, so on a multi-machine deployment they must point at shared storage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import pendulum
+from airflow.sdk import dag, task
+from airflow.sdk.exceptions import AirflowFailException
+
+from {{ cookiecutter.package_name }}.pipelines import training_schedule
+
+if TYPE_CHECKING:
+    from {{ cookiecutter.package_name }}.config import Settings
+
+DEFAULT_ARGS: dict[str, Any] = {
+    "owner": {{ cookiecutter.author_name | tojson }},
+    "retries": 2,
+    "retry_delay": pendulum.duration(minutes=5),
+    "retry_exponential_backoff": True,
+}
+
+
+def settings() -> Settings:
+    """Read when a task runs, not when the scheduler parses this file."""
+    from {{ cookiecutter.package_name }}.config import Settings
+
+    return Settings()
+
+
+@contextmanager
+def no_retry_on_bad_input() -> Iterator[None]:
+    """Bad data or a missing model will not fix itself: fail now instead of retrying."""
+    from {{ cookiecutter.package_name }}.errors import ProjectError
+
+    try:
+        yield
+    except ProjectError as error:
+        raise AirflowFailException(str(error)) from error
+
+
+@dag(
+    dag_id="{{ cookiecutter.package_name }}_training",
+    description="Train, evaluate and promote the {{ cookiecutter.project_slug }} model.",
+    schedule=training_schedule(),
+    start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,  # two runs promoting at once would race
+    default_args=DEFAULT_ARGS,
+    tags=["{{ cookiecutter.project_slug }}", "training"],
+    doc_md=__doc__,
+)
+def training() -> None:
+    @task
+    def ingest(run_id: str | None = None) -> str:
+        """Snapshot the source data (or the embedded sample) into data/raw/<run>.parquet."""
+        from {{ cookiecutter.package_name }} import pipeline
+
+        with no_retry_on_bad_input():
+            return str(pipeline.ingest(settings(), run_id or "manual"))
+
+    @task
+    def validate(raw: str, run_id: str | None = None) -> str:
+        """Check the snapshot against the schema; write the clean table to data/processed/."""
+        from pathlib import Path
+
+        from {{ cookiecutter.package_name }} import pipeline
+
+        with no_retry_on_bad_input():
+            return str(pipeline.validate_file(Path(raw), settings(), run_id or "manual"))
+
+    @task
+    def train(validated: str) -> str:
+        """Fit a candidate model and save it as a new version (not promoted yet)."""
+        from pathlib import Path
+
+        from {{ cookiecutter.package_name }} import pipeline
+
+        current = settings()
+        with no_retry_on_bad_input():
+            table = pipeline.read_validated(Path(validated))
+            return pipeline.fit_candidate(table, current)
+
+    @task
+    def evaluate(version: str, validated: str) -> dict[str, Any]:
+        """Score the candidate on its holdout, record the metrics and write the report."""
+        from pathlib import Path
+
+        from {{ cookiecutter.package_name }} import pipeline
+
+        current = settings()
+        with no_retry_on_bad_input():
+            table = pipeline.read_validated(Path(validated))
+            outcome = pipeline.evaluate_candidate(version, table, current)
+        return {"version": version, "metrics": outcome.metrics, "passed": outcome.gate.passed}
+
+    @task.short_circuit
+    def quality_gate(evaluation: dict[str, Any]) -> bool:
+        """Skip the promotion when the candidate is below the gate."""
+        return bool(evaluation["passed"])
+
+    @task
+    def promote(version: str) -> str:
+        """Make the candidate the current model."""
+        from {{ cookiecutter.package_name }} import pipeline
+
+        with no_retry_on_bad_input():
+            pipeline.promote_if_passed(version, settings())
+        return version
+
+    validated = validate(ingest())
+    version = train(validated)
+    quality_gate(evaluate(version, validated)) >> promote(version)
+
+
+training_dag = training()

@@ -1,0 +1,144 @@
+"""The training pipeline as Dagster assets, with checks that guard promotion, and a schedule.
+
+    raw_data -> validated_data -> candidate_model -> evaluation -> promoted_model
+
+`raw_data_matches_schema` and `passes_quality_gate` are blocking asset checks: when one fails, the
+assets downstream of it are not materialized, so a bad snapshot never trains a model and a model
+below the gate never becomes current. Each asset calls one step of
+`{{ cookiecutter.package_name }}.pipeline`; assets hand over paths and versions, never tables.
+
+Settings come from the environment of the code location (`{{ cookiecutter.package_name | upper }}_*`
+variables, see `config.py`).
+"""
+
+# No `from __future__ import annotations` here: Dagster inspects the annotations of asset functions
+# at definition time and refuses `context` annotated with a string.
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import dagster as dg
+
+from {{ cookiecutter.package_name }}.pipelines import training_schedule
+
+if TYPE_CHECKING:
+    from {{ cookiecutter.package_name }}.config import Settings
+
+GROUP = "training"
+RETRIES = dg.RetryPolicy(max_retries=2, delay=60, backoff=dg.Backoff.EXPONENTIAL)
+
+
+def settings() -> "Settings":
+    """Read when an asset materializes, not when the code location loads."""
+    from {{ cookiecutter.package_name }}.config import Settings
+
+    return Settings()
+
+
+@contextmanager
+def no_retry_on_bad_input() -> Iterator[None]:
+    """Bad data or a missing model will not fix itself: fail now instead of retrying."""
+    from {{ cookiecutter.package_name }}.errors import ProjectError
+
+    try:
+        yield
+    except ProjectError as error:
+        raise dg.Failure(description=str(error), allow_retries=False) from error
+
+
+@dg.asset(group_name=GROUP, retry_policy=RETRIES)
+def raw_data(context: dg.AssetExecutionContext) -> str:
+    """This run's snapshot of the source data (or the embedded sample), as Parquet."""
+    from {{ cookiecutter.package_name }} import pipeline
+
+    with no_retry_on_bad_input():
+        path = pipeline.ingest(settings(), context.run.run_id)
+    context.add_output_metadata({"path": dg.MetadataValue.path(str(path))})
+    return str(path)
+
+
+@dg.asset_check(asset=raw_data, blocking=True)
+def raw_data_matches_schema(raw_data: str) -> dg.AssetCheckResult:
+    """Every column, type, range and category of the schema; lists every problem found."""
+    from {{ cookiecutter.package_name }} import pipeline
+    from {{ cookiecutter.package_name }}.errors import DataError, DataValidationError
+
+    try:
+        table = pipeline.read_validated(Path(raw_data))
+    except DataValidationError as error:
+        problems = dg.MetadataValue.md("\n".join(f"- {problem}" for problem in error.problems))
+        return dg.AssetCheckResult(passed=False, metadata={"problems": problems})
+    except DataError as error:
+        return dg.AssetCheckResult(passed=False, metadata={"problems": str(error)})
+    return dg.AssetCheckResult(passed=True, metadata={"rows": len(table)})
+
+
+@dg.asset(group_name=GROUP, retry_policy=RETRIES)
+def validated_data(context: dg.AssetExecutionContext, raw_data: str) -> str:
+    """The snapshot checked against the schema, with missing values normalised."""
+    from {{ cookiecutter.package_name }} import pipeline
+
+    with no_retry_on_bad_input():
+        path = pipeline.validate_file(Path(raw_data), settings(), context.run.run_id)
+    context.add_output_metadata({"path": dg.MetadataValue.path(str(path))})
+    return str(path)
+
+
+@dg.asset(group_name=GROUP, retry_policy=RETRIES)
+def candidate_model(context: dg.AssetExecutionContext, validated_data: str) -> str:
+    """A model fitted on the training split, saved as a new version but not promoted."""
+    from {{ cookiecutter.package_name }} import pipeline
+
+    with no_retry_on_bad_input():
+        table = pipeline.read_validated(Path(validated_data))
+        version = pipeline.fit_candidate(table, settings())
+    context.add_output_metadata({"version": version})
+    return version
+
+
+@dg.asset(group_name=GROUP, retry_policy=RETRIES)
+def evaluation(
+    context: dg.AssetExecutionContext, candidate_model: str, validated_data: str
+) -> dict[str, Any]:
+    """The candidate's metrics on its holdout, recorded in its metadata, with the report."""
+    from {{ cookiecutter.package_name }} import pipeline
+
+    with no_retry_on_bad_input():
+        table = pipeline.read_validated(Path(validated_data))
+        outcome = pipeline.evaluate_candidate(candidate_model, table, settings())
+    context.add_output_metadata({**outcome.metrics, "gate": str(outcome.gate)})
+    return {"version": candidate_model, "metrics": outcome.metrics, "passed": outcome.gate.passed}
+
+
+@dg.asset_check(asset=evaluation, blocking=True)
+def passes_quality_gate(evaluation: dict[str, Any]) -> dg.AssetCheckResult:
+    """The candidate scores at least the gate's minimum; otherwise it stays a candidate."""
+    return dg.AssetCheckResult(passed=bool(evaluation["passed"]), metadata=evaluation["metrics"])
+
+
+@dg.asset(group_name=GROUP)
+def promoted_model(context: dg.AssetExecutionContext, evaluation: dict[str, Any]) -> str:
+    """The current model: the candidate, promoted because it passed the gate."""
+    from {{ cookiecutter.package_name }} import pipeline
+
+    version = str(evaluation["version"])
+    with no_retry_on_bad_input():
+        pipeline.promote_if_passed(version, settings())
+    context.add_output_metadata({"version": version})
+    return version
+
+
+training_job = dg.define_asset_job(
+    "training", selection=dg.AssetSelection.groups(GROUP), description="Train and promote."
+)
+training = dg.ScheduleDefinition(
+    job=training_job, cron_schedule=training_schedule(), execution_timezone="UTC"
+)
+
+defs = dg.Definitions(
+    assets=[raw_data, validated_data, candidate_model, evaluation, promoted_model],
+    asset_checks=[raw_data_matches_schema, passes_quality_gate],
+    jobs=[training_job],
+    schedules=[training],
+)
