@@ -1,6 +1,6 @@
 """Developer tasks: the same sessions CI runs.
 
-    uv run nox                          # the default sessions: lint, tests, notebooks
+    uv run nox                          # every default session (nox.options.sessions below)
     uv run nox -s tests                 # one session
     uv run nox -s tests -- -k config    # arguments after -- go to the tool
 
@@ -21,6 +21,8 @@ nox.options.error_on_missing_interpreters = True
 nox.options.sessions = {{ cookiecutter | nox_sessions | tojson }}
 
 PYTHON = "{{ cookiecutter.python_version }}"
+# Tests marked with one of these session names (a real server, an orchestrator) run there only.
+SEPARATE_SESSIONS = [name for name in ("serve", "dag") if name in nox.options.sessions]
 
 
 def sync(session: nox.Session, group: str) -> None:
@@ -41,13 +43,9 @@ def lint(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The test suite with branch coverage; fails under the threshold set in pyproject.toml."""
     sync(session, "test")
-{%- if cookiecutter.api == "flask" or cookiecutter.orchestrator != "none" %}
-    # Tests that start a real server or run an orchestrator have sessions of their own.
-    separate = "not serve and not dag"
-    session.run("pytest", "-m", separate, "--cov", "--cov-report=term-missing", *session.posargs)
-{%- else %}
-    session.run("pytest", "--cov", "--cov-report=term-missing", *session.posargs)
-{%- endif %}
+    marked = " and ".join(f"not {name}" for name in SEPARATE_SESSIONS)
+    selection = ["-m", marked] if marked else []
+    session.run("pytest", *selection, "--cov", "--cov-report=term-missing", *session.posargs)
 
 
 @nox.session(python=PYTHON)
