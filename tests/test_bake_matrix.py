@@ -84,6 +84,27 @@ LAMBDA_FILES = {
     "none": set(),
 }
 
+ORCHESTRATOR_FILES = {
+    "airflow": {
+        "src/churn_forecast/pipelines/__init__.py",
+        "src/churn_forecast/pipelines/airflow_dag.py",
+        "dags/churn_forecast_training.py",
+        "tests/test_airflow_dag.py",
+    },
+    "dagster": {
+        "src/churn_forecast/pipelines/__init__.py",
+        "src/churn_forecast/pipelines/dagster_defs.py",
+        "tests/test_dagster_defs.py",
+    },
+    "cron": {
+        "deploy/cron/crontab",
+        "deploy/cron/churn-forecast-training.service",
+        "deploy/cron/churn-forecast-training.timer",
+        "tests/test_cron.py",
+    },
+    "none": set(),
+}
+
 
 def assert_only_chosen(files: set[str], table: dict[str, set[str]], chosen: str) -> None:
     unchosen = set().union(*table.values()) - table[chosen]
@@ -136,6 +157,7 @@ def test_expected_files_exist_and_unchosen_ones_do_not(baked: tuple[dict, Path])
     assert_only_chosen(files, CI_FILES, answers["ci_provider"])
     assert_only_chosen(files, API_FILES, answers["api"])
     assert_only_chosen(files, LAMBDA_FILES, answers["serverless"])
+    assert_only_chosen(files, ORCHESTRATOR_FILES, answers["orchestrator"])
     if answers["api"] == "none":
         assert not (project / "src/churn_forecast/api").exists()
     assert not (project / "_variants").exists()
@@ -248,12 +270,21 @@ def test_ci_validators_reject_a_broken_configuration(
     assert validate_ci(project, provider).returncode != 0
 
 
-@pytest.mark.parametrize("problem_type", ["classification", "regression"])
-def test_longest_allowed_names_still_pass_ruff(output_dir: Path, problem_type: str) -> None:
+@pytest.mark.parametrize(
+    ("problem_type", "orchestrator"),
+    [("classification", "airflow"), ("regression", "dagster"), ("classification", "cron")],
+)
+def test_longest_allowed_names_still_pass_ruff(
+    output_dir: Path, problem_type: str, orchestrator: str
+) -> None:
     """Names are pasted into imports and docstrings: the longest must still fit the line limit."""
     longest = "a" * 40
     project = bake(
-        output_dir, project_slug=longest, package_name=longest, problem_type=problem_type
+        output_dir,
+        project_slug=longest,
+        package_name=longest,
+        problem_type=problem_type,
+        orchestrator=orchestrator,
     )
     for command in (("ruff", "check", "."), ("ruff", "format", "--check", ".")):
         result = run_in(project, sys.executable, "-m", *command)
@@ -272,3 +303,4 @@ def test_ci_runs_every_default_nox_session(baked: tuple[dict, Path]) -> None:
         pipeline = yaml.safe_load((project / ".gitlab-ci.yml").read_text())
         assert pipeline["nox"]["parallel"]["matrix"] == [{"SESSION": sessions}]
     assert ("serve" in sessions) == (answers["api"] == "flask")
+    assert ("dag" in sessions) == (answers["orchestrator"] != "none")

@@ -12,15 +12,22 @@ from helpers import bake, explain, python_available, run_in
 
 pytestmark = pytest.mark.slow
 
-# Each CI provider, the oldest and newest supported Python, both problem types, each API choice.
+# Each CI provider, the oldest and newest supported Python, both problem types, each API choice,
+# and each orchestrator; every one of them runs all its default nox sessions.
 REPRESENTATIVE = [
     {"ci_provider": "github", "python_version": "3.10", "problem_type": "classification",
-     "api": "flask", "serverless": "aws-lambda"},
+     "api": "flask", "serverless": "aws-lambda", "orchestrator": "airflow"},
     {"ci_provider": "gitlab", "python_version": "3.13", "problem_type": "regression",
-     "api": "flask", "serverless": "none"},
+     "api": "flask", "serverless": "none", "orchestrator": "dagster"},
     {"ci_provider": "none", "python_version": "3.12", "problem_type": "classification",
-     "api": "none", "serverless": "none"},
+     "api": "none", "serverless": "none", "orchestrator": "cron"},
 ]  # fmt: skip
+# Each orchestrator with the other API choice than above: their `dag` session only.
+ORCHESTRATOR_PAIRINGS = [
+    {"orchestrator": "airflow", "api": "none"},
+    {"orchestrator": "dagster", "api": "none"},
+    {"orchestrator": "cron", "api": "flask"},
+]
 GIT_IDENTITY = ("-c", "user.name=Test", "-c", "user.email=test@example.com")
 
 
@@ -53,12 +60,34 @@ def test_pre_commit_passes_on_every_file_and_on_a_real_commit(project: Path) -> 
 
 def test_default_nox_sessions_pass(project: Path) -> None:
     output = check(project, "uv", "run", "nox")
-    sessions = ["lint", "tests", "notebooks"]
+    sessions = ["lint", "tests", "notebooks", "dag"]  # dag: the pipeline on its orchestrator
     if (project / "gunicorn.conf.py").exists():
         sessions.append("serve")  # real gunicorn over HTTP, and schemathesis
     for session in sessions:
         assert f"Session {session} was successful" in output
     assert "Required test coverage of 90" in output
+
+
+@pytest.mark.parametrize("answers", ORCHESTRATOR_PAIRINGS, ids=lambda a: "-".join(a.values()))
+def test_orchestrator_runs_the_pipeline_beside_either_api_choice(
+    output_dir: Path, answers: dict[str, str]
+) -> None:
+    project = bake(output_dir, **answers)
+    check(project, "git", "init", "-q", "-b", "main")
+    output = check(project, "uv", "run", "nox", "-s", "dag")
+    assert "Session dag was successful" in output
+    assert " passed" in output
+    assert " skipped" not in output, "a dag test was skipped"
+
+
+def test_the_api_image_installs_no_orchestrator(project: Path) -> None:
+    """The Dockerfile's `uv sync --no-dev --extra api`: Airflow and Dagster stay out of it."""
+    if not (project / "Dockerfile").exists():
+        pytest.skip("no API, no image")
+    exported = check(project, "uv", "export", "--locked", "--no-dev", "--extra", "api")
+    assert "apache-airflow" not in exported
+    assert "dagster" not in exported
+    assert "gunicorn" in exported
 
 
 def test_readme_commands_work_from_a_fresh_clone(project: Path) -> None:

@@ -6,6 +6,7 @@ Run by `nox -s dag`, which installs Dagster.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pytest
@@ -15,7 +16,8 @@ from {{ cookiecutter.package_name }}.config import ENV_PREFIX
 from {{ cookiecutter.package_name }}.dataset import make_dataset
 from {{ cookiecutter.package_name }}.pipelines import DEFAULT_TRAINING_SCHEDULE
 
-dg = pytest.importorskip("dagster", reason="Dagster runs in `nox -s dag`")
+if TYPE_CHECKING:  # Dagster is imported where it is used: the `tests` session does not have it.
+    import dagster as dg
 
 pytestmark = pytest.mark.dag
 
@@ -44,8 +46,10 @@ def defs() -> dg.Definitions:
 
 def materialize_all(defs: dg.Definitions) -> dg.ExecuteInProcessResult:
     """Materialize every asset of the training job in this process, checks included."""
+    from dagster import DagsterInstance
+
     job = defs.resolve_job_def("training")
-    with dg.DagsterInstance.ephemeral() as instance:
+    with DagsterInstance.ephemeral() as instance:
         return job.execute_in_process(raise_on_error=False, instance=instance)
 
 
@@ -58,7 +62,9 @@ def checks(result: dg.ExecuteInProcessResult) -> dict[str, bool]:
 
 
 def test_definitions_load(defs: dg.Definitions) -> None:
-    dg.Definitions.validate_loadable(defs)
+    from dagster import Definitions
+
+    Definitions.validate_loadable(defs)
     repository = defs.get_repository_def()
     assert sorted(key.path[-1] for key in repository.asset_graph.get_all_asset_keys()) == sorted(
         ASSETS
