@@ -1,12 +1,12 @@
 """The training pipeline as an Airflow 3 DAG: ingest -> validate -> train -> evaluate -> promote.
 
-Each task calls one step of `{{ cookiecutter.package_name }}.pipeline` and hands the next task a
-file path or a model version through XCom, never a table. The model is promoted only when its
-evaluation passes the quality gate (a short-circuit task); otherwise the current model stays.
+Each task calls one step of the package's `pipeline` module and hands the next task a file path
+or a model version through XCom, never a table. The model is promoted only when its evaluation
+passes the quality gate (a short-circuit task); otherwise the current model stays.
 
-Settings come from the environment of the Airflow workers (`{{ cookiecutter.package_name | upper }}_*`
-variables, see `config.py`): where data and models live, the source data, the gate. Paths are
-shared by every task, so on a multi-machine deployment they must point at shared storage.
+Settings come from the environment of the Airflow workers (the project's variables, see
+`config.py`): where data and models live, the source data, the gate. Paths are shared by every
+task, so on a multi-machine deployment they must point at shared storage.
 """
 
 from __future__ import annotations

@@ -4,11 +4,11 @@
 
 `raw_data_matches_schema` and `passes_quality_gate` are blocking asset checks: when one fails, the
 assets downstream of it are not materialized, so a bad snapshot never trains a model and a model
-below the gate never becomes current. Each asset calls one step of
-`{{ cookiecutter.package_name }}.pipeline`; assets hand over paths and versions, never tables.
+below the gate never becomes current. Each asset calls one step of the package's `pipeline`
+module; assets hand over paths and versions, never tables.
 
-Settings come from the environment of the code location (`{{ cookiecutter.package_name | upper }}_*`
-variables, see `config.py`).
+Settings come from the environment of the code location (the project's variables, see
+`config.py`).
 """
 
 # No `from __future__ import annotations` here: Dagster inspects the annotations of asset functions
