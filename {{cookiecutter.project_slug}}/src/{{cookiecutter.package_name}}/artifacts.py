@@ -2,9 +2,11 @@
 
     models/
       CURRENT              the version in use (one line), replaced atomically
+      history.jsonl        every change of CURRENT: promotions and rollbacks, one JSON per line
       <version>/
         model.joblib       the fitted pipeline (a pickle)
         metadata.json      versions, metrics, data fingerprint, schema, SHA-256 of model.joblib
+        profile.json       the reference profile of the training data, for drift monitoring
 
 A version is written to a hidden staging directory and renamed into place only when complete, and
 CURRENT changes only on promotion: a crash or a failed quality gate never touches the model in use.
@@ -21,6 +23,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.metadata import version as installed_version
 from pathlib import Path
@@ -33,6 +36,7 @@ from sklearn.pipeline import Pipeline
 from {{ cookiecutter.package_name }}.errors import ArtifactError, ModelNotFoundError
 
 CURRENT = "CURRENT"
+HISTORY = "history.jsonl"
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"
 # Pickles are only safe to load with the library versions that wrote them: the same major.minor.
@@ -97,16 +101,24 @@ def write_atomically(path: Path, text: str) -> None:
     Path(temporary.name).replace(path)
 
 
-def save_model(model: Pipeline, metadata: dict[str, Any], models_dir: Path) -> str:
-    """Store `model` as a new version with its metadata; returns the version. Does not promote."""
+def save_model(
+    model: Pipeline,
+    metadata: dict[str, Any],
+    models_dir: Path,
+    files: Mapping[str, str] | None = None,
+) -> str:
+    """Store `model` as a new version with its metadata and `files` (name -> text); returns the
+    version. Does not promote."""
     version = new_version()
     models_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=models_dir, prefix=f".staging-{version}-"))
     try:
+        for name, text in (files or {}).items():
+            (staging / name).write_text(text, encoding="utf-8")
         joblib.dump(model, staging / MODEL_FILE)
         full_metadata = {
             "version": version,
-            "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "created_at": now(),
             "python": platform.python_version(),
             "libraries": library_versions(),
             "git_commit": git_commit(),
@@ -122,12 +134,53 @@ def save_model(model: Pipeline, metadata: dict[str, Any], models_dir: Path) -> s
     return version
 
 
-def promote(models_dir: Path, version: str) -> None:
-    """Make `version` the current model."""
+def promote(models_dir: Path, version: str, reason: str = "promoted") -> None:
+    """Make `version` the current model, and record the change in the history."""
     if not (models_dir / version / METADATA_FILE).is_file():
         msg = f"cannot promote '{version}': no such model version in '{models_dir}'"
         raise ModelNotFoundError(msg)
+    previous = (
+        (models_dir / CURRENT).read_text().strip() if (models_dir / CURRENT).is_file() else None
+    )
+    append_line(
+        models_dir / HISTORY,
+        {"time": now(), "version": version, "previous": previous, "reason": reason},
+    )
     write_atomically(models_dir / CURRENT, version + "\n")
+
+
+def now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def append_line(path: Path, entry: dict[str, Any]) -> None:
+    """Append one JSON line with a single write, so concurrent writers never interleave."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(descriptor, (json.dumps(entry) + "\n").encode())
+    finally:
+        os.close(descriptor)
+
+
+def read_lines(path: Path) -> list[dict[str, Any]]:
+    """The entries of a JSON-lines log (history, decisions); none when it does not exist yet."""
+    if not path.is_file():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def history(models_dir: Path) -> list[dict[str, Any]]:
+    return read_lines(models_dir / HISTORY)
+
+
+def version_file(models_dir: Path, version: str, name: str) -> Path:
+    """A file saved with a version (such as its profile); refused when it is not there."""
+    path = models_dir / version / name
+    if not path.is_file():
+        msg = f"model version '{version}' has no {name} in '{models_dir}'"
+        raise ModelNotFoundError(msg)
+    return path
 
 
 def record_evaluation(models_dir: Path, version: str, evaluation: dict[str, Any]) -> None:

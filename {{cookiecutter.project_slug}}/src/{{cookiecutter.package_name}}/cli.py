@@ -20,6 +20,7 @@ import typer
 from pydantic import ValidationError
 
 from {{ cookiecutter.package_name }} import __version__, artifacts, pipeline
+from {{ cookiecutter.package_name }} import retrain as retraining
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.dataset import make_dataset
 from {{ cookiecutter.package_name }}.errors import ProjectError
@@ -30,6 +31,7 @@ from {{ cookiecutter.package_name }}.evaluate import (
     quality_gate,
     write_report,
 )
+from {{ cookiecutter.package_name }}.monitoring import monitor as monitoring
 from {{ cookiecutter.package_name }}.predict import predict_file
 
 app = typer.Typer(
@@ -192,6 +194,90 @@ def predict(
             progress=sys.stderr.isatty() if progress is None else progress,
         )
     typer.echo(f"scored {rows:,} rows with model {loaded.version} into {destination}")
+
+
+@app.command()
+def monitor(
+    batch: Annotated[
+        Path, typer.Argument(help="CSV, Parquet, or the API's prediction log (.jsonl).")
+    ],
+    model_version: Version = None,
+    models_dir: ModelsDir = None,
+    verbose: Verbose = False,
+) -> None:
+    """Compare a batch with the model's training data. Exit 0: no drift, 1: drift, 2: bad input."""
+    settings = settings_from(models_dir=models_dir)
+    try:
+        outcome = monitoring.monitor(batch, settings, model_version)
+    except ProjectError as error:  # 1 means drift here: bad input is 2
+        if verbose:
+            raise
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    result = outcome.result
+    for check in result.drifted:
+        typer.echo(
+            f"drift: {check.name}: {check.effect_name} {check.effect:.3f}, "
+            f"corrected p {check.p_adjusted:.2g} ({check.test})"
+        )
+    verdict = "DRIFT" if result.drift else "no drift"
+    typer.echo(
+        f"{verdict}: {len(result.drifted)} of {len(result.checks)} checks, {result.rows:,} rows "
+        f"against model {outcome.version}"
+    )
+    typer.echo(f"report: {outcome.html_report} (and {outcome.json_report.name})")
+    if result.drift:
+        raise typer.Exit(1)
+
+
+@app.command()
+def retrain(
+    data_path: Annotated[Path, typer.Option("--data", help="New labelled CSV or Parquet data.")],
+    reference_data: Annotated[
+        Path | None,
+        typer.Option(help="Earlier labelled data to train on as well (default: new data only)."),
+    ] = None,
+    tolerance: Annotated[
+        float | None, typer.Option(min=0, help="How far below the champion a challenger may be.")
+    ] = None,
+    models_dir: ModelsDir = None,
+    verbose: Verbose = False,
+) -> None:
+    """Train a challenger; promote it only if it passes the gate and is not worse than the champion.
+
+    Exit 0 when the challenger was promoted, 1 when the champion stays. The decision is appended
+    to decisions.jsonl in the models folder.
+    """
+    settings = settings_from(models_dir=models_dir, retrain_tolerance=tolerance)
+    with reported(verbose):
+        new = pipeline.read_validated(data_path)
+        reference = None if reference_data is None else pipeline.read_validated(reference_data)
+        decision = retraining.retrain(new, settings, reference)
+    metric = decision.metric
+    champion = decision.champion_metrics
+    typer.echo(
+        f"challenger {decision.challenger}: {metric} {decision.challenger_metrics[metric]:.4f}"
+        + (f"; champion {decision.champion}: {champion[metric]:.4f}" if champion else "")
+        + f" (same {decision.holdout_rows:,}-row holdout)"
+    )
+    typer.echo(("promoted: " if decision.promoted else "kept the champion: ") + decision.reason)
+    if not decision.promoted:
+        raise typer.Exit(1)
+
+
+@app.command()
+def rollback(
+    to: Annotated[
+        str | None, typer.Option(help="Version to restore (default: the previous current one).")
+    ] = None,
+    models_dir: ModelsDir = None,
+    verbose: Verbose = False,
+) -> None:
+    """Make an earlier model version current again; nothing is deleted."""
+    settings = settings_from(models_dir=models_dir)
+    with reported(verbose):
+        decision = retraining.rollback(settings, to)
+    typer.echo(decision.reason)
 
 
 @app.command()

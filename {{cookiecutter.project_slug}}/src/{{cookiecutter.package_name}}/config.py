@@ -41,6 +41,32 @@ class Settings(BaseSettings):
         " holdout is kept but not promoted.",
     )
     chunk_rows: int = Field(default=100_000, ge=1, description="Rows per chunk when predicting.")
+    monitoring_data: Path | None = Field(
+        default=None,
+        description="Batch that the scheduled drift check compares with the model's training data:"
+        " CSV, Parquet, or the API's prediction log (.jsonl).",
+    )
+    drift_alpha: float = Field(
+        default=0.01,
+        gt=0,
+        lt=1,
+        description="Chance of a false drift alarm per batch (all tests together, Holm-corrected).",
+    )
+    drift_psi_threshold: float = Field(
+        default=0.1,
+        gt=0,
+        description="Smallest PSI that counts as drift (0.1 moderate, 0.25 large).",
+    )
+    drift_missing_rate_tolerance: float = Field(
+        default=0.05, gt=0, lt=1, description="Largest change of a missing rate that is not drift."
+    )
+    drift_min_rows: int = Field(default=100, ge=10, description="Fewest rows a batch may have.")
+    retrain_tolerance: float = Field(
+        default=0.01,
+        ge=0,
+        description=f"A challenger may score up to this much {problem.PRIMARY_METRIC} below the"
+        " champion and still replace it.",
+    )
 
     @property
     def raw_data_dir(self) -> Path:

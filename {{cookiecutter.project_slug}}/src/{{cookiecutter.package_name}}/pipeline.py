@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from sklearn.pipeline import Pipeline
 
 from {{ cookiecutter.package_name }} import __version__, artifacts, problem
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.data import load_table, validate
+from {{ cookiecutter.package_name }}.data import load_table, split_target, validate
 from {{ cookiecutter.package_name }}.dataset import make_dataset
 from {{ cookiecutter.package_name }}.errors import ModelNotFoundError, ProjectError
 from {{ cookiecutter.package_name }}.evaluate import (
@@ -27,6 +28,8 @@ from {{ cookiecutter.package_name }}.evaluate import (
     quality_gate,
     write_report,
 )
+from {{ cookiecutter.package_name }}.monitoring.profile import PROFILE_FILE, build_profile
+from {{ cookiecutter.package_name }}.predict import predict_frame
 from {{ cookiecutter.package_name }}.schema import FEATURES, describe
 from {{ cookiecutter.package_name }}.train import split, train
 
@@ -82,24 +85,38 @@ def validate_file(raw: Path, settings: Settings, run_id: str) -> Path:
     return write_parquet(table, settings.processed_data_dir / f"{run_file_name(run_id)}.parquet")
 
 
+def save_candidate(
+    model: Pipeline, source: pd.DataFrame, training: pd.DataFrame, settings: Settings
+) -> str:
+    """Save a fitted model with its metadata and the reference profile of its training rows.
+
+    `source` is the table the model was made from (its fingerprint identifies it), `training` the
+    rows it was fitted on. Returns the new version; nothing is promoted.
+    """
+    features, _ = split_target(training)
+    profile = build_profile(features, predict_frame(model, features), settings.random_seed)
+    metadata = {
+        "problem_type": problem.PROBLEM_TYPE,
+        "package": {"name": "{{ cookiecutter.project_slug }}", "version": __version__},
+        "data_fingerprint": artifacts.data_fingerprint(source),
+        "training_rows": len(training),
+        "holdout_rows": len(source) - len(training),
+        "test_size": settings.test_size,
+        "random_seed": settings.random_seed,
+        "features": describe(FEATURES),
+        "target": describe((problem.TARGET,))[0],
+    }
+    files = {PROFILE_FILE: profile.to_json()}
+    return artifacts.save_model(model, metadata, settings.models_dir, files)
+
+
 def fit_candidate(table: pd.DataFrame, settings: Settings) -> str:
     """Fit on the training split of a validated table and save the model; returns its version.
 
     The candidate is not evaluated or promoted yet: `evaluate_candidate` does that on the holdout.
     """
     run = train(table, test_size=settings.test_size, seed=settings.random_seed)
-    metadata = {
-        "problem_type": problem.PROBLEM_TYPE,
-        "package": {"name": "{{ cookiecutter.project_slug }}", "version": __version__},
-        "data_fingerprint": artifacts.data_fingerprint(table),
-        "training_rows": run.train_rows,
-        "holdout_rows": len(run.holdout),
-        "test_size": settings.test_size,
-        "random_seed": settings.random_seed,
-        "features": describe(FEATURES),
-        "target": describe((problem.TARGET,))[0],
-    }
-    return artifacts.save_model(run.model, metadata, settings.models_dir)
+    return save_candidate(run.model, table, run.training, settings)
 
 
 def evaluate_candidate(version: str, table: pd.DataFrame, settings: Settings) -> TrainingOutcome:

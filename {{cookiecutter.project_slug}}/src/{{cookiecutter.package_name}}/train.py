@@ -18,8 +18,12 @@ class TrainingRun:
     """A fitted model and the holdout it has never seen, for evaluation."""
 
     model: Pipeline
+    training: pd.DataFrame
     holdout: pd.DataFrame
-    train_rows: int
+
+    @property
+    def train_rows(self) -> int:
+        return len(self.training)
 
 
 def split(table: pd.DataFrame, test_size: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -30,10 +34,15 @@ def split(table: pd.DataFrame, test_size: float, seed: int) -> tuple[pd.DataFram
     return train, holdout
 
 
+def fit(table: pd.DataFrame, seed: int) -> Pipeline:
+    """Fit a new model on every row of a validated table."""
+    features, target = split_target(table)
+    model = build_model(problem.make_estimator(seed))
+    model.fit(features, target)
+    return model
+
+
 def train(table: pd.DataFrame, *, test_size: float, seed: int) -> TrainingRun:
     """Fit on a seeded split of `table`: the same data and seed give the same model and metrics."""
     train_table, holdout = split(table, test_size, seed)
-    features, target = split_target(train_table)
-    model = build_model(problem.make_estimator(seed))
-    model.fit(features, target)
-    return TrainingRun(model=model, holdout=holdout, train_rows=len(train_table))
+    return TrainingRun(model=fit(train_table, seed), training=train_table, holdout=holdout)

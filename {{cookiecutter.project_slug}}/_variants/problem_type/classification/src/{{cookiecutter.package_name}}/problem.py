@@ -29,6 +29,8 @@ TARGET = ColumnSpec(
     "churned", "integer", "1 if the customer left within a month, else 0.", categories=(0, 1)
 )
 PRIMARY_METRIC = "roc_auc"
+# The prediction column that drift monitoring compares with the training distribution.
+MONITORED_PREDICTION = "probability"
 DEFAULT_MIN_SCORE = 0.75
 STRATIFY = True  # keep the churn rate equal in the training and holdout sets
 

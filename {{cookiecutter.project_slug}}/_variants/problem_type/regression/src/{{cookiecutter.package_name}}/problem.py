@@ -19,6 +19,8 @@ from {{ cookiecutter.package_name }}.schema import ColumnSpec
 PROBLEM_TYPE = "regression"
 TARGET = ColumnSpec("next_year_spend", "number", "Spend over the next 12 months.", minimum=0)
 PRIMARY_METRIC = "r2"
+# The prediction column that drift monitoring compares with the training distribution.
+MONITORED_PREDICTION = "prediction"
 DEFAULT_MIN_SCORE = 0.5
 STRATIFY = False
 

@@ -1,0 +1,253 @@
+"""Compare a batch with the reference profile: is the data the model sees still the data it learned?
+
+Each feature gets a test of "same distribution" (Kolmogorov-Smirnov for numbers, chi-square for
+categories) and a population stability index (PSI, how far the distribution moved); each feature
+with missing values gets a test of its missing rate; the model's predictions get the numeric test
+too. The p-values are corrected together (Holm), so the chance of a false alarm over the whole
+batch stays below `drift_alpha`. A check reports drift only when its corrected p-value is below
+`drift_alpha` *and* its effect is at least its threshold: statistically real, and large enough to
+matter (on a million rows, a negligible shift is still "significant").
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.data import load_table, validate
+from {{ cookiecutter.package_name }}.errors import DataError
+from {{ cookiecutter.package_name }}.monitoring.profile import ColumnProfile, Profile, bin_shares
+from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
+
+PREDICTION_LOG_SUFFIX = ".jsonl"
+EPSILON = 1e-4  # a share of zero would make the PSI infinite
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    alpha: float
+    psi: float
+    missing_rate: float
+    min_rows: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Thresholds:
+        return cls(
+            alpha=settings.drift_alpha,
+            psi=settings.drift_psi_threshold,
+            missing_rate=settings.drift_missing_rate_tolerance,
+            min_rows=settings.drift_min_rows,
+        )
+
+
+@dataclass(frozen=True)
+class Check:
+    """One comparison: the test, its p-value (raw and corrected), its effect and the verdict."""
+
+    name: str
+    column: str
+    kind: str  # numeric, categorical, missing, prediction
+    test: str
+    statistic: float
+    p_value: float
+    effect_name: str
+    effect: float
+    threshold: float
+    reference: float | None = None  # missing-rate checks: the two rates
+    current: float | None = None
+    p_adjusted: float = float("nan")
+    drifted: bool = False
+
+
+@dataclass(frozen=True)
+class DriftResult:
+    rows: int
+    reference_rows: int
+    checks: list[Check]
+    thresholds: Thresholds
+
+    @property
+    def drift(self) -> bool:
+        return any(check.drifted for check in self.checks)
+
+    @property
+    def drifted(self) -> list[Check]:
+        return [check for check in self.checks if check.drifted]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "drift": self.drift,
+            "rows": self.rows,
+            "reference_rows": self.reference_rows,
+            "thresholds": asdict(self.thresholds),
+            "drifted": [check.name for check in self.drifted],
+            "checks": [asdict(check) for check in self.checks],
+        }
+
+
+def psi(reference: np.ndarray, current: np.ndarray) -> float:
+    """Population stability index of two vectors of shares (same bins)."""
+    expected = np.clip(np.asarray(reference, dtype="float64"), EPSILON, None)
+    actual = np.clip(np.asarray(current, dtype="float64"), EPSILON, None)
+    return float(np.sum((actual - expected) * np.log(actual / expected)))
+
+
+def holm(p_values: list[float]) -> list[float]:
+    """Holm-Bonferroni adjusted p-values: reject where adjusted < alpha keeps the FWER <= alpha."""
+    order = np.argsort(p_values)
+    adjusted = np.empty(len(p_values))
+    running = 0.0
+    for rank, index in enumerate(order):
+        running = max(running, min(1.0, (len(p_values) - rank) * p_values[index]))
+        adjusted[index] = running
+    return adjusted.tolist()
+
+
+def numeric_check(
+    name: str, kind: str, reference: ColumnProfile, values: pd.Series, thresholds: Thresholds
+) -> Check:
+    present = values.dropna().to_numpy(dtype="float64")
+    result = stats.ks_2samp(np.asarray(reference.sample), present)
+    shift = psi(np.asarray(reference.shares), bin_shares(present, reference.edges))
+    return Check(
+        name=name,
+        column=name,
+        kind=kind,
+        test="Kolmogorov-Smirnov",
+        statistic=float(result.statistic),
+        p_value=float(result.pvalue),
+        effect_name="psi",
+        effect=shift,
+        threshold=thresholds.psi,
+    )
+
+
+def categorical_check(
+    name: str, reference: ColumnProfile, values: pd.Series, thresholds: Thresholds
+) -> Check:
+    current = values.dropna().astype(str).value_counts()
+    categories = sorted(set(reference.counts) | set(current.index))
+    table = np.array(
+        [
+            [reference.counts.get(category, 0) for category in categories],
+            [int(current.get(category, 0)) for category in categories],
+        ]
+    )
+    if len(categories) < 2:  # one category in both: nothing can have moved
+        statistic, p_value = 0.0, 1.0
+    else:
+        result = stats.chi2_contingency(table)
+        statistic, p_value = float(result.statistic), float(result.pvalue)
+    shares = table / np.maximum(table.sum(axis=1, keepdims=True), 1)
+    return Check(
+        name=name,
+        column=name,
+        kind="categorical",
+        test="chi-square",
+        statistic=statistic,
+        p_value=p_value,
+        effect_name="psi",
+        effect=psi(shares[0], shares[1]),
+        threshold=thresholds.psi,
+    )
+
+
+def missing_check(
+    name: str, reference: ColumnProfile, values: pd.Series, thresholds: Thresholds
+) -> Check | None:
+    """A two-proportion chi-square test of the missing rate; None when nothing is ever missing."""
+    missing = int(values.isna().sum())
+    if reference.missing + missing == 0:
+        return None
+    table = np.array(
+        [[reference.missing, reference.rows - reference.missing], [missing, len(values) - missing]]
+    )
+    result = stats.chi2_contingency(table)
+    current_rate = missing / len(values)
+    return Check(
+        name=f"{name} (missing rate)",
+        column=name,
+        kind="missing",
+        test="chi-square (two proportions)",
+        statistic=float(result.statistic),
+        p_value=float(result.pvalue),
+        effect_name="missing rate change",
+        effect=abs(current_rate - reference.missing_rate),
+        threshold=thresholds.missing_rate,
+        reference=reference.missing_rate,
+        current=current_rate,
+    )
+
+
+def compare(
+    profile: Profile, features: pd.DataFrame, predictions: pd.DataFrame, thresholds: Thresholds
+) -> DriftResult:
+    """Every check of a validated batch and its predictions against the profile; the verdict."""
+    if len(features) < thresholds.min_rows:
+        msg = (
+            f"the batch has {len(features)} rows; drift tests need at least {thresholds.min_rows} "
+            "(the drift_min_rows setting) to tell drift from noise"
+        )
+        raise DataError(msg)
+    checks: list[Check] = []
+    for name in FEATURE_NAMES:
+        reference = profile.features[name]
+        if reference.kind == "categorical":
+            checks.append(categorical_check(name, reference, features[name], thresholds))
+        else:
+            checks.append(numeric_check(name, "numeric", reference, features[name], thresholds))
+        missing = missing_check(name, reference, features[name], thresholds)
+        if missing is not None:
+            checks.append(missing)
+    column = profile.prediction_column
+    checks.append(
+        numeric_check(column, "prediction", profile.prediction, predictions[column], thresholds)
+    )
+    adjusted = holm([check.p_value for check in checks])
+    checks = [
+        Check(
+            **{
+                **asdict(check),
+                "p_adjusted": p,
+                "drifted": p < thresholds.alpha and check.effect >= check.threshold,
+            }
+        )
+        for check, p in zip(checks, adjusted, strict=True)
+    ]
+    return DriftResult(len(features), profile.rows, checks, thresholds)
+
+
+def read_prediction_log(path: Path) -> pd.DataFrame:
+    """The inputs recorded in the API's prediction log (JSON lines), as a table."""
+    records = []
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line)["features"])
+            except (json.JSONDecodeError, KeyError, TypeError) as error:
+                msg = f"'{path}' line {number} is not a prediction log entry ({error})"
+                raise DataError(msg) from error
+    if not records:
+        msg = f"'{path}' holds no logged predictions"
+        raise DataError(msg)
+    return pd.DataFrame.from_records(records)
+
+
+def load_batch(path: Path) -> pd.DataFrame:
+    """The features of a CSV or Parquet batch, or of a prediction log, checked by the schema."""
+    if path.suffix.lower() == PREDICTION_LOG_SUFFIX:
+        if not path.is_file():
+            msg = f"cannot read '{path}': no such file"
+            raise DataError(msg)
+        table = read_prediction_log(path)
+    else:
+        table = load_table(path)
+    return validate(table, require_target=False)[FEATURE_NAMES]

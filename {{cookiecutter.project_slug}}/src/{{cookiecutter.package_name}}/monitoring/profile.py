@@ -1,0 +1,109 @@
+"""The reference profile: what the training data and the model's predictions on it looked like.
+
+Saved with every model version (`profile.json`), so a batch is always compared with the data the
+model in use actually learned from. Per numeric feature (and the monitored prediction): quantile
+bin edges with the share of rows in each bin (for the PSI) and a seeded random sample of values (for
+the Kolmogorov-Smirnov test). Per categorical feature: the count of each category. Per feature: how
+many values were missing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from {{ cookiecutter.package_name }} import problem
+from {{ cookiecutter.package_name }}.schema import CATEGORICAL_FEATURES, FEATURE_NAMES
+
+PROFILE_FILE = "profile.json"
+BINS = 10
+SAMPLE_SIZE = 5_000
+
+
+@dataclass(frozen=True)
+class ColumnProfile:
+    kind: str  # "numeric" or "categorical"
+    rows: int
+    missing: int
+    edges: list[float] = field(default_factory=list)  # numeric: inner quantile edges
+    shares: list[float] = field(default_factory=list)  # numeric: share of values per bin
+    sample: list[float] = field(default_factory=list)  # numeric: random sample of values
+    counts: dict[str, int] = field(default_factory=dict)  # categorical: rows per category
+
+    @property
+    def missing_rate(self) -> float:
+        return self.missing / self.rows if self.rows else 0.0
+
+
+@dataclass(frozen=True)
+class Profile:
+    rows: int
+    features: dict[str, ColumnProfile]
+    prediction: ColumnProfile
+    prediction_column: str
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=1) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Profile:
+        data: dict[str, Any] = json.loads(text)
+        return cls(
+            rows=data["rows"],
+            features={name: ColumnProfile(**column) for name, column in data["features"].items()},
+            prediction=ColumnProfile(**data["prediction"]),
+            prediction_column=data["prediction_column"],
+        )
+
+
+def bin_shares(values: np.ndarray, edges: list[float]) -> np.ndarray:
+    """The share of `values` in each bin: (-inf, e0], (e0, e1], ..., (e_last, inf)."""
+    counts = np.bincount(np.searchsorted(edges, values, side="left"), minlength=len(edges) + 1)
+    return counts / max(len(values), 1)
+
+
+def numeric_profile(values: pd.Series, rng: np.random.Generator) -> ColumnProfile:
+    present = values.dropna().to_numpy(dtype="float64")
+    quantiles = np.quantile(present, np.linspace(0, 1, BINS + 1)[1:-1]) if len(present) else []
+    edges = sorted({float(edge) for edge in quantiles})
+    sample = rng.choice(present, size=min(SAMPLE_SIZE, len(present)), replace=False)
+    return ColumnProfile(
+        kind="numeric",
+        rows=len(values),
+        missing=int(values.isna().sum()),
+        edges=edges,
+        shares=bin_shares(present, edges).tolist(),
+        sample=sample.tolist(),
+    )
+
+
+def categorical_profile(values: pd.Series) -> ColumnProfile:
+    counts = values.dropna().astype(str).value_counts()
+    return ColumnProfile(
+        kind="categorical",
+        rows=len(values),
+        missing=int(values.isna().sum()),
+        counts={str(category): int(count) for category, count in counts.items()},
+    )
+
+
+def build_profile(features: pd.DataFrame, predictions: pd.DataFrame, seed: int) -> Profile:
+    """The profile of validated training features and of the model's predictions on them."""
+    rng = np.random.default_rng(seed)
+    columns = {
+        name: categorical_profile(features[name])
+        if name in CATEGORICAL_FEATURES
+        else numeric_profile(features[name], rng)
+        for name in FEATURE_NAMES
+    }
+    column = problem.MONITORED_PREDICTION
+    return Profile(
+        rows=len(features),
+        features=columns,
+        prediction=numeric_profile(predictions[column], rng),
+        prediction_column=column,
+    )
