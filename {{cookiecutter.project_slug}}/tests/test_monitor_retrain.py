@@ -1,0 +1,183 @@
+"""The production loop through the CLI: train, watch for drift, retrain, decide, roll back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from {{ cookiecutter.package_name }} import artifacts, problem, retrain
+from {{ cookiecutter.package_name }}.cli import app
+from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings
+from {{ cookiecutter.package_name }}.dataset import make_dataset
+from {{ cookiecutter.package_name }}.errors import ModelNotFoundError
+from {{ cookiecutter.package_name }}.predict import predict_frame
+from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
+
+runner = CliRunner()
+MODELS = Path("models")
+
+
+@pytest.fixture(autouse=True)
+def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(f"{ENV_PREFIX}SAMPLE_ROWS", "4000")
+    return tmp_path
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def write(table: pd.DataFrame, name: str) -> str:
+    if name.endswith(".csv"):
+        table.to_csv(name, index=False)
+    else:
+        table.to_parquet(name, index=False)
+    return name
+
+
+def drifted(rows: int, seed: int) -> pd.DataFrame:
+    """Labelled rows whose monthly charges moved up by half a standard deviation."""
+    table = make_dataset(rows, seed)
+    table["monthly_charges"] += 0.5 * table["monthly_charges"].std()
+    return table
+
+
+def scores(version: str | None = None) -> pd.DataFrame:
+    """The predictions of a model version (default: the current one) on fixed rows."""
+    features = make_dataset(500, seed=99)[FEATURE_NAMES]
+    return predict_frame(artifacts.load_model(MODELS, version).model, features)
+
+
+def test_train_drift_retrain_decide_and_roll_back(project_dir: Path) -> None:
+    assert invoke("train").exit_code == 0
+    first = artifacts.current_version(MODELS)
+    before = scores()
+
+    stable = invoke("monitor", write(make_dataset(3000, seed=5), "stable.parquet"))
+    assert stable.exit_code == 0, stable.output
+    assert "no drift" in stable.output
+
+    watched = invoke("monitor", write(drifted(3000, seed=6), "drifted.csv"))
+    assert watched.exit_code == 1, watched.output
+    assert "drift: monthly_charges" in watched.output
+    report_dir = sorted((project_dir / "reports/monitoring").iterdir())[-1]  # the newest
+    report = json.loads((report_dir / "drift.json").read_text())
+    assert report["drift"] is True
+    assert "monthly_charges" in report["drifted"]
+    page = (report_dir / "drift.html").read_text()
+    assert "data:image/png;base64," in page
+    assert "http" not in page.replace("http-equiv", "")  # self-contained: no external resource
+
+    retrained = invoke("retrain", "--data", write(drifted(4000, seed=7), "new.parquet"))
+    assert retrained.exit_code == 0, retrained.output
+    second = artifacts.current_version(MODELS)
+    assert second != first
+    [decision] = retrain.decisions(MODELS)
+    assert decision["promoted"] is True
+    assert decision["champion"] == first
+    assert decision["challenger"] == second
+    assert set(decision["champion_metrics"]) == set(decision["challenger_metrics"])
+    assert problem.PRIMARY_METRIC in decision["challenger_metrics"]
+
+    rolled = invoke("rollback")
+    assert rolled.exit_code == 0, rolled.output
+    assert artifacts.current_version(MODELS) == first
+    pd.testing.assert_frame_equal(scores(), before)  # loads and predicts exactly as before
+    assert artifacts.list_versions(MODELS) == sorted([first, second])  # nothing deleted
+    assert [d["action"] for d in retrain.decisions(MODELS)] == ["retrain", "rollback"]
+
+
+def test_a_challenger_worse_than_the_champion_is_not_promoted(project_dir: Path) -> None:
+    assert invoke("train").exit_code == 0
+    champion = artifacts.current_version(MODELS)
+    # Labels that are pure noise: the challenger learns nothing the holdout rewards.
+    noise = make_dataset(3000, seed=8)
+    target = problem.TARGET.name
+    noise[target] = np.random.default_rng(0).permutation(noise[target].to_numpy())
+    result = invoke("retrain", "--data", write(noise, "noise.parquet"), "--tolerance", "0")
+    assert result.exit_code == 1, result.output
+    assert "kept the champion" in result.output
+    assert artifacts.current_version(MODELS) == champion
+    [decision] = retrain.decisions(MODELS)
+    assert decision["promoted"] is False
+    assert decision["current"] == champion
+    assert decision["challenger"] in artifacts.list_versions(MODELS)  # kept to inspect
+
+
+def test_retrain_with_reference_data_trains_on_both(project_dir: Path) -> None:
+    assert invoke("train").exit_code == 0
+    old = write(make_dataset(2000, seed=10), "old.parquet")
+    new = write(drifted(2000, seed=11), "new.parquet")
+    assert invoke("retrain", "--data", new, "--reference-data", old).exit_code in {0, 1}
+    [decision] = retrain.decisions(MODELS)
+    metadata = artifacts.read_metadata(MODELS, decision["challenger"])
+    assert metadata["training_rows"] == 2000 + 1600
+    assert decision["holdout_rows"] == 400
+
+
+def test_the_first_retrain_needs_only_the_gate(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, models_dir=tmp_path / "models", reports_dir=tmp_path / "r")
+    decision = retrain.retrain(make_dataset(3000, seed=12), settings)
+    assert decision.promoted
+    assert decision.champion is None
+    assert "no champion" in decision.reason
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.csv"], "no such file"),
+        (["bad.csv"], "does not match the schema"),
+        (["few.csv"], "at least 100"),
+        (["log.jsonl"], "not a prediction log entry"),
+    ],
+)
+def test_monitor_exits_2_on_bad_input(args: list[str], message: str) -> None:
+    assert invoke("train").exit_code == 0
+    broken = make_dataset(300, seed=1)
+    broken.loc[:5, "tenure_months"] = -3
+    write(broken, "bad.csv")
+    write(make_dataset(20, seed=1), "few.csv")
+    Path("log.jsonl").write_text('{"features": {}}\nnot json\n')
+    result = invoke("monitor", *args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+
+
+def test_monitor_reads_the_api_prediction_log(project_dir: Path) -> None:
+    assert invoke("train").exit_code == 0
+    records = make_dataset(400, seed=13)[FEATURE_NAMES]
+    lines = [
+        json.dumps({"time": "t", "request_id": str(i), "model_version": "v", "features": record})
+        for i, record in enumerate(json.loads(records.to_json(orient="records")))
+    ]
+    Path("predictions.jsonl").write_text("\n".join(lines) + "\n")
+    result = invoke("monitor", "predictions.jsonl")
+    assert result.exit_code == 0, result.output
+    assert "400 rows" in result.output
+
+
+def test_rollback_refuses_when_there_is_nothing_to_go_back_to(project_dir: Path) -> None:
+    assert invoke("train").exit_code == 0
+    result = invoke("rollback")
+    assert result.exit_code == 1
+    assert "nothing to roll back to" in result.output
+    with pytest.raises(ModelNotFoundError, match="already the current"):
+        retrain.rollback(Settings(), artifacts.current_version(MODELS))
+
+
+def test_rollback_to_a_named_version(project_dir: Path) -> None:
+    assert invoke("train").exit_code == 0
+    first = artifacts.current_version(MODELS)
+    assert invoke("train", "--seed", "3").exit_code == 0
+    assert invoke("train", "--seed", "4").exit_code == 0
+    result = invoke("rollback", "--to", first)
+    assert result.exit_code == 0, result.output
+    assert artifacts.current_version(MODELS) == first
+    assert [entry["reason"] for entry in artifacts.history(MODELS)][-1] == "rollback"
