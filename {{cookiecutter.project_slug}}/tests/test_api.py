@@ -7,12 +7,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from {{ cookiecutter.package_name }} import problem
+from {{ cookiecutter.package_name }} import artifacts, pipeline, problem, retrain
 from {{ cookiecutter.package_name }}.api import create_app
 from {{ cookiecutter.package_name }}.api.auth import MissingApiKeysError
 from {{ cookiecutter.package_name }}.api.settings import ApiSettings
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings
 from {{ cookiecutter.package_name }}.data import validate
+from {{ cookiecutter.package_name }}.monitoring.monitor import load_profile
 from {{ cookiecutter.package_name }}.predict import predict_frame
 from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
 
@@ -235,3 +236,64 @@ def test_predictions_are_logged_as_sampled_json_lines(
         assert set(entry["features"]) == set(FEATURE_NAMES)
         assert "prediction" in entry
         assert entry["model_version"]
+
+
+def metric(text: str, line_start: str) -> float:
+    """The value of the first exposition line that starts with `line_start`."""
+    [value] = [line.split()[-1] for line in text.splitlines() if line.startswith(line_start)][:1]
+    return float(value)
+
+
+def test_metrics_show_what_drift_monitoring_needs(
+    client: FlaskClient, settings: Settings, sample: pd.DataFrame
+) -> None:
+    batch = records(sample, 30)
+    for record in batch[:7]:
+        record["age"] = None
+    client.post("/predict", json=batch, headers=AUTH)
+    text = client.get("/metrics").get_data(as_text=True)
+    assert metric(text, 'model_input_missing_total{feature="age"}') == 7
+    assert metric(text, "model_prediction_count") == 30
+    profile = load_profile(settings.models_dir, artifacts.current_version(settings.models_dir))
+    reference = profile.features["age"].missing_rate
+    assert metric(text, 'model_reference_missing_rate{feature="age"}') == pytest.approx(reference)
+    # The buckets are the reference deciles: about a tenth of training predictions in each.
+    first_bucket = 'model_prediction_bucket{le="' + str(profile.prediction.edges[0]) + '"}'
+    assert 0 <= metric(text, first_bucket) <= metric(text, 'model_prediction_bucket{le="+Inf"}')
+
+
+def test_a_promoted_model_is_served_without_a_restart(
+    settings: Settings, trained: pipeline.TrainingOutcome, sample: pd.DataFrame
+) -> None:
+    client = make_app(settings, api_model_reload_seconds=0).test_client()
+    assert client.get("/ready").json["model_version"] == trained.version
+    table = pipeline.load_labelled_data(None, rows=2_000, seed=11)
+    newer = pipeline.train_and_register(table, settings.model_copy(update={"random_seed": 11}))
+    assert newer.promoted
+    response = client.post("/predict", json=records(sample, 1), headers=AUTH)
+    assert response.json["model_version"] == newer.version
+    assert metric(client.get("/metrics").get_data(as_text=True), "model_reloads_total") == 1
+    retrain.rollback(settings)  # a rollback is picked up the same way
+    assert client.get("/ready").json["model_version"] == trained.version
+
+
+def test_a_promoted_model_that_cannot_load_leaves_the_old_one_serving(
+    settings: Settings, trained: pipeline.TrainingOutcome, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = make_app(settings, api_model_reload_seconds=0).test_client()
+    table = pipeline.load_labelled_data(None, rows=2_000, seed=12)
+    broken = pipeline.fit_candidate(table, settings)
+    (settings.models_dir / broken / artifacts.MODEL_FILE).write_bytes(b"not a pickle")
+    artifacts.promote(settings.models_dir, broken)
+    assert client.get("/ready").json["model_version"] == trained.version
+    assert f"still serving model {trained.version}" in caplog.text
+
+
+def test_the_reload_interval_spares_the_disk(
+    settings: Settings, trained: pipeline.TrainingOutcome
+) -> None:
+    client = make_app(settings, api_model_reload_seconds=3600).test_client()
+    table = pipeline.load_labelled_data(None, rows=2_000, seed=13)
+    newer = pipeline.train_and_register(table, settings.model_copy(update={"random_seed": 13}))
+    assert newer.promoted
+    assert client.get("/ready").json["model_version"] == trained.version  # not looked yet

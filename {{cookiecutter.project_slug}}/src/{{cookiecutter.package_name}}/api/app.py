@@ -9,17 +9,22 @@ import logging
 import re
 import time
 import uuid
+from pathlib import Path
 
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from {{ cookiecutter.package_name }}.api import routes
 from {{ cookiecutter.package_name }}.api.auth import MissingApiKeysError
+from {{ cookiecutter.package_name }}.api.metrics import ServiceMetrics
 from {{ cookiecutter.package_name }}.api.prediction_log import PredictionLog
 from {{ cookiecutter.package_name }}.api.responses import error_response
 from {{ cookiecutter.package_name }}.api.service import Service
 from {{ cookiecutter.package_name }}.api.settings import ApiSettings
+from {{ cookiecutter.package_name }}.artifacts import current_version
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings, get_settings
+from {{ cookiecutter.package_name }}.errors import ProjectError
+from {{ cookiecutter.package_name }}.monitoring.monitor import load_profile
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 logger = logging.getLogger(__name__)
@@ -36,6 +41,18 @@ def check_keys(keys: list[str], api_settings: ApiSettings) -> None:
     raise MissingApiKeysError(msg)
 
 
+def prediction_buckets(models_dir: Path) -> list[float]:
+    """The current model's reference deciles of its prediction; none before the first model.
+
+    Prometheus fixes a histogram's buckets when the process starts: a later model keeps them.
+    """
+    try:
+        profile = load_profile(models_dir, current_version(models_dir))
+    except ProjectError:
+        return []
+    return profile.prediction.edges
+
+
 def create_app(settings: Settings | None = None, api_settings: ApiSettings | None = None) -> Flask:
     """The service. Refuses to start without API keys unless anonymous access is enabled."""
     settings = settings or get_settings()
@@ -48,6 +65,8 @@ def create_app(settings: Settings | None = None, api_settings: ApiSettings | Non
         keys=keys,
         max_batch=api_settings.api_max_batch,
         prediction_log=PredictionLog(log, api_settings.prediction_log_sample_rate) if log else None,
+        reload_seconds=api_settings.api_model_reload_seconds,
+        metrics=ServiceMetrics(prediction_buckets(settings.models_dir)),
     )
     service.load()
     if service.model is None:
@@ -61,6 +80,7 @@ def create_app(settings: Settings | None = None, api_settings: ApiSettings | Non
 
     @app.before_request
     def start() -> None:
+        service.refresh()
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
         g.started = time.perf_counter()

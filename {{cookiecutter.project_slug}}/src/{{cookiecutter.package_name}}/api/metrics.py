@@ -7,11 +7,13 @@ Under gunicorn (several worker processes) `PROMETHEUS_MULTIPROC_DIR` is set by g
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
     multiprocess,
@@ -19,7 +21,14 @@ from prometheus_client import (
 
 
 class ServiceMetrics:
-    def __init__(self) -> None:
+    """Traffic, latency, and what drift monitoring needs: predictions, missing inputs.
+
+    `prediction_buckets` are the reference profile's decile edges of the monitored prediction, so
+    while the inputs look like the training data, each bucket receives about a tenth of the
+    predictions; a dashboard that sees the shares move sees the predictions drift.
+    """
+
+    def __init__(self, prediction_buckets: Sequence[float] = ()) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "http_requests_total",
@@ -38,6 +47,30 @@ class ServiceMetrics:
             "model_predictions_total",
             "Records scored, by model version.",
             ["model_version"],
+            registry=self.registry,
+        )
+        self.prediction_values = Histogram(
+            "model_prediction",
+            "The monitored prediction (see problem.MONITORED_PREDICTION) of each record scored.",
+            registry=self.registry,
+            **({"buckets": (*prediction_buckets, float("inf"))} if prediction_buckets else {}),
+        )
+        self.missing_inputs = Counter(
+            "model_input_missing_total",
+            "Records scored with this feature missing; divide by model_predictions_total.",
+            ["feature"],
+            registry=self.registry,
+        )
+        self.reference_missing_rate = Gauge(
+            "model_reference_missing_rate",
+            "Share of training rows with this feature missing, for the model in use.",
+            ["feature"],
+            registry=self.registry,
+            multiprocess_mode="max",
+        )
+        self.reloads = Counter(
+            "model_reloads_total",
+            "Times a worker started serving a newly promoted (or rolled back) model.",
             registry=self.registry,
         )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,10 +13,15 @@ from jsonschema import Draft202012Validator
 from {{ cookiecutter.package_name }}.api.metrics import ServiceMetrics
 from {{ cookiecutter.package_name }}.api.prediction_log import PredictionLog
 from {{ cookiecutter.package_name }}.api.schemas import record_schema
-from {{ cookiecutter.package_name }}.artifacts import LoadedModel, load_model
+from {{ cookiecutter.package_name }}.artifacts import LoadedModel, current_version, load_model
 from {{ cookiecutter.package_name }}.data import records_to_frame
 from {{ cookiecutter.package_name }}.errors import ProjectError
+from {{ cookiecutter.package_name }}.monitoring.monitor import load_profile
 from {{ cookiecutter.package_name }}.predict import predict_frame
+from {{ cookiecutter.package_name }}.problem import MONITORED_PREDICTION
+from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -23,20 +30,55 @@ class Service:
     keys: list[str]
     max_batch: int
     prediction_log: PredictionLog | None = None
+    reload_seconds: float = 5.0
     metrics: ServiceMetrics = field(default_factory=ServiceMetrics)
     record_validator: Draft202012Validator = field(
         default_factory=lambda: Draft202012Validator(record_schema())
     )
     model: LoadedModel | None = None
     load_error: str | None = None
+    checked_at: float = float("-inf")
 
     def load(self) -> None:
         """Load the current model; on failure keep serving (/ready says why) rather than crash."""
+        self.checked_at = time.monotonic()
         try:
-            self.model = load_model(self.models_dir)
-            self.load_error = None
+            self.use(load_model(self.models_dir))
         except ProjectError as error:
             self.model, self.load_error = None, str(error)
+
+    def use(self, model: LoadedModel) -> None:
+        self.model, self.load_error = model, None
+        try:
+            profile = load_profile(self.models_dir, model.version)
+        except ProjectError:
+            return  # a model trained before monitoring existed: no reference to publish
+        for name, column in profile.features.items():
+            self.metrics.reference_missing_rate.labels(name).set(column.missing_rate)
+
+    def refresh(self) -> None:
+        """Serve the current model if CURRENT changed: promotions and rollbacks need no restart.
+
+        Looks at CURRENT at most every `reload_seconds`, so each worker picks up a change on its
+        own. A model that fails to load (checksum, libraries) is refused and the one in use stays.
+        """
+        if time.monotonic() - self.checked_at < self.reload_seconds:
+            return
+        self.checked_at = time.monotonic()
+        try:
+            version = current_version(self.models_dir)
+            if self.model is not None and version == self.model.version:
+                return
+            model = load_model(self.models_dir, version)
+        except ProjectError as error:
+            if self.model is None:
+                self.load_error = str(error)
+            else:
+                logger.error("still serving model %s: %s", self.model.version, error)
+            return
+        logger.info("now serving model %s", version)
+        self.use(model)
+        self.metrics.reloads.inc()
 
     def problems(self, records: list[Any]) -> list[dict[str, str]]:
         """Every schema violation in the records, with a JSON pointer to the field."""
@@ -55,4 +97,14 @@ class Service:
             raise RuntimeError(msg)
         # The records passed the JSON Schema generated from the same schema.py as `validate`.
         predicted = predict_frame(self.model.model, records_to_frame(records))
+        self.observe(records, predicted)
         return predicted.to_dict(orient="records")
+
+    def observe(self, records: list[dict[str, Any]], predicted: Any) -> None:
+        """Feed the drift metrics: the monitored prediction and the missing inputs."""
+        for value in predicted[MONITORED_PREDICTION]:
+            self.metrics.prediction_values.observe(float(value))
+        for name in FEATURE_NAMES:
+            missing = sum(record.get(name) is None for record in records)
+            if missing:
+                self.metrics.missing_inputs.labels(name).inc(missing)

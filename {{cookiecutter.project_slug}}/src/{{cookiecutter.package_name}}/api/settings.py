@@ -29,6 +29,11 @@ class ApiSettings(BaseSettings):
     api_max_body_bytes: int = Field(
         default=1_000_000, ge=1_024, description="Largest request body."
     )
+    api_model_reload_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="How often each worker looks for a newly promoted model (0: every request).",
+    )
     prediction_log: Path | None = Field(
         default=None, description="Append sampled predictions here as JSON lines (for monitoring)."
     )
