@@ -88,7 +88,7 @@ ORCHESTRATOR_FILES = {
     "airflow": {
         "src/churn_forecast/pipelines/__init__.py",
         "src/churn_forecast/pipelines/airflow_dag.py",
-        "dags/churn_forecast_training.py",
+        "dags/churn_forecast_dags.py",
         "tests/test_airflow_dag.py",
     },
     "dagster": {

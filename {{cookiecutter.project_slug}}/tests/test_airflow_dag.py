@@ -14,8 +14,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }} import artifacts
-from {{ cookiecutter.package_name }}.config import ENV_PREFIX
+from {{ cookiecutter.package_name }} import artifacts, pipeline, retrain
+from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings
+from {{ cookiecutter.package_name }}.dataset import make_dataset
 from {{ cookiecutter.package_name }}.pipelines import DEFAULT_TRAINING_SCHEDULE
 
 # Airflow's own dependencies warn about their dependencies: shown, not turned into errors.
@@ -23,6 +24,7 @@ pytestmark = [pytest.mark.dag, pytest.mark.filterwarnings("default")]
 
 DAGS_FOLDER = Path(__file__).resolve().parents[1] / "dags"
 DAG_ID = "{{ cookiecutter.package_name }}_training"
+MONITORING_DAG_ID = "{{ cookiecutter.package_name }}_monitoring"
 TASKS = ["ingest", "validate", "train", "evaluate", "quality_gate", "promote"]
 
 
@@ -53,12 +55,13 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def load_dag(airflow_home: Path) -> Any:
+def load_dag(airflow_home: Path, dag_id: str = DAG_ID) -> Any:
     from airflow.dag_processing.dagbag import DagBag
 
     bag = DagBag(dag_folder=str(DAGS_FOLDER))
     assert bag.import_errors == {}
-    return bag.get_dag(DAG_ID)
+    assert sorted(bag.dag_ids) == sorted([DAG_ID, MONITORING_DAG_ID])
+    return bag.get_dag(dag_id)
 
 
 def run(dag: Any) -> dict[str, str]:
@@ -113,8 +116,6 @@ def test_a_model_below_the_gate_is_kept_but_not_promoted(
 def test_bad_source_data_fails_validation_at_once_and_trains_nothing(
     airflow_home: Path, project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from {{ cookiecutter.package_name }}.dataset import make_dataset
-
     broken = make_dataset(200, seed=3)
     broken.loc[:10, broken.columns[0]] = -5  # out of the schema's range
     source = project / "source.csv"
@@ -126,3 +127,31 @@ def test_bad_source_data_fails_validation_at_once_and_trains_nothing(
     assert states["train"] == "upstream_failed"
     assert artifacts.list_versions(project / "models") == []
     assert os.environ[f"{ENV_PREFIX}SOURCE_DATA"] == str(source)
+
+
+def test_monitoring_retrains_only_when_the_data_drifts(
+    airflow_home: Path, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    models = project / "models"
+    settings = Settings(_env_file=None)  # the project fixture's environment
+    pipeline.train_and_register(pipeline.load_labelled_data(None, rows=2_000, seed=0), settings)
+    champion = artifacts.current_version(models)
+    stable = project / "stable.parquet"
+    make_dataset(1_000, seed=1).to_parquet(stable)
+    drifted = make_dataset(2_000, seed=2)
+    drifted["monthly_charges"] += 0.5 * drifted["monthly_charges"].std()
+    drifted.to_parquet(project / "drifted.parquet")
+    monkeypatch.setenv(f"{ENV_PREFIX}SOURCE_DATA", str(project / "drifted.parquet"))
+    dag = load_dag(airflow_home, MONITORING_DAG_ID)
+
+    monkeypatch.setenv(f"{ENV_PREFIX}MONITORING_DATA", str(stable))
+    states = run(dag)
+    assert states == {"detect_drift": "success", "drift_found": "success", "retrain": "skipped"}
+    assert retrain.decisions(models) == []
+
+    monkeypatch.setenv(f"{ENV_PREFIX}MONITORING_DATA", str(project / "drifted.parquet"))
+    assert run(dag)["retrain"] == "success"
+    [decision] = retrain.decisions(models)
+    assert decision["champion"] == champion
+    assert decision["current"] == artifacts.current_version(models)
+    assert len(list((project / "reports" / "monitoring").glob("*/drift.html"))) == 2

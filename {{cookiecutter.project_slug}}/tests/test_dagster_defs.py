@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }} import artifacts
-from {{ cookiecutter.package_name }}.config import ENV_PREFIX
+from {{ cookiecutter.package_name }} import artifacts, pipeline, retrain
+from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings
 from {{ cookiecutter.package_name }}.dataset import make_dataset
 from {{ cookiecutter.package_name }}.pipelines import DEFAULT_TRAINING_SCHEDULE
 
@@ -44,11 +44,11 @@ def defs() -> dg.Definitions:
     return dagster_defs.defs
 
 
-def materialize_all(defs: dg.Definitions) -> dg.ExecuteInProcessResult:
-    """Materialize every asset of the training job in this process, checks included."""
+def materialize_all(defs: dg.Definitions, job_name: str = "training") -> dg.ExecuteInProcessResult:
+    """Materialize every asset of a job in this process, checks included."""
     from dagster import DagsterInstance
 
-    job = defs.resolve_job_def("training")
+    job = defs.resolve_job_def(job_name)
     with DagsterInstance.ephemeral() as instance:
         return job.execute_in_process(raise_on_error=False, instance=instance)
 
@@ -67,7 +67,7 @@ def test_definitions_load(defs: dg.Definitions) -> None:
     Definitions.validate_loadable(defs)
     repository = defs.get_repository_def()
     assert sorted(key.path[-1] for key in repository.asset_graph.get_all_asset_keys()) == sorted(
-        ASSETS
+        [*ASSETS, "drift_report", "retrained_model"]
     )
     schedule = defs.resolve_schedule_def("training_schedule")
     assert schedule.cron_schedule == DEFAULT_TRAINING_SCHEDULE
@@ -116,3 +116,32 @@ def test_bad_data_fails_its_check_and_trains_nothing(
     assert checks(result) == {"raw_data_matches_schema": False}
     assert materialized(result) == ["raw_data"]
     assert artifacts.list_versions(project / "models") == []
+
+
+def test_monitoring_retrains_only_when_the_data_drifts(
+    defs: dg.Definitions, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    models = project / "models"
+    settings = Settings(_env_file=None)  # the project fixture's environment
+    pipeline.train_and_register(pipeline.load_labelled_data(None, rows=2_000, seed=0), settings)
+    champion = artifacts.current_version(models)
+    make_dataset(1_000, seed=1).to_parquet(project / "stable.parquet")
+    drifted = make_dataset(2_000, seed=2)
+    drifted["monthly_charges"] += 0.5 * drifted["monthly_charges"].std()
+    drifted.to_parquet(project / "drifted.parquet")
+    monkeypatch.setenv(f"{ENV_PREFIX}SOURCE_DATA", str(project / "drifted.parquet"))
+    assert defs.resolve_schedule_def("monitoring_schedule").job_name == "monitoring"
+
+    monkeypatch.setenv(f"{ENV_PREFIX}MONITORING_DATA", str(project / "stable.parquet"))
+    result = materialize_all(defs, "monitoring")
+    assert result.success
+    assert materialized(result) == ["drift_report"]  # no drift: nothing retrained
+    assert retrain.decisions(models) == []
+
+    monkeypatch.setenv(f"{ENV_PREFIX}MONITORING_DATA", str(project / "drifted.parquet"))
+    result = materialize_all(defs, "monitoring")
+    assert result.success
+    assert materialized(result) == ["drift_report", "retrained_model"]
+    [decision] = retrain.decisions(models)
+    assert decision["champion"] == champion
+    assert decision["current"] == artifacts.current_version(models)

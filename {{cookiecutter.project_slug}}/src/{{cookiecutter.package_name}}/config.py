@@ -15,6 +15,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from {{ cookiecutter.package_name }} import problem
+from {{ cookiecutter.package_name }}.errors import SettingMissingError
 
 ENV_PREFIX = "{{ cookiecutter.package_name | upper }}_"
 
@@ -67,6 +68,14 @@ class Settings(BaseSettings):
         description=f"A challenger may score up to this much {problem.PRIMARY_METRIC} below the"
         " champion and still replace it.",
     )
+
+    def required_path(self, name: str) -> Path:
+        """A path setting that a step cannot run without, such as `monitoring_data`."""
+        value = getattr(self, name)
+        if value is None:
+            msg = f"the {name} setting is empty: set {ENV_PREFIX}{name.upper()} (see config.py)"
+            raise SettingMissingError(msg)
+        return value
 
     @property
     def raw_data_dir(self) -> Path:

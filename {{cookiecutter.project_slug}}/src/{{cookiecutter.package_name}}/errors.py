@@ -28,3 +28,7 @@ class ModelNotFoundError(ProjectError):
 
 class ArtifactError(ProjectError):
     """A saved model is refused: tampered, truncated, or made by incompatible library versions."""
+
+
+class SettingMissingError(ProjectError):
+    """A step needs a setting that has no value (and no sensible default)."""

@@ -20,7 +20,7 @@ from {{ cookiecutter.package_name }} import artifacts, problem
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import ModelNotFoundError
 from {{ cookiecutter.package_name }}.evaluate import evaluate, quality_gate, write_report
-from {{ cookiecutter.package_name }}.pipeline import save_candidate
+from {{ cookiecutter.package_name }}.pipeline import read_validated, save_candidate
 from {{ cookiecutter.package_name }}.train import fit, split
 
 DECISIONS = "decisions.jsonl"
@@ -43,6 +43,10 @@ class Decision:
     gate_minimum: float | None
     tolerance: float | None
     holdout_rows: int | None
+
+    def summary(self) -> dict[str, object]:
+        """What a scheduler passes on (XCom, asset metadata): small, and JSON."""
+        return {"promoted": self.promoted, "current": self.current, "reason": self.reason}
 
 
 def decisions_path(models_dir: Path) -> Path:
@@ -142,6 +146,11 @@ def retrain(
             holdout_rows=len(holdout),
         ),
     )
+
+
+def retrain_on_source_data(settings: Settings) -> Decision:
+    """`retrain` on the labelled table the `source_data` setting names (what schedulers run)."""
+    return retrain(read_validated(settings.required_path("source_data")), settings)
 
 
 def rollback(settings: Settings, to: str | None = None) -> Decision:

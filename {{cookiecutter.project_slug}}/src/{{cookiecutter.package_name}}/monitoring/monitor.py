@@ -25,6 +25,16 @@ class Monitoring:
     json_report: Path
     html_report: Path
 
+    def summary(self) -> dict[str, object]:
+        """What a scheduler passes on (XCom, asset metadata): small, and JSON."""
+        return {
+            "drift": self.result.drift,
+            "drifted": [check.name for check in self.result.drifted],
+            "model_version": self.version,
+            "rows": self.result.rows,
+            "report": str(self.html_report),
+        }
+
 
 def load_profile(models_dir: Path, version: str) -> Profile:
     return Profile.from_json(

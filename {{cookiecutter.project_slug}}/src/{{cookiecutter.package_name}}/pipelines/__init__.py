@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import os
 
-# Cron syntax, read where the schedule is defined; both Airflow and Dagster accept it.
+# Cron syntax, read where the schedules are defined; both Airflow and Dagster accept it.
 TRAINING_SCHEDULE_ENV = "{{ cookiecutter.package_name | upper }}_TRAINING_SCHEDULE"
 DEFAULT_TRAINING_SCHEDULE = "0 3 * * *"  # every day at 03:00 UTC
+MONITORING_SCHEDULE_ENV = "{{ cookiecutter.package_name | upper }}_MONITORING_SCHEDULE"
+DEFAULT_MONITORING_SCHEDULE = "30 * * * *"  # every hour, at half past
 
 
 def training_schedule() -> str:
     return os.environ.get(TRAINING_SCHEDULE_ENV, DEFAULT_TRAINING_SCHEDULE)
+
+
+def monitoring_schedule() -> str:
+    return os.environ.get(MONITORING_SCHEDULE_ENV, DEFAULT_MONITORING_SCHEDULE)

@@ -1,4 +1,7 @@
-"""The training pipeline as an Airflow 3 DAG: ingest -> validate -> train -> evaluate -> promote.
+"""The pipeline as Airflow 3 DAGs: training, and monitoring that retrains when the data drifts.
+
+    {{ cookiecutter.package_name }}_training: ingest -> validate -> train -> evaluate -> promote
+    {{ cookiecutter.package_name }}_monitoring: detect_drift -> drift_found -> retrain
 
 Each task calls one step of the package's `pipeline` module and hands the next task a file path
 or a model version through XCom, never a table. The model is promoted only when its evaluation
@@ -19,7 +22,7 @@ import pendulum
 from airflow.sdk import dag, task
 from airflow.sdk.exceptions import AirflowFailException
 
-from {{ cookiecutter.package_name }}.pipelines import training_schedule
+from {{ cookiecutter.package_name }}.pipelines import monitoring_schedule, training_schedule
 
 if TYPE_CHECKING:
     from {{ cookiecutter.package_name }}.config import Settings
@@ -125,3 +128,43 @@ def training() -> None:
 
 
 training_dag = training()
+
+
+@dag(
+    dag_id="{{ cookiecutter.package_name }}_monitoring",
+    description="Watch the {{ cookiecutter.project_slug }} model's inputs for drift; retrain on drift.",
+    schedule=monitoring_schedule(),
+    start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=["{{ cookiecutter.project_slug }}", "monitoring"],
+    doc_md=__doc__,
+)
+def monitoring() -> None:
+    @task
+    def detect_drift() -> dict[str, Any]:
+        """Compare the monitoring_data batch with the current model's training data."""
+        from {{ cookiecutter.package_name }}.monitoring.monitor import monitor
+
+        current = settings()
+        with no_retry_on_bad_input():
+            return monitor(current.required_path("monitoring_data"), current).summary()
+
+    @task.short_circuit
+    def drift_found(summary: dict[str, Any]) -> bool:
+        """Skip the retraining when the batch looks like the training data."""
+        return bool(summary["drift"])
+
+    @task
+    def retrain() -> dict[str, object]:
+        """Champion against challenger on the source_data table; the decision is logged."""
+        from {{ cookiecutter.package_name }}.retrain import retrain_on_source_data
+
+        with no_retry_on_bad_input():
+            return retrain_on_source_data(settings()).summary()
+
+    drift_found(detect_drift()) >> retrain()
+
+
+monitoring_dag = monitoring()

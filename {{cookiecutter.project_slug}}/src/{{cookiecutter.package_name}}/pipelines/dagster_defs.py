@@ -1,6 +1,7 @@
-"""The training pipeline as Dagster assets, with checks that guard promotion, and a schedule.
+"""The pipeline as Dagster assets: training guarded by checks, and monitoring that retrains.
 
-    raw_data -> validated_data -> candidate_model -> evaluation -> promoted_model
+    training:   raw_data -> validated_data -> candidate_model -> evaluation -> promoted_model
+    monitoring: drift_report -> retrained_model (materialized only when drift was found)
 
 `raw_data_matches_schema` and `passes_quality_gate` are blocking asset checks: when one fails, the
 assets downstream of it are not materialized, so a bad snapshot never trains a model and a model
@@ -20,12 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 
-from {{ cookiecutter.package_name }}.pipelines import training_schedule
+from {{ cookiecutter.package_name }}.pipelines import monitoring_schedule, training_schedule
 
 if TYPE_CHECKING:
     from {{ cookiecutter.package_name }}.config import Settings
 
 GROUP = "training"
+MONITORING = "monitoring"
 RETRIES = dg.RetryPolicy(max_retries=2, delay=60, backoff=dg.Backoff.EXPONENTIAL)
 
 
@@ -129,16 +131,68 @@ def promoted_model(context: dg.AssetExecutionContext, evaluation: dict[str, Any]
     return version
 
 
+@dg.asset(group_name=MONITORING, retry_policy=RETRIES)
+def drift_report(context: dg.AssetExecutionContext) -> dict[str, Any]:
+    """The monitoring_data batch compared with the current model's training data."""
+    from {{ cookiecutter.package_name }}.monitoring.monitor import monitor
+
+    current = settings()
+    with no_retry_on_bad_input():
+        summary = monitor(current.required_path("monitoring_data"), current).summary()
+    context.add_output_metadata(
+        {
+            "drift": bool(summary["drift"]),
+            "drifted": ", ".join(map(str, summary["drifted"])) or "none",
+            "report": dg.MetadataValue.path(str(summary["report"])),
+        }
+    )
+    return summary
+
+
+@dg.asset(group_name=MONITORING, output_required=False)
+def retrained_model(
+    context: dg.AssetExecutionContext, drift_report: dict[str, Any]
+) -> Iterator[dg.Output[dict[str, object]]]:
+    """A challenger trained on source_data when drift was found; promoted only if it is better.
+
+    Without drift nothing is yielded, so the asset is not materialized and nothing is retrained.
+    """
+    if not drift_report["drift"]:
+        context.log.info("no drift: the current model stays, nothing is retrained")
+        return
+    from {{ cookiecutter.package_name }}.retrain import retrain_on_source_data
+
+    with no_retry_on_bad_input():
+        summary = retrain_on_source_data(settings()).summary()
+    yield dg.Output(summary, metadata=summary)
+
+
 training_job = dg.define_asset_job(
     "training", selection=dg.AssetSelection.groups(GROUP), description="Train and promote."
+)
+monitoring_job = dg.define_asset_job(
+    "monitoring",
+    selection=dg.AssetSelection.groups(MONITORING),
+    description="Look for drift; retrain when there is some.",
 )
 training = dg.ScheduleDefinition(
     job=training_job, cron_schedule=training_schedule(), execution_timezone="UTC"
 )
+monitoring = dg.ScheduleDefinition(
+    job=monitoring_job, cron_schedule=monitoring_schedule(), execution_timezone="UTC"
+)
 
 defs = dg.Definitions(
-    assets=[raw_data, validated_data, candidate_model, evaluation, promoted_model],
+    assets=[
+        raw_data,
+        validated_data,
+        candidate_model,
+        evaluation,
+        promoted_model,
+        drift_report,
+        retrained_model,
+    ],
     asset_checks=[raw_data_matches_schema, passes_quality_gate],
-    jobs=[training_job],
-    schedules=[training],
+    jobs=[training_job, monitoring_job],
+    schedules=[training, monitoring],
 )
