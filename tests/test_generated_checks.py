@@ -102,3 +102,16 @@ def test_readme_commands_work_from_a_fresh_clone(project: Path) -> None:
     assert "scored 10,000 rows" in output
     check(project, *cli, "evaluate")
     assert (project / "models" / "CURRENT").is_file()
+    first = (project / "models" / "CURRENT").read_text()
+
+    # Watch for drift, retrain, roll back: the README's second block.
+    new = ("--output", "data/raw/new.parquet")
+    check(project, *cli, "data", "--rows", "5000", "--seed", "7", *new)
+    assert "no drift" in check(project, *cli, "monitor", "data/raw/new.parquet")
+    assert list((project / "reports" / "monitoring").glob("*/drift.html"))
+    retrained = run_in(project, *cli, "retrain", "--data", "data/raw/new.parquet")
+    assert retrained.returncode in {0, 1}, explain(retrained)  # 1: the champion stays
+    assert (project / "models" / "decisions.jsonl").is_file()
+    if retrained.returncode == 0:
+        check(project, *cli, "rollback")
+        assert (project / "models" / "CURRENT").read_text() == first

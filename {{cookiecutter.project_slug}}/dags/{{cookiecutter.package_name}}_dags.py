@@ -4,6 +4,9 @@ Point Airflow's DAGs folder here (AIRFLOW__CORE__DAGS_FOLDER) or copy this file 
 package must be installed in the environment of the Airflow scheduler and workers.
 """
 
-from {{ cookiecutter.package_name }}.pipelines.airflow_dag import monitoring_dag, training_dag
+from {{ cookiecutter.package_name }}.pipelines.airflow_dag import (
+    monitoring_dag,
+    training_dag,
+)
 
 __all__ = ["monitoring_dag", "training_dag"]

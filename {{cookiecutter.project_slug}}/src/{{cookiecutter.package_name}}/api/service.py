@@ -13,7 +13,11 @@ from jsonschema import Draft202012Validator
 from {{ cookiecutter.package_name }}.api.metrics import ServiceMetrics
 from {{ cookiecutter.package_name }}.api.prediction_log import PredictionLog
 from {{ cookiecutter.package_name }}.api.schemas import record_schema
-from {{ cookiecutter.package_name }}.artifacts import LoadedModel, current_version, load_model
+from {{ cookiecutter.package_name }}.artifacts import (
+    LoadedModel,
+    current_version,
+    load_model,
+)
 from {{ cookiecutter.package_name }}.data import records_to_frame
 from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.monitoring.monitor import load_profile

@@ -22,7 +22,11 @@ from scipy import stats
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.data import load_table, validate
 from {{ cookiecutter.package_name }}.errors import DataError
-from {{ cookiecutter.package_name }}.monitoring.profile import ColumnProfile, Profile, bin_shares
+from {{ cookiecutter.package_name }}.monitoring.profile import (
+    ColumnProfile,
+    Profile,
+    bin_shares,
+)
 from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
 
 PREDICTION_LOG_SUFFIX = ".jsonl"

@@ -1,7 +1,7 @@
 """The pipeline as Airflow 3 DAGs: training, and monitoring that retrains when the data drifts.
 
-    {{ cookiecutter.package_name }}_training: ingest -> validate -> train -> evaluate -> promote
-    {{ cookiecutter.package_name }}_monitoring: detect_drift -> drift_found -> retrain
+    training:   ingest -> validate -> train -> evaluate -> promote
+    monitoring: detect_drift -> drift_found -> retrain
 
 Each task calls one step of the package's `pipeline` module and hands the next task a file path
 or a model version through XCom, never a table. The model is promoted only when its evaluation
@@ -22,7 +22,10 @@ import pendulum
 from airflow.sdk import dag, task
 from airflow.sdk.exceptions import AirflowFailException
 
-from {{ cookiecutter.package_name }}.pipelines import monitoring_schedule, training_schedule
+from {{ cookiecutter.package_name }}.pipelines import (
+    monitoring_schedule,
+    training_schedule,
+)
 
 if TYPE_CHECKING:
     from {{ cookiecutter.package_name }}.config import Settings
@@ -132,7 +135,7 @@ training_dag = training()
 
 @dag(
     dag_id="{{ cookiecutter.package_name }}_monitoring",
-    description="Watch the {{ cookiecutter.project_slug }} model's inputs for drift; retrain on drift.",
+    description="Watch the model's inputs for drift; retrain when they drift.",
     schedule=monitoring_schedule(),
     start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
     catchup=False,

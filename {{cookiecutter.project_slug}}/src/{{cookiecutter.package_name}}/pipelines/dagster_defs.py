@@ -21,7 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 
-from {{ cookiecutter.package_name }}.pipelines import monitoring_schedule, training_schedule
+from {{ cookiecutter.package_name }}.pipelines import (
+    monitoring_schedule,
+    training_schedule,
+)
 
 if TYPE_CHECKING:
     from {{ cookiecutter.package_name }}.config import Settings
