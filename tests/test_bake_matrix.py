@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -234,6 +235,31 @@ def test_dockerfile_passes_hadolint(baked: tuple[dict, Path]) -> None:
         return
     result = run_in(project, "hadolint", "--no-color", "Dockerfile")
     assert result.returncode == 0, explain(result)
+
+
+SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
+
+
+@pytest.mark.skipif(SYSTEMD_ANALYZE is None, reason="systemd-analyze is not installed")
+def test_systemd_units_pass_systemd_analyze_verify(output_dir: Path) -> None:
+    project = bake(output_dir, orchestrator="cron", api="none")
+    deploy = project / "deploy/cron"
+    units = [str(path) for path in (*deploy.glob("*.service"), *deploy.glob("*.timer"))]
+    assert len(units) == 2, units
+    result = run_in(project, SYSTEMD_ANALYZE or "", "verify", *units)
+    # verify exits 0 on keys it does not know; any message at all is a defect here.
+    assert result.returncode == 0, explain(result)
+    assert result.stdout + result.stderr == "", explain(result)
+
+
+@pytest.mark.skipif(SYSTEMD_ANALYZE is None, reason="systemd-analyze is not installed")
+def test_systemd_analyze_verify_rejects_a_broken_unit(output_dir: Path) -> None:
+    """Guards the check above: a typo in a unit must produce a message."""
+    project = bake(output_dir, orchestrator="cron", api="none")
+    [service] = (project / "deploy/cron").glob("*.service")
+    service.write_text(service.read_text().replace("Type=oneshot", "Type=oneshoot"))
+    result = run_in(project, SYSTEMD_ANALYZE or "", "verify", str(service))
+    assert "oneshoot" in result.stdout + result.stderr
 
 
 def validate_ci(project: Path, provider: str) -> subprocess.CompletedProcess[str]:
