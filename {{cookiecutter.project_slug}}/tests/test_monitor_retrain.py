@@ -14,7 +14,8 @@ from {{ cookiecutter.package_name }} import artifacts, problem, retrain
 from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings
 from {{ cookiecutter.package_name }}.dataset import make_dataset
-from {{ cookiecutter.package_name }}.errors import ModelNotFoundError
+from {{ cookiecutter.package_name }}.errors import ModelNotFoundError, SettingMissingError
+from {{ cookiecutter.package_name }}.monitoring.monitor import monitor
 from {{ cookiecutter.package_name }}.predict import predict_frame
 from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
 
@@ -181,3 +182,36 @@ def test_rollback_to_a_named_version(project_dir: Path) -> None:
     assert result.exit_code == 0, result.output
     assert artifacts.current_version(MODELS) == first
     assert [entry["reason"] for entry in artifacts.history(MODELS)][-1] == "rollback"
+
+
+def test_scheduled_retraining_names_the_setting_it_needs(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, models_dir=tmp_path / "models", source_data=None)
+    with pytest.raises(SettingMissingError, match=f"set {ENV_PREFIX}SOURCE_DATA"):
+        retrain.retrain_on_source_data(settings)
+
+
+def test_scheduled_retraining_reads_the_source_data(tmp_path: Path) -> None:
+    source = tmp_path / "labelled.parquet"
+    make_dataset(3000, seed=14).to_parquet(source)
+    settings = Settings(
+        _env_file=None,
+        models_dir=tmp_path / "models",
+        reports_dir=tmp_path / "reports",
+        source_data=source,
+    )
+    decision = retrain.retrain_on_source_data(settings)
+    assert decision.summary() == {
+        "promoted": True,
+        "current": decision.challenger,
+        "reason": decision.reason,
+    }
+
+
+def test_the_monitoring_summary_is_small_json(project_dir: Path) -> None:
+    assert invoke("train").exit_code == 0
+    batch = Path(write(make_dataset(500, seed=15), "batch.parquet"))
+    summary = monitor(batch, Settings()).summary()
+    assert json.loads(json.dumps(summary)) == summary
+    assert summary["drift"] is False
+    assert summary["rows"] == 500
+    assert str(summary["report"]).endswith("drift.html")
