@@ -23,6 +23,7 @@ from {{ cookiecutter.package_name }}.data import load_table, split_target, valid
 from {{ cookiecutter.package_name }}.dataset import make_dataset
 from {{ cookiecutter.package_name }}.errors import ModelNotFoundError, ProjectError
 from {{ cookiecutter.package_name }}.evaluate import (
+    Evaluation,
     GateDecision,
     evaluate,
     quality_gate,
@@ -133,7 +134,11 @@ def evaluate_candidate(version: str, table: pd.DataFrame, settings: Settings) ->
         )
         raise ProjectError(msg)
     _, holdout = split(table, loaded.metadata["test_size"], loaded.metadata["random_seed"])
-    evaluation = evaluate(loaded.model, holdout)
+    return record_evaluation(version, evaluate(loaded.model, holdout), settings)
+
+
+def record_evaluation(version: str, evaluation: Evaluation, settings: Settings) -> TrainingOutcome:
+    """Apply the quality gate to a version's holdout evaluation; record it and write the report."""
     gate = quality_gate(evaluation.metrics, settings.min_score)
     artifacts.record_evaluation(
         settings.models_dir,

@@ -19,8 +19,12 @@ import pandas as pd
 from {{ cookiecutter.package_name }} import artifacts, problem
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import ModelNotFoundError
-from {{ cookiecutter.package_name }}.evaluate import evaluate, quality_gate, write_report
-from {{ cookiecutter.package_name }}.pipeline import read_validated, save_candidate
+from {{ cookiecutter.package_name }}.evaluate import evaluate
+from {{ cookiecutter.package_name }}.pipeline import (
+    read_validated,
+    record_evaluation,
+    save_candidate,
+)
 from {{ cookiecutter.package_name }}.train import fit, split
 
 DECISIONS = "decisions.jsonl"
@@ -106,24 +110,14 @@ def retrain(
     model = fit(training, settings.random_seed)
     challenger = save_candidate(model, source, training, settings)
 
-    challenger_evaluation = evaluate(model, holdout)
-    gate = quality_gate(challenger_evaluation.metrics, settings.min_score)
-    artifacts.record_evaluation(
-        settings.models_dir,
-        challenger,
-        {
-            "metrics": challenger_evaluation.metrics,
-            "quality_gate": {"metric": gate.metric, "minimum": gate.minimum, "passed": gate.passed},
-        },
-    )
-    write_report(challenger_evaluation, gate, settings.reports_dir / challenger)
+    outcome = record_evaluation(challenger, evaluate(model, holdout), settings)
     champion_metrics = None if champion is None else evaluate(champion.model, holdout).metrics
 
     metric = problem.PRIMARY_METRIC
     promoted, reason = verdict(
-        challenger_evaluation.metrics[metric],
+        outcome.metrics[metric],
         None if champion_metrics is None else champion_metrics[metric],
-        gate.passed,
+        outcome.gate.passed,
         settings,
     )
     if promoted:
@@ -140,7 +134,7 @@ def retrain(
             challenger=challenger,
             metric=metric,
             champion_metrics=champion_metrics,
-            challenger_metrics=challenger_evaluation.metrics,
+            challenger_metrics=outcome.metrics,
             gate_minimum=settings.min_score,
             tolerance=settings.retrain_tolerance,
             holdout_rows=len(holdout),

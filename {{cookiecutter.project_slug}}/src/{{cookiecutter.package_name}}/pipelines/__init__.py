@@ -7,6 +7,10 @@ them is light: pandas, scikit-learn and the core load inside the tasks, when a s
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from {{ cookiecutter.package_name }}.config import Settings
 
 # Cron syntax, read where the schedules are defined; both Airflow and Dagster accept it.
 TRAINING_SCHEDULE_ENV = "{{ cookiecutter.package_name | upper }}_TRAINING_SCHEDULE"
@@ -21,3 +25,10 @@ def training_schedule() -> str:
 
 def monitoring_schedule() -> str:
     return os.environ.get(MONITORING_SCHEDULE_ENV, DEFAULT_MONITORING_SCHEDULE)
+
+
+def settings() -> Settings:
+    """The project's settings, read when a step runs, not when the scheduler loads the code."""
+    from {{ cookiecutter.package_name }}.config import Settings
+
+    return Settings()

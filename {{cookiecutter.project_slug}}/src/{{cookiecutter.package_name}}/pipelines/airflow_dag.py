@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pendulum
 from airflow.sdk import dag, task
@@ -24,11 +24,9 @@ from airflow.sdk.exceptions import AirflowFailException
 
 from {{ cookiecutter.package_name }}.pipelines import (
     monitoring_schedule,
+    settings,
     training_schedule,
 )
-
-if TYPE_CHECKING:
-    from {{ cookiecutter.package_name }}.config import Settings
 
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": {{ cookiecutter.author_name | tojson }},
@@ -36,13 +34,6 @@ DEFAULT_ARGS: dict[str, Any] = {
     "retry_delay": pendulum.duration(minutes=5),
     "retry_exponential_backoff": True,
 }
-
-
-def settings() -> Settings:
-    """Read when a task runs, not when the scheduler parses this file."""
-    from {{ cookiecutter.package_name }}.config import Settings
-
-    return Settings()
 
 
 @contextmanager

@@ -17,28 +17,19 @@ Settings come from the environment of the code location (the project's variables
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import dagster as dg
 
 from {{ cookiecutter.package_name }}.pipelines import (
     monitoring_schedule,
+    settings,
     training_schedule,
 )
-
-if TYPE_CHECKING:
-    from {{ cookiecutter.package_name }}.config import Settings
 
 GROUP = "training"
 MONITORING = "monitoring"
 RETRIES = dg.RetryPolicy(max_retries=2, delay=60, backoff=dg.Backoff.EXPONENTIAL)
-
-
-def settings() -> "Settings":
-    """Read when an asset materializes, not when the code location loads."""
-    from {{ cookiecutter.package_name }}.config import Settings
-
-    return Settings()
 
 
 @contextmanager
