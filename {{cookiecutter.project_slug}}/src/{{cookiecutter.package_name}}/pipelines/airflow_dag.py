@@ -29,7 +29,7 @@ from {{ cookiecutter.package_name }}.pipelines import (
 )
 
 DEFAULT_ARGS: dict[str, Any] = {
-    "owner": {{ cookiecutter.author_name | tojson }},
+    "owner": "{{ cookiecutter.project_slug }}",  # shown in the Airflow UI
     "retries": 2,
     "retry_delay": pendulum.duration(minutes=5),
     "retry_exponential_backoff": True,
