@@ -52,6 +52,10 @@ ALWAYS_BAKED = (
     "src/churn_forecast/predict.py",
     "src/churn_forecast/artifacts.py",
     "src/churn_forecast/pipeline.py",
+    "src/churn_forecast/monitoring/profile.py",
+    "src/churn_forecast/monitoring/drift.py",
+    "src/churn_forecast/monitoring/report.py",
+    "src/churn_forecast/retrain.py",
     "src/churn_forecast/cli.py",
     "src/churn_forecast/__main__.py",
     "src/churn_forecast/py.typed",
@@ -62,6 +66,7 @@ ALWAYS_BAKED = (
     ".vscode/settings.json",
     ".vscode/launch.json",
     "benchmarks/bench_batch_predict.py",
+    "benchmarks/drift_power.py",
     "data/raw/.gitkeep",
     "models/.gitkeep",
 )
