@@ -159,3 +159,9 @@ def test_the_html_report_has_a_plot_per_drifted_check(
     assert text.count("<img") == len(result.drifted)
     assert text.count('class="drifted"') == len(result.drifted)
     assert "<script" not in text
+
+
+def test_a_feature_missing_everywhere_is_a_missing_rate_drift(reference, thresholds) -> None:
+    features = batch(3)
+    features["satisfaction"] = np.nan
+    assert drifted_checks(features, reference, thresholds) >= {"satisfaction (missing rate)"}

@@ -12,7 +12,7 @@ matter (on a million rows, a negligible shift is still "significant").
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -117,19 +117,24 @@ def numeric_check(
     name: str, kind: str, reference: ColumnProfile, values: pd.Series, thresholds: Thresholds
 ) -> Check:
     present = values.dropna().to_numpy(dtype="float64")
-    # The asymptotic distribution: exact p-values are slow and unnecessary at these sizes.
-    result = stats.ks_2samp(np.asarray(reference.sample), present, method="asymp")
-    shift = psi(np.asarray(reference.shares), bin_shares(present, reference.edges))
-    return Check(
+    check = Check(
         name=name,
         column=name,
         kind=kind,
         test="Kolmogorov-Smirnov",
-        statistic=float(result.statistic),
-        p_value=float(result.pvalue),
+        statistic=0.0,
+        p_value=1.0,
         effect_name="psi",
-        effect=shift,
+        effect=0.0,
         threshold=thresholds.psi,
+    )
+    if len(present) == 0 or not reference.sample:  # all missing: the missing-rate check says so
+        return check
+    # The asymptotic distribution: exact p-values are slow and unnecessary at these sizes.
+    result = stats.ks_2samp(np.asarray(reference.sample), present, method="asymp")
+    shift = psi(np.asarray(reference.shares), bin_shares(present, reference.edges))
+    return replace(
+        check, statistic=float(result.statistic), p_value=float(result.pvalue), effect=shift
     )
 
 
@@ -216,12 +221,8 @@ def compare(
     )
     adjusted = holm([check.p_value for check in checks])
     checks = [
-        Check(
-            **{
-                **asdict(check),
-                "p_adjusted": p,
-                "drifted": p < thresholds.alpha and check.effect >= check.threshold,
-            }
+        replace(
+            check, p_adjusted=p, drifted=p < thresholds.alpha and check.effect >= check.threshold
         )
         for check, p in zip(checks, adjusted, strict=True)
     ]
