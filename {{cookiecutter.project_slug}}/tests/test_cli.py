@@ -30,7 +30,8 @@ def invoke(*args: str):
 def test_help_lists_every_command() -> None:
     result = invoke("--help")
     assert result.exit_code == 0
-    for command in ("data", "train", "evaluate", "predict", "info"):
+    commands = ("data", "train", "evaluate", "predict", "monitor", "retrain", "rollback", "info")
+    for command in commands:
         assert command in result.output
 
 
