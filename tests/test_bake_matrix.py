@@ -106,6 +106,8 @@ ORCHESTRATOR_FILES = {
         "deploy/cron/crontab",
         "deploy/cron/churn-forecast-training.service",
         "deploy/cron/churn-forecast-training.timer",
+        "deploy/cron/churn-forecast-monitoring.service",
+        "deploy/cron/churn-forecast-monitoring.timer",
         "tests/test_cron.py",
     },
     "none": set(),
@@ -250,7 +252,7 @@ def test_systemd_units_pass_systemd_analyze_verify(output_dir: Path) -> None:
     project = bake(output_dir, orchestrator="cron", api="none")
     deploy = project / "deploy/cron"
     units = [str(path) for path in (*deploy.glob("*.service"), *deploy.glob("*.timer"))]
-    assert len(units) == 2, units
+    assert len(units) == 4, units
     result = run_in(project, SYSTEMD_ANALYZE or "", "verify", *units)
     # verify exits 0 on keys it does not know; any message at all is a defect here.
     assert result.returncode == 0, explain(result)
@@ -261,7 +263,7 @@ def test_systemd_units_pass_systemd_analyze_verify(output_dir: Path) -> None:
 def test_systemd_analyze_verify_rejects_a_broken_unit(output_dir: Path) -> None:
     """Guards the check above: a typo in a unit must produce a message."""
     project = bake(output_dir, orchestrator="cron", api="none")
-    [service] = (project / "deploy/cron").glob("*.service")
+    service = project / "deploy/cron/churn-forecast-training.service"
     service.write_text(service.read_text().replace("Type=oneshot", "Type=oneshoot"))
     result = run_in(project, SYSTEMD_ANALYZE or "", "verify", str(service))
     assert "oneshoot" in result.stdout + result.stderr

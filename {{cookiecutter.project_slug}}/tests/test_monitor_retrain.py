@@ -215,3 +215,17 @@ def test_the_monitoring_summary_is_small_json(project_dir: Path) -> None:
     assert summary["drift"] is False
     assert summary["rows"] == 500
     assert str(summary["report"]).endswith("drift.html")
+
+
+def test_monitor_and_retrain_default_to_their_settings(
+    project_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert invoke("train").exit_code == 0
+    missing = invoke("monitor")
+    assert missing.exit_code == 2
+    assert f"set {ENV_PREFIX}MONITORING_DATA" in missing.output
+    monkeypatch.setenv(f"{ENV_PREFIX}MONITORING_DATA", write(drifted(2000, seed=16), "batch.csv"))
+    assert invoke("monitor").exit_code == 1
+    monkeypatch.setenv(f"{ENV_PREFIX}SOURCE_DATA", "batch.csv")
+    assert invoke("retrain").exit_code in {0, 1}
+    assert len(retrain.decisions(MODELS)) == 1

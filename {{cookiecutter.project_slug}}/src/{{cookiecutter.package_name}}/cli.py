@@ -199,8 +199,11 @@ def predict(
 @app.command()
 def monitor(
     batch: Annotated[
-        Path, typer.Argument(help="CSV, Parquet, or the API's prediction log (.jsonl).")
-    ],
+        Path | None,
+        typer.Argument(
+            help="CSV, Parquet, or the API's prediction log (.jsonl); default: monitoring_data."
+        ),
+    ] = None,
     model_version: Version = None,
     models_dir: ModelsDir = None,
     verbose: Verbose = False,
@@ -208,6 +211,7 @@ def monitor(
     """Compare a batch with the model's training data. Exit 0: no drift, 1: drift, 2: bad input."""
     settings = settings_from(models_dir=models_dir)
     try:
+        batch = batch or settings.required_path("monitoring_data")
         outcome = monitoring.monitor(batch, settings, model_version)
     except ProjectError as error:  # 1 means drift here: bad input is 2
         if verbose:
@@ -232,7 +236,10 @@ def monitor(
 
 @app.command()
 def retrain(
-    data_path: Annotated[Path, typer.Option("--data", help="New labelled CSV or Parquet data.")],
+    data_path: Annotated[
+        Path | None,
+        typer.Option("--data", help="New labelled CSV or Parquet data; default: source_data."),
+    ] = None,
     reference_data: Annotated[
         Path | None,
         typer.Option(help="Earlier labelled data to train on as well (default: new data only)."),
@@ -250,7 +257,7 @@ def retrain(
     """
     settings = settings_from(models_dir=models_dir, retrain_tolerance=tolerance)
     with reported(verbose):
-        new = pipeline.read_validated(data_path)
+        new = pipeline.read_validated(data_path or settings.required_path("source_data"))
         reference = None if reference_data is None else pipeline.read_validated(reference_data)
         decision = retraining.retrain(new, settings, reference)
     metric = decision.metric
