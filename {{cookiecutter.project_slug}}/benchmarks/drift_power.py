@@ -25,7 +25,7 @@ from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.data import validate
 from {{ cookiecutter.package_name }}.dataset import make_dataset
 from {{ cookiecutter.package_name }}.monitoring.drift import Thresholds, compare
-from {{ cookiecutter.package_name }}.monitoring.monitor import load_profile
+from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
 from {{ cookiecutter.package_name }}.predict import predict_frame
 
 Drift = Callable[[pd.DataFrame, np.random.Generator], pd.DataFrame]

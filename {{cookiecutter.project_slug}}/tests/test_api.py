@@ -13,7 +13,7 @@ from {{ cookiecutter.package_name }}.api.auth import MissingApiKeysError
 from {{ cookiecutter.package_name }}.api.settings import ApiSettings
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings
 from {{ cookiecutter.package_name }}.data import validate
-from {{ cookiecutter.package_name }}.monitoring.monitor import load_profile
+from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
 from {{ cookiecutter.package_name }}.predict import predict_frame
 from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
 

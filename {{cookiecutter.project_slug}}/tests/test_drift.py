@@ -14,8 +14,7 @@ from {{ cookiecutter.package_name }}.data import validate
 from {{ cookiecutter.package_name }}.dataset import make_dataset
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.monitoring.drift import Thresholds, compare, holm, psi
-from {{ cookiecutter.package_name }}.monitoring.monitor import load_profile
-from {{ cookiecutter.package_name }}.monitoring.profile import Profile
+from {{ cookiecutter.package_name }}.monitoring.profile import Profile, load_profile
 from {{ cookiecutter.package_name }}.monitoring.report import write_html
 from {{ cookiecutter.package_name }}.predict import predict_frame
 from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES

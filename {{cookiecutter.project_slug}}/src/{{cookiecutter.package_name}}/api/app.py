@@ -24,7 +24,7 @@ from {{ cookiecutter.package_name }}.api.settings import ApiSettings
 from {{ cookiecutter.package_name }}.artifacts import current_version
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings, get_settings
 from {{ cookiecutter.package_name }}.errors import ProjectError
-from {{ cookiecutter.package_name }}.monitoring.monitor import load_profile
+from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 logger = logging.getLogger(__name__)

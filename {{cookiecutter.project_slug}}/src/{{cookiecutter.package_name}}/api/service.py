@@ -20,7 +20,7 @@ from {{ cookiecutter.package_name }}.artifacts import (
 )
 from {{ cookiecutter.package_name }}.data import records_to_frame
 from {{ cookiecutter.package_name }}.errors import ProjectError
-from {{ cookiecutter.package_name }}.monitoring.monitor import load_profile
+from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
 from {{ cookiecutter.package_name }}.predict import predict_frame
 from {{ cookiecutter.package_name }}.problem import MONITORED_PREDICTION
 from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES

@@ -13,7 +13,7 @@ from {{ cookiecutter.package_name }}.monitoring.drift import (
     compare,
     load_batch,
 )
-from {{ cookiecutter.package_name }}.monitoring.profile import PROFILE_FILE, Profile
+from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
 from {{ cookiecutter.package_name }}.monitoring.report import write_html, write_json
 from {{ cookiecutter.package_name }}.predict import predict_frame
 
@@ -34,12 +34,6 @@ class Monitoring:
             "rows": self.result.rows,
             "report": str(self.html_report),
         }
-
-
-def load_profile(models_dir: Path, version: str) -> Profile:
-    return Profile.from_json(
-        artifacts.version_file(models_dir, version, PROFILE_FILE).read_text("utf-8")
-    )
 
 
 def monitor(batch: Path, settings: Settings, version: str | None = None) -> Monitoring:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from {{ cookiecutter.package_name }} import problem
+from {{ cookiecutter.package_name }} import artifacts, problem
 from {{ cookiecutter.package_name }}.schema import CATEGORICAL_FEATURES, FEATURE_NAMES
 
 PROFILE_FILE = "profile.json"
@@ -107,3 +108,9 @@ def build_profile(features: pd.DataFrame, predictions: pd.DataFrame, seed: int) 
         prediction=numeric_profile(predictions[column], rng),
         prediction_column=column,
     )
+
+
+def load_profile(models_dir: Path, version: str) -> Profile:
+    """The reference profile saved with a model version; refused when there is none."""
+    path = artifacts.version_file(models_dir, version, PROFILE_FILE)
+    return Profile.from_json(path.read_text(encoding="utf-8"))
