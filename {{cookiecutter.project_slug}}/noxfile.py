@@ -71,7 +71,7 @@ def serve(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def dag(session: nox.Session) -> None:
-    """Load the DAG into a DagBag and run it with `dag.test()` on a throwaway SQLite database."""
+    """Load the DAGs into a DagBag and run them with `dag.test()` on a throwaway SQLite database."""
     sync(session, "airflow")
     session.run("pytest", "-m", "dag", *session.posargs)
 {%- elif cookiecutter.orchestrator == "dagster" %}
@@ -79,7 +79,7 @@ def dag(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def dag(session: nox.Session) -> None:
-    """Validate the Dagster definitions and materialize every asset in process, checks included."""
+    """Validate the Dagster definitions and run both jobs in process, asset checks included."""
     sync(session, "dagster")
     session.run("pytest", "-m", "dag", *session.posargs)
 {%- elif cookiecutter.orchestrator == "cron" %}
@@ -87,7 +87,7 @@ def dag(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def dag(session: nox.Session) -> None:
-    """Verify the systemd units and run the crontab's command: a model, and no overlapping runs."""
+    """Verify the systemd units and run the scheduled commands: training, monitoring, the lock."""
     sync(session, "test")
     session.run("pytest", "-m", "dag", *session.posargs)
 {%- endif %}
