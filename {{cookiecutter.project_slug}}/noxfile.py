@@ -45,7 +45,10 @@ def tests(session: nox.Session) -> None:
     sync(session, "test")
     marked = " and ".join(f"not {name}" for name in SEPARATE_SESSIONS)
     selection = ["-m", marked] if marked else []
-    session.run("pytest", *selection, "--cov", "--cov-report=term-missing", *session.posargs)
+    # One worker per core; a test file stays on one worker, so its module fixtures are built once.
+    parallel = ["--numprocesses=auto", "--dist=loadfile"]
+    coverage = ["--cov", "--cov-report=term-missing"]
+    session.run("pytest", *parallel, *selection, *coverage, *session.posargs)
 
 
 @nox.session(python=PYTHON)

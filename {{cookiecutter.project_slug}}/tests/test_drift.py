@@ -45,6 +45,12 @@ def batch(trial: int) -> pd.DataFrame:
     return validate(make_dataset(BATCH_ROWS, seed=10_000 + trial), require_target=False)
 
 
+@pytest.fixture(scope="module")
+def batches() -> list[pd.DataFrame]:
+    """The 100 trial batches, drawn and validated once for the three statistical tests."""
+    return [batch(trial) for trial in range(TRIALS)]
+
+
 def drifted_checks(
     features: pd.DataFrame,
     reference: tuple[Profile, artifacts.LoadedModel],
@@ -55,28 +61,26 @@ def drifted_checks(
     return {check.name for check in compare(profile, features, predictions, thresholds).drifted}
 
 
-def test_false_alarms_stay_at_most_5_percent_without_drift(reference, thresholds) -> None:
-    alarms = sum(
-        bool(drifted_checks(batch(trial), reference, thresholds)) for trial in range(TRIALS)
-    )
+def test_false_alarms_stay_at_most_5_percent_without_drift(reference, thresholds, batches) -> None:
+    alarms = sum(bool(drifted_checks(features, reference, thresholds)) for features in batches)
     assert alarms <= TRIALS * 0.05, f"{alarms} false alarms in {TRIALS} trials"
 
 
-def test_a_half_standard_deviation_mean_shift_is_detected(reference, thresholds) -> None:
+def test_a_half_standard_deviation_mean_shift_is_detected(reference, thresholds, batches) -> None:
     profile, _ = reference
     shift = 0.5 * float(np.std(profile.features["monthly_charges"].sample))
     detected = 0
     for trial in range(TRIALS):
-        features = batch(trial)
+        features = batches[trial].copy()
         features["monthly_charges"] = features["monthly_charges"] + shift
         detected += "monthly_charges" in drifted_checks(features, reference, thresholds)
     assert detected >= TRIALS * 0.95, f"detected in {detected} of {TRIALS} trials"
 
 
-def test_a_20_point_category_swap_is_detected(reference, thresholds) -> None:
+def test_a_20_point_category_swap_is_detected(reference, thresholds, batches) -> None:
     detected = 0
     for trial in range(TRIALS):
-        features = batch(trial)
+        features = batches[trial].copy()
         rng = np.random.default_rng(trial)
         monthly = np.flatnonzero(features["contract"].to_numpy() == "month-to-month")
         moved = rng.choice(monthly, size=int(0.20 * len(features)), replace=False)
