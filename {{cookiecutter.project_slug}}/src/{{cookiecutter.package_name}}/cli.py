@@ -63,15 +63,15 @@ def settings_from(**overrides: Any) -> Settings:
 
 
 @contextmanager
-def reported(verbose: bool) -> Iterator[None]:
-    """Show a ProjectError as one line and exit 1; with --verbose, let the traceback through."""
+def reported(verbose: bool, exit_code: int = 1) -> Iterator[None]:
+    """Show a ProjectError as one line and exit (1); with --verbose, let the traceback through."""
     try:
         yield
     except ProjectError as error:
         if verbose:
             raise
         typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(1) from None
+        raise typer.Exit(exit_code) from None
 
 
 def check_suffix(path: Path) -> Path:
@@ -210,14 +210,9 @@ def monitor(
 ) -> None:
     """Compare a batch with the model's training data. Exit 0: no drift, 1: drift, 2: bad input."""
     settings = settings_from(models_dir=models_dir)
-    try:
+    with reported(verbose, exit_code=2):  # 1 means drift here: bad input is 2
         batch = batch or settings.required_path("monitoring_data")
         outcome = monitoring.monitor(batch, settings, model_version)
-    except ProjectError as error:  # 1 means drift here: bad input is 2
-        if verbose:
-            raise
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(2) from None
     result = outcome.result
     for check in result.drifted:
         typer.echo(
