@@ -31,7 +31,7 @@ def nox_sessions(context: dict[str, Any]) -> list[str]:
 
     One list for the noxfile, the GitHub workflow and the GitLab pipeline, so they cannot drift.
     """
-    sessions = ["lint", "tests", "notebooks"]
+    sessions = ["lint", "typecheck", "tests", "notebooks", "audit"]
     if context.get("api") == "flask":
         sessions.append("serve")  # the real gunicorn server, called over HTTP
     if context.get("orchestrator", "none") != "none":

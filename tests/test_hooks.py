@@ -115,23 +115,23 @@ def test_supported_and_partial_combinations_pass() -> None:
 def test_post_gen_removes_the_files_of_unchosen_values(provider: str, removed: list[str]) -> None:
     answers = {"ci_provider": provider, "api": "flask", "serverless": "aws-lambda"}
     answers |= {"orchestrator": "cron"}
-    orchestrators = {"src/{package}/pipelines", "dags"}
+    orchestrators = {"src/{package}/orchestration", "dags", "tests/orchestration"}
     assert sorted(set(post_gen.unchosen_paths(answers)) - orchestrators) == [
         *removed,
-        "src/{package}/pipelines/airflow_dag.py",
-        "src/{package}/pipelines/dagster_defs.py",
-        "tests/test_airflow_dag.py",
-        "tests/test_dagster_defs.py",
+        "src/{package}/orchestration/airflow_dag.py",
+        "src/{package}/orchestration/dagster_defs.py",
+        "tests/orchestration/test_airflow_dag.py",
+        "tests/orchestration/test_dagster_defs.py",
     ]
 
 
 @pytest.mark.parametrize(
     ("orchestrator", "kept", "removed"),
     [
-        ("airflow", "src/{package}/pipelines", "src/{package}/pipelines/dagster_defs.py"),
-        ("dagster", "src/{package}/pipelines", "src/{package}/pipelines/airflow_dag.py"),
-        ("none", "", "src/{package}/pipelines"),
-        ("cron", "", "src/{package}/pipelines"),
+        ("airflow", "src/{package}/orchestration", "src/{package}/orchestration/dagster_defs.py"),
+        ("dagster", "src/{package}/orchestration", "src/{package}/orchestration/airflow_dag.py"),
+        ("none", "", "src/{package}/orchestration"),
+        ("cron", "", "src/{package}/orchestration"),
     ],
 )
 def test_a_path_shared_by_two_values_stays_when_either_is_chosen(

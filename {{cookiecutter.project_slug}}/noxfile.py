@@ -23,20 +23,60 @@ nox.options.sessions = {{ cookiecutter | nox_sessions | tojson }}
 PYTHON = "{{ cookiecutter.python_version }}"
 # Tests marked with one of these session names (a real server, an orchestrator) run there only.
 SEPARATE_SESSIONS = [name for name in ("serve", "dag") if name in nox.options.sessions]
+{%- if cookiecutter.orchestrator in ["airflow", "dagster"] %}
+# The orchestrator's own types, so that the type checker checks the adapter against its real API.
+ORCHESTRATOR_GROUPS = ["{{ cookiecutter.orchestrator }}"]
+{%- else %}
+ORCHESTRATOR_GROUPS: list[str] = []
+{%- endif %}
 
 
-def sync(session: nox.Session, group: str) -> None:
-    """Install the project (with its extras) and one dependency group into the session's venv."""
+def sync(session: nox.Session, *groups: str) -> None:
+    """Install the project (with its extras) and dependency groups into the session's venv."""
     # uv, and the `uv run` inside pre-commit hooks, then use this environment instead of .venv.
     session.env["UV_PROJECT_ENVIRONMENT"] = session.virtualenv.location
-    session.run_install("uv", "sync", "--all-extras", "--no-default-groups", f"--group={group}")
+    selected = [f"--group={group}" for group in groups]
+    session.run_install("uv", "sync", "--all-extras", "--no-default-groups", *selected)
 
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """Every pre-commit check on every file: ruff, formatting, YAML/TOML, large files, secrets."""
+    """Every pre-commit check on every file: ruff, formatting, YAML/TOML, large files, secrets.
+
+    The type checker is a pre-commit hook too, but it needs every library installed: the
+    `typecheck` session runs it, so it is skipped here.
+    """
     sync(session, "lint")
+    session.env["SKIP"] = "mypy"
     session.run("pre-commit", "run", "--all-files", "--show-diff-on-failure", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """mypy, strict, on the package, the tests and the benchmarks (configured in pyproject.toml)."""
+    sync(session, "typecheck", *ORCHESTRATOR_GROUPS)
+    session.run("mypy", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def audit(session: nox.Session) -> None:
+    """Known vulnerabilities in the locked dependencies, from PyPI's advisory database."""
+    session.env["UV_PROJECT_ENVIRONMENT"] = session.virtualenv.location
+    session.run_install("uv", "sync", "--only-group=audit")
+    requirements = Path(session.create_tmp()) / "requirements.txt"
+    # Everything the project can install (every extra and group), pinned as uv.lock pins it.
+    session.run(
+        "uv",
+        "export",
+        "--locked",
+        "--all-extras",
+        "--all-groups",
+        "--no-emit-project",
+        "--no-hashes",
+        f"--output-file={requirements}",
+        silent=True,
+    )
+    session.run("pip-audit", "--requirement", str(requirements), "--no-deps", "--disable-pip")
 
 
 @nox.session(python=PYTHON)

@@ -25,9 +25,10 @@ import threading
 import time
 from pathlib import Path
 
-from {{ cookiecutter.package_name }} import pipeline
-from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings
+from {{ cookiecutter.package_name }}.config import ENV_PREFIX, load_settings
+from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
+from {{ cookiecutter.package_name }}.workflows.train import train
 
 PROJECT = Path(__file__).resolve().parents[1]
 KEY = "benchmark-key"
@@ -132,15 +133,13 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as work:
-        settings = Settings(
-            _env_file=None, models_dir=Path(work) / "models", reports_dir=Path(work)
-        )
-        table = pipeline.load_labelled_data(None, rows=settings.sample_rows, seed=0)
-        pipeline.train_and_register(table, settings)
-        record = json.loads(table[FEATURE_NAMES].head(1).to_json(orient="records"))[0]
+        settings = load_settings(**{"models.dir": Path(work) / "models", "reports.dir": Path(work)})
+        train(settings)
+        table = make_dataset(1, seed=0)
+        record = json.loads(table[FEATURE_NAMES].to_json(orient="records"))[0]
         env = {
             **os.environ,
-            f"{ENV_PREFIX}MODELS_DIR": str(settings.models_dir),
+            f"{ENV_PREFIX}MODELS_DIR": str(settings.models.dir),
             f"{ENV_PREFIX}API_KEYS": KEY,
         }
         body = json.dumps(record).encode()

@@ -20,10 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from {{ cookiecutter.package_name }} import pipeline
-from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings
-from {{ cookiecutter.package_name }}.dataset import make_dataset
+from {{ cookiecutter.package_name }}.config import ENV_PREFIX, load_settings
+from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
+from {{ cookiecutter.package_name }}.workflows.train import train
 
 PACKAGE = "{{ cookiecutter.package_name }}"
 BASELINE = """
@@ -32,12 +32,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.artifacts import load_model
-from {{ cookiecutter.package_name }}.predict import predict_frame
+from {{ cookiecutter.package_name }}.prediction import predict_frame
+from {{ cookiecutter.package_name }}.store.files import FileModelStore
 
 models_dir, source, destination = map(Path, sys.argv[1:])
 table = pd.read_parquet(source)
-predicted = predict_frame(load_model(models_dir).model, table)
+predicted = predict_frame(FileModelStore(models_dir).load().model, table)
 pd.concat([table, predicted], axis=1).to_parquet(destination, index=False)
 """
 
@@ -70,16 +70,15 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as work:
         work_dir = Path(work)
-        settings = Settings(_env_file=None, models_dir=work_dir / "models", reports_dir=work_dir)
-        table = pipeline.load_labelled_data(None, rows=settings.sample_rows, seed=0)
-        pipeline.train_and_register(table, settings)
+        settings = load_settings(**{"models.dir": work_dir / "models", "reports.dir": work_dir})
+        train(settings)
         source = work_dir / "input.parquet"
         make_dataset(rows, seed=1)[FEATURE_NAMES].to_parquet(source, index=False)
-        env = {**os.environ, f"{ENV_PREFIX}MODELS_DIR": str(settings.models_dir)}
+        env = {**os.environ, f"{ENV_PREFIX}MODELS_DIR": str(settings.models.dir)}
 
         cli = [sys.executable, "-m", PACKAGE, "predict", "--no-progress"]
         cli_time, cli_rss = measure([*cli, str(source), str(work_dir / "cli.parquet")], env)
-        baseline = [sys.executable, "-c", BASELINE, str(settings.models_dir), str(source)]
+        baseline = [sys.executable, "-c", BASELINE, str(settings.models.dir), str(source)]
         base_time, base_rss = measure([*baseline, str(work_dir / "baseline.parquet")], env)
 
     mib = 1024 * 1024

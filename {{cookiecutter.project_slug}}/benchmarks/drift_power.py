@@ -20,13 +20,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from {{ cookiecutter.package_name }} import artifacts, pipeline
-from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.data import validate
-from {{ cookiecutter.package_name }}.dataset import make_dataset
+from {{ cookiecutter.package_name }}.config import load_settings
 from {{ cookiecutter.package_name }}.monitoring.drift import Thresholds, compare
 from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
-from {{ cookiecutter.package_name }}.predict import predict_frame
+from {{ cookiecutter.package_name }}.prediction import predict_frame
+from {{ cookiecutter.package_name }}.sample_data import make_dataset
+from {{ cookiecutter.package_name }}.store import open_store
+from {{ cookiecutter.package_name }}.validation import validate
+from {{ cookiecutter.package_name }}.workflows.train import fit_candidate, labelled_data
 
 Drift = Callable[[pd.DataFrame, np.random.Generator], pd.DataFrame]
 
@@ -61,12 +62,14 @@ def main() -> None:
     args = parser.parse_args()
 
     root = Path(tempfile.mkdtemp())
-    settings = Settings(models_dir=root / "models", reports_dir=root / "reports")
-    table = pipeline.load_labelled_data(None, rows=10_000, seed=42)
-    version = pipeline.fit_candidate(table, settings)
-    profile = load_profile(settings.models_dir, version)
-    model = artifacts.load_model(settings.models_dir, version).model
-    thresholds = Thresholds.from_settings(settings)
+    settings = load_settings(
+        **{"models.dir": root / "models", "data.sample_rows": 10_000, "training.seed": 42}
+    )
+    version = fit_candidate(settings, labelled_data(settings))
+    store = open_store(settings)
+    profile = load_profile(store, version)
+    model = store.load(version).model
+    thresholds = Thresholds.from_settings(settings.drift)
     print(f"{args.trials} batches of {args.rows:,} rows per scenario; {thresholds}")
     for name, (drift, feature) in SCENARIOS.items():
         alarms = caught = 0

@@ -4,7 +4,7 @@ Point Airflow's DAGs folder here (AIRFLOW__CORE__DAGS_FOLDER) or copy this file 
 package must be installed in the environment of the Airflow scheduler and workers.
 """
 
-from {{ cookiecutter.package_name }}.pipelines.airflow_dag import (
+from {{ cookiecutter.package_name }}.orchestration.airflow_dag import (
     monitoring_dag,
     training_dag,
 )

@@ -20,7 +20,7 @@
 import matplotlib.pyplot as plt
 
 from {{ cookiecutter.package_name }} import problem
-from {{ cookiecutter.package_name }}.dataset import make_dataset
+from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.schema import CATEGORICAL_FEATURES, NUMERIC_FEATURES
 
 TARGET = problem.TARGET.name

@@ -1,27 +1,54 @@
+"""Fixtures every test can use, and the isolation that keeps tests away from the user's setup."""
+
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }} import pipeline
-from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.dataset import make_dataset
+from {{ cookiecutter.package_name }} import config
+from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings
+from {{ cookiecutter.package_name }}.sample_data import make_dataset
+from {{ cookiecutter.package_name }}.store import ModelStore, open_store
+from {{ cookiecutter.package_name }}.workflows.train import TrainingOutcome, train
 
 SAMPLE_ROWS = 2_000
+
+
+@pytest.fixture(autouse=True)
+def isolated_from_user_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the user's settings: every `<PREFIX>_*` variable and the .env file are
+    ignored, so a test can never write into a real models folder or registry."""
+    for name in list(os.environ):
+        if name.upper().startswith(ENV_PREFIX):
+            monkeypatch.delenv(name)
+    monkeypatch.setattr(config, "ENV_FILE", None)
+
+
+def settings_in(root: Path, **overrides: object) -> Settings:
+    """Settings that read and write only under `root`, with a small sample dataset."""
+    return Settings().with_overrides(
+        **{
+            "data.dir": str(root / "data"),
+            "models.dir": root / "models",
+            "reports.dir": root / "reports",
+            "data.sample_rows": SAMPLE_ROWS,
+            **overrides,
+        }
+    )
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings that write only under the test's temporary directory."""
-    return Settings(
-        _env_file=None,
-        data_dir=tmp_path / "data",
-        models_dir=tmp_path / "models",
-        reports_dir=tmp_path / "reports",
-        sample_rows=SAMPLE_ROWS,
-    )
+    return settings_in(tmp_path)
+
+
+@pytest.fixture
+def store(settings: Settings) -> ModelStore:
+    return open_store(settings)
 
 
 @pytest.fixture(scope="session")
@@ -31,9 +58,8 @@ def sample() -> pd.DataFrame:
 
 
 @pytest.fixture
-def trained(settings: Settings) -> pipeline.TrainingOutcome:
+def trained(settings: Settings) -> TrainingOutcome:
     """A model trained on the sample dataset and promoted to current."""
-    table = pipeline.load_labelled_data(None, rows=SAMPLE_ROWS, seed=settings.random_seed)
-    outcome = pipeline.train_and_register(table, settings)
+    outcome = train(settings)
     assert outcome.promoted
     return outcome

@@ -7,10 +7,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from {{ cookiecutter.package_name }} import __version__, artifacts, problem
+from {{ cookiecutter.package_name }} import __version__, problem, tables
 from {{ cookiecutter.package_name }}.cli import app
-from {{ cookiecutter.package_name }}.config import ENV_PREFIX
+from {{ cookiecutter.package_name }}.config import ENV_PREFIX, load_settings
 from {{ cookiecutter.package_name }}.errors import ModelNotFoundError
+from {{ cookiecutter.package_name }}.store import open_store
 
 runner = CliRunner()
 
@@ -19,7 +20,7 @@ runner = CliRunner()
 def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run every command in an empty directory with a small sample dataset."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv(f"{ENV_PREFIX}SAMPLE_ROWS", "2000")
+    monkeypatch.setenv(f"{ENV_PREFIX}DATA_SAMPLE_ROWS", "2000")
     return tmp_path
 
 
@@ -27,10 +28,15 @@ def invoke(*args: str):
     return runner.invoke(app, list(args))
 
 
+def current() -> str:
+    return open_store(load_settings()).current()
+
+
 def test_help_lists_every_command() -> None:
     result = invoke("--help")
     assert result.exit_code == 0
     commands = ("data", "train", "evaluate", "predict", "monitor", "retrain", "rollback", "info")
+    commands += ("settings",)
     for command in commands:
         assert command in result.output
 
@@ -43,6 +49,7 @@ def test_data_writes_the_sample_dataset(project_dir: Path) -> None:
     result = invoke("data", "--rows", "300", "--output", "data/raw/sample.csv")
     assert result.exit_code == 0, result.output
     assert len(pd.read_csv(project_dir / "data/raw/sample.csv")) == 300
+    assert invoke("data", "--output", "sample.xlsx").exit_code == 2
 
 
 def test_train_then_predict_then_info(project_dir: Path) -> None:
@@ -56,7 +63,7 @@ def test_train_then_predict_then_info(project_dir: Path) -> None:
     assert "scored 50 rows" in scored.output
     assert "prediction" in pd.read_csv(project_dir / "scored.csv").columns
     info = json.loads(invoke("info").output)
-    assert info["version"] == artifacts.current_version(project_dir / "models")
+    assert info["version"] == current()
     assert info["problem_type"] == problem.PROBLEM_TYPE
 
 
@@ -64,17 +71,28 @@ def test_evaluate_writes_a_report_for_the_current_model(project_dir: Path) -> No
     invoke("train")
     result = invoke("evaluate")
     assert result.exit_code == 0, result.output
-    version = artifacts.current_version(project_dir / "models")
-    assert (project_dir / "reports" / f"{version}-evaluation" / "metrics.json").is_file()
+    assert f"on the holdout of model {current()}" in result.output
+    assert (project_dir / "reports" / f"{current()}-evaluation" / "metrics.json").is_file()
+
+
+def test_evaluate_below_the_gate_exits_1_and_names_the_setting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    invoke("train")
+    monkeypatch.setenv(f"{ENV_PREFIX}TRAINING_MIN_SCORE", "1.01")
+    result = invoke("evaluate")
+    assert result.exit_code == 1
+    assert "quality gate FAILED" in result.output
+    assert "training.min_score" in result.output
 
 
 def test_train_below_the_gate_exits_1_and_keeps_the_current_model(project_dir: Path) -> None:
     invoke("train")
-    current = artifacts.current_version(project_dir / "models")
+    before = current()
     result = invoke("train", "--min-score", "1.01", "--seed", "3")
     assert result.exit_code == 1
     assert "not promoted" in result.output
-    assert artifacts.current_version(project_dir / "models") == current
+    assert current() == before
 
 
 def test_errors_are_one_line_and_exit_1() -> None:
@@ -104,10 +122,51 @@ def test_bad_usage_exits_2(args: tuple[str, ...]) -> None:
 
 
 def test_invalid_setting_from_the_environment_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(f"{ENV_PREFIX}TEST_SIZE", "2")
+    monkeypatch.setenv(f"{ENV_PREFIX}TRAINING_TEST_SIZE", "2")
     result = invoke("train")
     assert result.exit_code == 2
-    assert "invalid settings: test_size" in result.output
+    assert f"invalid settings: {ENV_PREFIX}TRAINING_TEST_SIZE" in result.output
+
+
+def test_a_typo_in_a_variable_exits_2_naming_the_closest_setting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(f"{ENV_PREFIX}MODELS_DRI", "/mnt/models")
+    result = invoke("info")
+    assert result.exit_code == 2
+    assert f"did you mean {ENV_PREFIX}MODELS_DIR?" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_settings_prints_every_variable_with_its_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(f"{ENV_PREFIX}TRAINING_SEED", "7")
+    result = invoke("settings")
+    assert result.exit_code == 0, result.output
+    assert f"{ENV_PREFIX}TRAINING_SEED=7" in result.output.splitlines()
+    assert f"{ENV_PREFIX}DATA_SOURCE=" in result.output.splitlines()
+    values = json.loads(invoke("settings", "--json").output)
+    assert values[f"{ENV_PREFIX}TRAINING_SEED"] == 7
+
+
+def test_predict_writes_any_table_format(project_dir: Path) -> None:
+    invoke("train")
+    invoke("data", "--rows", "40", "--output", "new.jsonl", "--seed", "9")
+    result = invoke("predict", "new.jsonl", "scored.parquet")
+    assert result.exit_code == 0, result.output
+    assert len(tables.read_table(project_dir / "scored.parquet")) == 40
+
+
+def test_help_imports_no_heavy_library() -> None:
+    """`--help` and `info` start fast: each command imports its workflow only when it runs."""
+    code = (
+        "import sys; from {{ cookiecutter.package_name }}.cli import app; "
+        "heavy = {'pandas', 'sklearn', 'matplotlib', 'scipy', 'pyarrow'} & set(sys.modules); "
+        "print(sorted(heavy))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
 
 
 def test_python_dash_m_runs_the_same_cli() -> None:

@@ -1,7 +1,11 @@
 """The command line, installed as a console script named after the project; `--help` lists it all.
 
-A thin adapter: it parses flags, calls the core, and prints results. Errors are one line on stderr
-(`--verbose` shows the traceback). Exit codes: 0 success, 1 failure, 2 bad usage.
+A thin adapter: it parses flags, calls one workflow (`workflows/`), and prints the result. Errors
+are one line on stderr (`--verbose` shows the traceback). Exit codes: 0 success, 1 failure, 2 bad
+usage (including an unknown or invalid setting).
+
+Each command imports its workflow when it runs, so `--help` starts without loading pandas or
+scikit-learn.
 """
 
 from __future__ import annotations
@@ -14,25 +18,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
 
-from {{ cookiecutter.package_name }} import __version__, artifacts, pipeline
-from {{ cookiecutter.package_name }} import retrain as retraining
-from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.dataset import make_dataset
-from {{ cookiecutter.package_name }}.errors import ProjectError
-from {{ cookiecutter.package_name }}.evaluate import (
-    evaluate as evaluate_model,
-)
-from {{ cookiecutter.package_name }}.evaluate import (
-    quality_gate,
-    write_report,
-)
-from {{ cookiecutter.package_name }}.monitoring import monitor as monitoring
-from {{ cookiecutter.package_name }}.predict import predict_file
+from {{ cookiecutter.package_name }} import __version__
+
+if TYPE_CHECKING:
+    from {{ cookiecutter.package_name }}.config import Settings
 
 app = typer.Typer(
     name="{{ cookiecutter.project_slug }}",
@@ -42,43 +35,45 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-OUTPUT_TYPES = (".csv", ".parquet")
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks on errors.")]
 ModelsDir = Annotated[Path | None, typer.Option(help="Where model versions live.")]
-Seed = Annotated[int | None, typer.Option(help="Random seed (default: from settings).")]
-Version = Annotated[str | None, typer.Option("--model-version", help="Default: CURRENT.")]
-
-
-def settings_from(**overrides: Any) -> Settings:
-    """Settings from the environment and .env, with the flags that were given on top."""
-    try:
-        return Settings(**{key: value for key, value in overrides.items() if value is not None})
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc']))}: {e['msg']} (got {e['input']!r})"
-            for e in error.errors()
-        )
-        typer.echo(f"error: invalid settings: {problems}", err=True)
-        raise typer.Exit(2) from None
+Seed = Annotated[int | None, typer.Option(min=0, help="Random seed (default: from settings).")]
+Version = Annotated[str | None, typer.Option("--model-version", help="Default: the current one.")]
+Data = Annotated[str | None, typer.Option("--data", help="A CSV, Parquet or JSON-lines file.")]
 
 
 @contextmanager
 def reported(verbose: bool, exit_code: int = 1) -> Iterator[None]:
-    """Show a ProjectError as one line and exit (1); with --verbose, let the traceback through."""
+    """Show an error as one line and exit: a bad setting with 2, any other ProjectError with
+    `exit_code`; with --verbose, let the traceback through."""
+    from {{ cookiecutter.package_name }}.errors import ProjectError, SettingsError
+
     try:
         yield
     except ProjectError as error:
         if verbose:
             raise
         typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(exit_code) from None
+        raise typer.Exit(2 if isinstance(error, SettingsError) else exit_code) from None
 
 
-def check_suffix(path: Path) -> Path:
-    if path.suffix.lower() not in OUTPUT_TYPES:
-        msg = f"'{path}' must end in {' or '.join(OUTPUT_TYPES)}"
-        raise typer.BadParameter(msg)
-    return path
+def load(verbose: bool, **overrides: Any) -> Settings:
+    """The settings, with the flags that were given (dotted names) on top."""
+    from {{ cookiecutter.package_name }}.config import load_settings
+
+    with reported(verbose, exit_code=2):
+        return load_settings(**overrides)
+
+
+def check_table_name(location: str) -> str:
+    from {{ cookiecutter.package_name }} import tables
+    from {{ cookiecutter.package_name }}.errors import DataError
+
+    try:
+        tables.format_of(location)
+    except DataError as error:
+        raise typer.BadParameter(str(error)) from None
+    return location
 
 
 def version_callback(show: bool) -> None:
@@ -93,48 +88,45 @@ def main(
         bool, typer.Option("--version", callback=version_callback, is_eager=True)
     ] = False,
 ) -> None:
-    """Settings come from environment variables (see config.py) and .env; flags override them."""
+    """Settings come from environment variables and .env (`settings` lists them); flags override."""
 
 
 @app.command()
 def data(
-    output: Annotated[Path, typer.Option(callback=check_suffix)] = Path("data/raw/sample.parquet"),
-    rows: Annotated[int | None, typer.Option(min=1, help="Default: from settings.")] = None,
+    output: Annotated[
+        str, typer.Option(callback=check_table_name, help="A .csv, .parquet or .jsonl file.")
+    ] = "data/raw/sample.parquet",
+    rows: Annotated[int | None, typer.Option(min=1, help="Default: data.sample_rows.")] = None,
     seed: Seed = None,
     verbose: Verbose = False,
 ) -> None:
-    """Write the embedded sample dataset to a CSV or Parquet file."""
-    settings = settings_from(random_seed=seed)
+    """Write the embedded sample dataset to a file."""
+    from {{ cookiecutter.package_name }}.workflows.sample import write_sample
+
+    settings = load(verbose, **{"training.seed": seed})
     with reported(verbose):
-        table = make_dataset(rows or settings.sample_rows, settings.random_seed)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        if output.suffix.lower() == ".csv":
-            table.to_csv(output, index=False)
-        else:
-            table.to_parquet(output, index=False)
-    typer.echo(f"wrote {len(table):,} rows to {output}")
+        written = write_sample(settings, output, rows)
+    typer.echo(f"wrote {written:,} rows to {output}")
 
 
 @app.command()
 def train(
-    data_path: Annotated[
-        Path | None,
-        typer.Option(
-            "--data", help="CSV or Parquet; default: the source_data setting, else the sample."
-        ),
-    ] = None,
+    data_path: Data = None,
     seed: Seed = None,
     min_score: Annotated[float | None, typer.Option(help="Quality gate.")] = None,
     models_dir: ModelsDir = None,
     verbose: Verbose = False,
 ) -> None:
-    """Train a model, evaluate it on a holdout, and promote it if it passes the quality gate."""
-    settings = settings_from(random_seed=seed, min_score=min_score, models_dir=models_dir)
+    """Train a model, evaluate it on a holdout, and promote it if it passes the quality gate.
+
+    Without --data: the data.source setting, else the embedded sample dataset.
+    """
+    from {{ cookiecutter.package_name }}.workflows.train import train as train_model
+
+    overrides = {"training.seed": seed, "training.min_score": min_score, "models.dir": models_dir}
+    settings = load(verbose, **overrides)
     with reported(verbose):
-        table = pipeline.load_labelled_data(
-            data_path or settings.source_data, rows=settings.sample_rows, seed=settings.random_seed
-        )
-        outcome = pipeline.train_and_register(table, settings)
+        outcome = train_model(settings, data_path)
     typer.echo(f"model {outcome.version}: " + json.dumps(outcome.metrics))
     typer.echo(str(outcome.gate))
     typer.echo(f"report: {outcome.report[0].parent}")
@@ -147,61 +139,60 @@ def train(
 @app.command()
 def evaluate(
     data_path: Annotated[
-        Path | None,
-        typer.Option("--data", help="CSV or Parquet with the target; default: a fresh sample."),
+        str | None,
+        typer.Option("--data", help="Labelled CSV, Parquet or JSON lines; default: the holdout."),
     ] = None,
     model_version: Version = None,
     models_dir: ModelsDir = None,
     verbose: Verbose = False,
 ) -> None:
-    """Score a model on labelled data; write metrics.json and plots under the reports folder."""
-    settings = settings_from(models_dir=models_dir)
+    """Score a model on labelled data (default: its own holdout). Exit 1 if below the gate."""
+    from {{ cookiecutter.package_name }}.workflows.evaluate import evaluate_model
+
+    settings = load(verbose, **{"models.dir": models_dir})
     with reported(verbose):
-        loaded = artifacts.load_model(settings.models_dir, model_version)
-        # Without a file: a sample drawn with another seed, so rows the model was not trained on.
-        table = pipeline.load_labelled_data(
-            data_path, rows=settings.sample_rows, seed=settings.random_seed + 1
-        )
-        evaluation = evaluate_model(loaded.model, table)
-        gate = quality_gate(evaluation.metrics, settings.min_score)
-        out_dir = settings.reports_dir / f"{loaded.version}-evaluation"
-        paths = write_report(evaluation, gate, out_dir)
-    typer.echo(f"model {loaded.version}: " + json.dumps(evaluation.metrics))
-    typer.echo(str(gate))
-    typer.echo(f"report: {paths[0].parent}")
+        outcome = evaluate_model(settings, data_path, model_version)
+    typer.echo(
+        f"model {outcome.version} on {outcome.data} ({outcome.rows:,} rows): "
+        + json.dumps(outcome.metrics)
+    )
+    typer.echo(str(outcome.gate))
+    typer.echo(f"report: {outcome.report[0].parent}")
+    if not outcome.gate.passed:
+        raise typer.Exit(1)
 
 
 @app.command()
 def predict(
-    source: Annotated[Path, typer.Argument(help="CSV or Parquet file to score.")],
-    destination: Annotated[Path, typer.Argument(help="Output .csv or .parquet file.")],
+    source: Annotated[str, typer.Argument(help="CSV, Parquet or JSON-lines file to score.")],
+    destination: Annotated[
+        str,
+        typer.Argument(callback=check_table_name, help="Output .csv, .parquet or .jsonl file."),
+    ],
     chunk_rows: Annotated[int | None, typer.Option(min=1, help="Rows per chunk.")] = None,
     model_version: Version = None,
     models_dir: ModelsDir = None,
     progress: Annotated[bool | None, typer.Option(help="Default: when on a terminal.")] = None,
     verbose: Verbose = False,
 ) -> None:
-    """Score a file of any size, chunk by chunk, into a new CSV or Parquet file."""
-    settings = settings_from(chunk_rows=chunk_rows, models_dir=models_dir)
-    check_suffix(destination)
+    """Score a file of any size, chunk by chunk, into a new file."""
+    from {{ cookiecutter.package_name }}.workflows.predict import predict as predict_file
+
+    settings = load(verbose, **{"data.chunk_rows": chunk_rows, "models.dir": models_dir})
+    show = sys.stderr.isatty() if progress is None else progress
     with reported(verbose):
-        loaded = artifacts.load_model(settings.models_dir, model_version)
-        rows = predict_file(
-            loaded.model,
-            source,
-            destination,
-            chunk_rows=settings.chunk_rows,
-            progress=sys.stderr.isatty() if progress is None else progress,
-        )
-    typer.echo(f"scored {rows:,} rows with model {loaded.version} into {destination}")
+        outcome = predict_file(settings, source, destination, model_version, progress=show)
+    typer.echo(
+        f"scored {outcome.rows:,} rows with model {outcome.version} into {outcome.destination}"
+    )
 
 
 @app.command()
 def monitor(
     batch: Annotated[
-        Path | None,
+        str | None,
         typer.Argument(
-            help="CSV, Parquet, or the API's prediction log (.jsonl); default: monitoring_data."
+            help="CSV, Parquet, JSON lines or the API's prediction log; default: monitoring.data."
         ),
     ] = None,
     model_version: Version = None,
@@ -209,10 +200,11 @@ def monitor(
     verbose: Verbose = False,
 ) -> None:
     """Compare a batch with the model's training data. Exit 0: no drift, 1: drift, 2: bad input."""
-    settings = settings_from(models_dir=models_dir)
+    from {{ cookiecutter.package_name }}.workflows.monitor import monitor as monitor_batch
+
+    settings = load(verbose, **{"models.dir": models_dir})
     with reported(verbose, exit_code=2):  # 1 means drift here: bad input is 2
-        batch = batch or settings.required_path("monitoring_data")
-        outcome = monitoring.monitor(batch, settings, model_version)
+        outcome = monitor_batch(settings, batch, model_version)
     result = outcome.result
     for check in result.drifted:
         typer.echo(
@@ -232,11 +224,11 @@ def monitor(
 @app.command()
 def retrain(
     data_path: Annotated[
-        Path | None,
-        typer.Option("--data", help="New labelled CSV or Parquet data; default: source_data."),
+        str | None,
+        typer.Option("--data", help="New labelled data; default: the data.source setting."),
     ] = None,
     reference_data: Annotated[
-        Path | None,
+        str | None,
         typer.Option(help="Earlier labelled data to train on as well (default: new data only)."),
     ] = None,
     tolerance: Annotated[
@@ -247,14 +239,14 @@ def retrain(
 ) -> None:
     """Train a challenger; promote it only if it passes the gate and is not worse than the champion.
 
-    Exit 0 when the challenger was promoted, 1 when the champion stays. The decision is appended
-    to decisions.jsonl in the models folder.
+    Exit 0 when the challenger was promoted, 1 when the champion stays. The decision is logged in
+    the model store (models/events.jsonl).
     """
-    settings = settings_from(models_dir=models_dir, retrain_tolerance=tolerance)
+    from {{ cookiecutter.package_name }}.workflows.retrain import retrain as retrain_model
+
+    settings = load(verbose, **{"models.dir": models_dir, "retrain.tolerance": tolerance})
     with reported(verbose):
-        new = pipeline.read_validated(data_path or settings.required_path("source_data"))
-        reference = None if reference_data is None else pipeline.read_validated(reference_data)
-        decision = retraining.retrain(new, settings, reference)
+        decision = retrain_model(settings, data_path, reference_data)
     metric = decision.metric
     champion = decision.champion_metrics
     typer.echo(
@@ -276,10 +268,12 @@ def rollback(
     verbose: Verbose = False,
 ) -> None:
     """Make an earlier model version current again; nothing is deleted."""
-    settings = settings_from(models_dir=models_dir)
+    from {{ cookiecutter.package_name }}.workflows.rollback import rollback as roll_back
+
+    settings = load(verbose, **{"models.dir": models_dir})
     with reported(verbose):
-        decision = retraining.rollback(settings, to)
-    typer.echo(decision.reason)
+        event = roll_back(settings, to)
+    typer.echo(event.reason)
 
 
 @app.command()
@@ -289,10 +283,29 @@ def info(
     verbose: Verbose = False,
 ) -> None:
     """Print a model's metadata as JSON (default: the current model)."""
-    settings = settings_from(models_dir=models_dir)
+    from {{ cookiecutter.package_name }}.workflows.describe import describe_model
+
+    settings = load(verbose, **{"models.dir": models_dir})
     with reported(verbose):
-        metadata = artifacts.read_metadata(settings.models_dir, model_version)
+        metadata = describe_model(settings, model_version)
     typer.echo(json.dumps(metadata, indent=2))
+
+
+@app.command("settings")
+def show_settings(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+    verbose: Verbose = False,
+) -> None:
+    """Print every setting's variable name and effective value (secrets masked)."""
+    from {{ cookiecutter.package_name }}.config import masked
+
+    values = masked(load(verbose))
+    if as_json:
+        typer.echo(json.dumps(values, indent=2))
+        return
+    for name, value in values.items():
+        shown = "" if value is None else value if isinstance(value, str) else json.dumps(value)
+        typer.echo(f"{name}={shown}")
 {%- if cookiecutter.api == "flask" %}
 
 

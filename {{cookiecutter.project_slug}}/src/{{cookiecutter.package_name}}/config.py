@@ -1,92 +1,305 @@
-"""The project's settings: one typed object, defaults in code, overrides from the environment.
+"""The project's settings: one typed tree, defaults in code, overrides from the environment.
 
-Every setting can be overridden by an environment variable named `ENV_PREFIX` + its name in
-capitals (`data_dir` is read from `<ENV_PREFIX>DATA_DIR`), or by the same line in a `.env` file in
-the working directory; the CLI's flags override both. Values are validated once,
-when the settings are read.
+Settings come in groups (`data`, `models`, `training`, ...). Each can be overridden by an
+environment variable named `<ENV_PREFIX><GROUP>_<NAME>` in capitals (`settings.models.dir` is read
+from `{{ cookiecutter.package_name | upper }}_MODELS_DIR`), or by the same line in a `.env` file in the working
+directory; the CLI's flags override both. `{{ cookiecutter.project_slug }} settings` prints every name with its
+value. A variable with the prefix that names no setting is refused, with the closest valid name:
+a typo must not silently fall back to a default.
+
+Importing this module is cheap (pydantic only): the CLI's `--help`, schedulers that parse DAG files
+every few minutes, and `info` all read settings without loading pandas or scikit-learn.
 """
 
 from __future__ import annotations
 
-from functools import cache
+import difflib
+import json
+import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from {{ cookiecutter.package_name }} import problem
-from {{ cookiecutter.package_name }}.errors import SettingMissingError
+from {{ cookiecutter.package_name }}.errors import SettingMissingError, SettingsError
 
 ENV_PREFIX = "{{ cookiecutter.package_name | upper }}_"
+# Where `load_settings` looks for a .env file; the test suite sets it to None (see conftest.py).
+ENV_FILE: Path | None = Path(".env")
+{%- if cookiecutter.problem_type == "classification" %}
+DEFAULT_MIN_SCORE = 0.75  # the primary metric is ROC AUC (problem.PRIMARY_METRIC)
+{%- else %}
+DEFAULT_MIN_SCORE = 0.5  # the primary metric is R² (problem.PRIMARY_METRIC)
+{%- endif %}
+# Settings renamed since earlier versions of the template: the refusal of an old name names the new.
+RENAMED = {
+    "RANDOM_SEED": "TRAINING_SEED",
+    "TEST_SIZE": "TRAINING_TEST_SIZE",
+    "MIN_SCORE": "TRAINING_MIN_SCORE",
+    "SOURCE_DATA": "DATA_SOURCE",
+    "SAMPLE_ROWS": "DATA_SAMPLE_ROWS",
+    "CHUNK_ROWS": "DATA_CHUNK_ROWS",
+    "PREDICTION_LOG": "API_PREDICTION_LOG",
+    "PREDICTION_LOG_SAMPLE_RATE": "API_PREDICTION_LOG_SAMPLE_RATE",
+}
 
 
-class Settings(BaseSettings):
-    """Where the project reads and writes, and the knobs of its pipeline."""
+class Group(BaseModel):
+    """A group of settings: frozen, and no field that is not declared."""
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    data_dir: Path = Field(default=Path("data"), description="Raw, interim and processed data.")
-    models_dir: Path = Field(default=Path("models"), description="Model versions and CURRENT.")
-    reports_dir: Path = Field(default=Path("reports"), description="Metrics and plots.")
-    source_data: Path | None = Field(
-        default=None,
-        description="Labelled CSV or Parquet file that `train` and the scheduled pipeline learn"
-        " from; unset: the embedded sample dataset.",
+
+class DataSettings(Group):
+    dir: str = Field(
+        default="data",
+        description="Raw and processed snapshots: a folder or an fsspec URI (s3://bucket/data).",
     )
-    random_seed: int = Field(default=42, ge=0, description="Seed for every random step.")
+    source: str | None = Field(
+        default=None,
+        description="Labelled CSV, Parquet or JSON-lines table that `train` and the scheduled"
+        " pipeline learn from (a path or an fsspec URI); unset: the embedded sample dataset.",
+    )
     sample_rows: int = Field(default=10_000, ge=100, description="Rows of the sample dataset.")
+    chunk_rows: int = Field(default=100_000, ge=1, description="Rows per chunk when predicting.")
+
+    @property
+    def raw_dir(self) -> str:
+        return f"{self.dir.rstrip('/')}/raw"
+
+    @property
+    def processed_dir(self) -> str:
+        return f"{self.dir.rstrip('/')}/processed"
+
+
+class ModelsSettings(Group):
+    dir: Path = Field(default=Path("models"), description="Model versions, CURRENT and events.")
+
+
+class ReportsSettings(Group):
+    dir: Path = Field(default=Path("reports"), description="Evaluation and drift reports.")
+
+
+class TrainingSettings(Group):
+    seed: int = Field(default=42, ge=0, description="Seed for every random step.")
     test_size: float = Field(default=0.2, gt=0, lt=0.9, description="Holdout share for evaluation.")
     min_score: float = Field(
-        default=problem.DEFAULT_MIN_SCORE,
-        description=f"Quality gate: a model scoring below this {problem.PRIMARY_METRIC} on the"
-        " holdout is kept but not promoted.",
+        default=DEFAULT_MIN_SCORE,
+        description="Quality gate: a model whose primary metric on the holdout is below this is"
+        " kept but not promoted.",
     )
-    chunk_rows: int = Field(default=100_000, ge=1, description="Rows per chunk when predicting.")
-    monitoring_data: Path | None = Field(
+    hyperparameters: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Parameters of the estimator that problem.make_estimator builds, applied with"
+        ' set_params, as JSON: {"C": 0.5}.',
+    )
+    schedule: str = Field(
+        default="0 3 * * *", description="When orchestrators train (cron syntax, UTC)."
+    )
+
+
+class MonitoringSettings(Group):
+    data: str | None = Field(
         default=None,
         description="Batch that the scheduled drift check compares with the model's training data:"
-        " CSV, Parquet, or the API's prediction log (.jsonl).",
+        " CSV, Parquet, JSON lines, or the API's prediction log (a path or an fsspec URI).",
     )
-    drift_alpha: float = Field(
+    schedule: str = Field(
+        default="30 * * * *", description="When orchestrators look for drift (cron syntax, UTC)."
+    )
+
+
+class DriftSettings(Group):
+    alpha: float = Field(
         default=0.01,
         gt=0,
         lt=1,
         description="Chance of a false drift alarm per batch (all tests together, Holm-corrected).",
     )
-    drift_psi_threshold: float = Field(
+    psi_threshold: float = Field(
         default=0.1,
         gt=0,
         description="Smallest PSI that counts as drift (0.1 moderate, 0.25 large).",
     )
-    drift_missing_rate_tolerance: float = Field(
+    missing_rate_tolerance: float = Field(
         default=0.05, gt=0, lt=1, description="Largest change of a missing rate that is not drift."
     )
-    drift_min_rows: int = Field(default=100, ge=10, description="Fewest rows a batch may have.")
-    retrain_tolerance: float = Field(
+    min_rows: int = Field(default=100, ge=10, description="Fewest rows a batch may have.")
+
+
+class RetrainSettings(Group):
+    tolerance: float = Field(
         default=0.01,
         ge=0,
-        description=f"A challenger may score up to this much {problem.PRIMARY_METRIC} below the"
-        " champion and still replace it.",
+        description="A challenger may score up to this much below the champion (primary metric)"
+        " and still replace it.",
+    )
+{%- if cookiecutter.api == "flask" %}
+
+
+class ApiSettings(Group):
+    keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="Accepted API keys, comma-separated; several at once allow rotation.",
+    )
+    keys_file: Path | None = Field(
+        default=None, description="A secrets file with one API key per line, e.g. a mounted secret."
+    )
+    allow_anonymous: bool = Field(
+        default=False, description="Serve without keys. Off by default: no keys, no start."
+    )
+    max_batch: int = Field(default=1_000, ge=1, description="Most records in one request.")
+    max_body_bytes: int = Field(default=1_000_000, ge=1_024, description="Largest request body.")
+    model_reload_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="How often each worker looks for a newly promoted model (0: every request).",
+    )
+    prediction_log: Path | None = Field(
+        default=None, description="Append sampled predictions here as JSON lines (for monitoring)."
+    )
+    prediction_log_sample_rate: float = Field(
+        default=1.0, ge=0, le=1, description="Share of requests whose predictions are logged."
     )
 
-    def required_path(self, name: str) -> Path:
-        """A path setting that a step cannot run without, such as `monitoring_data`."""
-        value = getattr(self, name)
+    @field_validator("keys", mode="before")
+    @classmethod
+    def split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [key.strip() for key in value.split(",") if key.strip()]
+        return value
+{%- endif %}
+
+
+class Settings(BaseSettings):
+    """Every setting of the project, in one tree."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="_",
+        env_nested_max_split=1,  # MODELS_DIR is models.dir; DATA_SAMPLE_ROWS is data.sample_rows
+        env_file=None,
+        extra="forbid",
+        frozen=True,
+    )
+
+    data: DataSettings = DataSettings()
+    models: ModelsSettings = ModelsSettings()
+    reports: ReportsSettings = ReportsSettings()
+    training: TrainingSettings = TrainingSettings()
+    monitoring: MonitoringSettings = MonitoringSettings()
+    drift: DriftSettings = DriftSettings()
+    retrain: RetrainSettings = RetrainSettings()
+{%- if cookiecutter.api == "flask" %}
+    api: ApiSettings = ApiSettings()
+{%- endif %}
+
+    def required(self, dotted: str) -> Any:
+        """A setting that a step cannot run without, such as `monitoring.data`."""
+        group, name = dotted.split(".")
+        value = getattr(getattr(self, group), name)
         if value is None:
-            msg = f"the {name} setting is empty: set {ENV_PREFIX}{name.upper()} (see config.py)"
+            variable = env_name(group, name)
+            msg = f"the {dotted} setting is empty: set {variable} (`settings` lists them all)"
             raise SettingMissingError(msg)
         return value
 
-    @property
-    def raw_data_dir(self) -> Path:
-        return self.data_dir / "raw"
-
-    @property
-    def processed_data_dir(self) -> Path:
-        return self.data_dir / "processed"
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with some settings replaced, by dotted name: `models.dir=Path("elsewhere")`."""
+        return validated(merge(self.model_dump(), overrides))
 
 
-@cache
-def get_settings() -> Settings:
-    """The settings of this process, read from the environment once."""
-    return Settings()
+def env_name(group: str, name: str) -> str:
+    return f"{ENV_PREFIX}{group}_{name}".upper()
+
+
+def setting_names() -> dict[str, str]:
+    """Every environment variable name, and the dotted setting it sets."""
+    return {
+        env_name(group, name): f"{group}.{name}"
+        for group, field in Settings.model_fields.items()
+        for name in field.annotation.model_fields  # type: ignore[union-attr]
+    }
+
+
+def dotenv_names(env_file: Path | None) -> list[str]:
+    """The variable names set in a .env file (comments, blank lines and `export ` skipped)."""
+    if env_file is None or not env_file.is_file():
+        return []
+    names = []
+    for line in env_file.read_text(encoding="utf-8").splitlines():
+        line = line.strip().removeprefix("export ").strip()
+        if line and not line.startswith("#") and "=" in line:
+            names.append(line.split("=", 1)[0].strip())
+    return names
+
+
+def unknown_name_error(name: str, origin: str) -> str:
+    known = setting_names()
+    bare = name.upper().removeprefix(ENV_PREFIX)
+    if bare in RENAMED:
+        hint = f"it was renamed {ENV_PREFIX}{RENAMED[bare]}"
+    else:
+        close = difflib.get_close_matches(name.upper(), known, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]}?" if close else "no setting has a similar name"
+    return f"{name} (in {origin}) is not a setting: {hint} (`settings` lists them all)"
+
+
+def check_names(environ: Mapping[str, str], env_file: Path | None) -> None:
+    """Refuse a variable with the project's prefix that matches no setting."""
+    known = setting_names()
+    sources = [(name, "the environment") for name in environ]
+    sources += [(name, str(env_file)) for name in dotenv_names(env_file)]
+    for name, origin in sources:
+        if name.upper().startswith(ENV_PREFIX) and name.upper() not in known:
+            raise SettingsError(unknown_name_error(name, origin))
+
+
+def merge(base: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """`base` with dotted overrides applied (`{"models.dir": ...}`); None means "not given"."""
+    merged = {group: dict(values) for group, values in base.items()}
+    for dotted, value in overrides.items():
+        if value is not None:
+            group, name = dotted.split(".")
+            merged.setdefault(group, {})[name] = value
+    return merged
+
+
+def validated(values: dict[str, Any]) -> Settings:
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as error:
+        raise SettingsError(describe_errors(error)) from None
+
+
+def describe_errors(error: ValidationError) -> str:
+    problems = []
+    for item in error.errors():
+        location = [str(part) for part in item["loc"]]
+        name = env_name(*location[:2]) if len(location) >= 2 else ".".join(location)
+        problems.append(f"{name}: {item['msg']} (got {item['input']!r})")
+    return "invalid settings: " + "; ".join(problems)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """The settings from the environment and .env, with `overrides` (dotted names) on top.
+
+    Raises SettingsError, one line, for an unknown variable or an invalid value.
+    """
+    check_names(os.environ, ENV_FILE)
+    try:
+        settings = Settings(_env_file=ENV_FILE)  # type: ignore[call-arg]
+    except ValidationError as error:
+        raise SettingsError(describe_errors(error)) from None
+    return settings.with_overrides(**overrides) if overrides else settings
+
+
+def masked(settings: Settings) -> dict[str, Any]:
+    """Every setting by its variable name, secrets shown as stars: what `settings` prints."""
+    shown: dict[str, Any] = {}
+    for group, values in json.loads(settings.model_dump_json()).items():
+        for name, value in values.items():
+            shown[env_name(group, name)] = value
+    return shown

@@ -32,3 +32,7 @@ class ArtifactError(ProjectError):
 
 class SettingMissingError(ProjectError):
     """A step needs a setting that has no value (and no sensible default)."""
+
+
+class SettingsError(ProjectError):
+    """A setting is unknown (a typo'd variable) or its value is invalid: bad usage, exit code 2."""

@@ -9,7 +9,6 @@ import logging
 import re
 import time
 import uuid
-from pathlib import Path
 
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
@@ -20,60 +19,64 @@ from {{ cookiecutter.package_name }}.api.metrics import ServiceMetrics
 from {{ cookiecutter.package_name }}.api.prediction_log import PredictionLog
 from {{ cookiecutter.package_name }}.api.responses import error_response
 from {{ cookiecutter.package_name }}.api.service import Service
-from {{ cookiecutter.package_name }}.api.settings import ApiSettings
-from {{ cookiecutter.package_name }}.artifacts import current_version
-from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings, get_settings
+from {{ cookiecutter.package_name }}.config import ApiSettings, Settings, env_name, load_settings
 from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
+from {{ cookiecutter.package_name }}.store import ModelStore, open_store
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 logger = logging.getLogger(__name__)
 
 
-def check_keys(keys: list[str], api_settings: ApiSettings) -> None:
-    if keys or api_settings.api_allow_anonymous:
-        return
+def configured_keys(api: ApiSettings) -> list[str]:
+    """Every accepted key: from the api.keys setting and from the api.keys_file secrets file."""
+    keys = [key.get_secret_value() for key in api.keys]
+    if api.keys_file is not None:
+        lines = api.keys_file.read_text(encoding="utf-8").splitlines()
+        keys += [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    if keys or api.allow_anonymous:
+        return keys
     msg = (
-        f"no API key configured: set {ENV_PREFIX}API_KEYS (comma-separated) or "
-        f"{ENV_PREFIX}API_KEYS_FILE (one key per line); to serve without authentication, "
-        f"set {ENV_PREFIX}API_ALLOW_ANONYMOUS=true"
+        f"no API key configured: set {env_name('api', 'keys')} (comma-separated) or "
+        f"{env_name('api', 'keys_file')} (one key per line); to serve without authentication, "
+        f"set {env_name('api', 'allow_anonymous')}=true"
     )
     raise MissingApiKeysError(msg)
 
 
-def prediction_buckets(models_dir: Path) -> list[float]:
+def prediction_buckets(store: ModelStore) -> list[float]:
     """The current model's reference deciles of its prediction; none before the first model.
 
     Prometheus fixes a histogram's buckets when the process starts: a later model keeps them.
     """
     try:
-        profile = load_profile(models_dir, current_version(models_dir))
+        profile = load_profile(store, store.current())
     except ProjectError:
         return []
     return profile.prediction.edges
 
 
-def create_app(settings: Settings | None = None, api_settings: ApiSettings | None = None) -> Flask:
+def create_app(settings: Settings | None = None) -> Flask:
     """The service. Refuses to start without API keys unless anonymous access is enabled."""
-    settings = settings or get_settings()
-    api_settings = api_settings or ApiSettings()
-    keys = api_settings.keys()
-    check_keys(keys, api_settings)
-    log = api_settings.prediction_log
+    settings = settings or load_settings()
+    api = settings.api
+    keys = configured_keys(api)
+    store = open_store(settings)
+    log = api.prediction_log
     service = Service(
-        models_dir=settings.models_dir,
+        store=store,
         keys=keys,
-        max_batch=api_settings.api_max_batch,
-        prediction_log=PredictionLog(log, api_settings.prediction_log_sample_rate) if log else None,
-        reload_seconds=api_settings.api_model_reload_seconds,
-        metrics=ServiceMetrics(prediction_buckets(settings.models_dir)),
+        max_batch=api.max_batch,
+        prediction_log=PredictionLog(log, api.prediction_log_sample_rate) if log else None,
+        reload_seconds=api.model_reload_seconds,
+        metrics=ServiceMetrics(prediction_buckets(store)),
     )
     service.load()
     if service.model is None:
         logger.warning("starting without a model: %s", service.load_error)
 
     app = Flask(__name__)
-    app.config["MAX_CONTENT_LENGTH"] = api_settings.api_max_body_bytes
+    app.config["MAX_CONTENT_LENGTH"] = api.max_body_bytes
     app.json.sort_keys = False  # keep schema order: columns as declared, errors as found
     app.extensions["service"] = service
     app.register_blueprint(routes.blueprint)

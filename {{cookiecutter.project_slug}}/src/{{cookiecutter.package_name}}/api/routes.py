@@ -8,8 +8,8 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from {{ cookiecutter.package_name }}.api.auth import is_authorised
+from {{ cookiecutter.package_name }}.api.openapi import openapi_document
 from {{ cookiecutter.package_name }}.api.responses import error_response
-from {{ cookiecutter.package_name }}.api.schemas import openapi_document
 from {{ cookiecutter.package_name }}.api.service import Service
 
 blueprint = Blueprint("api", __name__)

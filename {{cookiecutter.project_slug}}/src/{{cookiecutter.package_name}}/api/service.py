@@ -5,32 +5,27 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
 from {{ cookiecutter.package_name }}.api.metrics import ServiceMetrics
+from {{ cookiecutter.package_name }}.api.openapi import record_schema
 from {{ cookiecutter.package_name }}.api.prediction_log import PredictionLog
-from {{ cookiecutter.package_name }}.api.schemas import record_schema
-from {{ cookiecutter.package_name }}.artifacts import (
-    LoadedModel,
-    current_version,
-    load_model,
-)
-from {{ cookiecutter.package_name }}.data import records_to_frame
 from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
-from {{ cookiecutter.package_name }}.predict import predict_frame
+from {{ cookiecutter.package_name }}.prediction import predict_frame
 from {{ cookiecutter.package_name }}.problem import MONITORED_PREDICTION
 from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
+from {{ cookiecutter.package_name }}.store import LoadedModel, ModelStore
+from {{ cookiecutter.package_name }}.validation import records_to_frame
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass
 class Service:
-    models_dir: Path
+    store: ModelStore
     keys: list[str]
     max_batch: int
     prediction_log: PredictionLog | None = None
@@ -47,14 +42,14 @@ class Service:
         """Load the current model; on failure keep serving (/ready says why) rather than crash."""
         self.checked_at = time.monotonic()
         try:
-            self.use(load_model(self.models_dir))
+            self.use(self.store.load())
         except ProjectError as error:
             self.model, self.load_error = None, str(error)
 
     def use(self, model: LoadedModel) -> None:
         self.model, self.load_error = model, None
         try:
-            profile = load_profile(self.models_dir, model.version)
+            profile = load_profile(self.store, model.version)
         except ProjectError:
             return  # a model trained before monitoring existed: no reference to publish
         for name, column in profile.features.items():
@@ -70,10 +65,10 @@ class Service:
             return
         self.checked_at = time.monotonic()
         try:
-            version = current_version(self.models_dir)
+            version = self.store.current()
             if self.model is not None and version == self.model.version:
                 return
-            model = load_model(self.models_dir, version)
+            model = self.store.load(version)
         except ProjectError as error:
             if self.model is None:
                 self.load_error = str(error)

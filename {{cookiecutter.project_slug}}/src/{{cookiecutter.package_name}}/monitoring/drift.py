@@ -11,16 +11,14 @@ matter (on a million rows, a negligible shift is still "significant").
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.data import load_table, validate
+from {{ cookiecutter.package_name }} import tables
+from {{ cookiecutter.package_name }}.config import DriftSettings
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.monitoring.profile import (
     ColumnProfile,
@@ -28,8 +26,9 @@ from {{ cookiecutter.package_name }}.monitoring.profile import (
     bin_shares,
 )
 from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
+from {{ cookiecutter.package_name }}.tables import Location
+from {{ cookiecutter.package_name }}.validation import validate
 
-PREDICTION_LOG_SUFFIX = ".jsonl"
 EPSILON = 1e-4  # a share of zero would make the PSI infinite
 
 
@@ -41,12 +40,12 @@ class Thresholds:
     min_rows: int
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Thresholds:
+    def from_settings(cls, settings: DriftSettings) -> Thresholds:
         return cls(
-            alpha=settings.drift_alpha,
-            psi=settings.drift_psi_threshold,
-            missing_rate=settings.drift_missing_rate_tolerance,
-            min_rows=settings.drift_min_rows,
+            alpha=settings.alpha,
+            psi=settings.psi_threshold,
+            missing_rate=settings.missing_rate_tolerance,
+            min_rows=settings.min_rows,
         )
 
 
@@ -229,31 +228,14 @@ def compare(
     return DriftResult(len(features), profile.rows, checks, thresholds)
 
 
-def read_prediction_log(path: Path) -> pd.DataFrame:
-    """The inputs recorded in the API's prediction log (JSON lines), as a table."""
-    records = []
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                records.append(json.loads(line)["features"])
-            except (json.JSONDecodeError, KeyError, TypeError) as error:
-                msg = f"'{path}' line {number} is not a prediction log entry ({error})"
-                raise DataError(msg) from error
-    if not records:
-        msg = f"'{path}' holds no logged predictions"
-        raise DataError(msg)
-    return pd.DataFrame.from_records(records)
-
-
-def load_batch(path: Path) -> pd.DataFrame:
-    """The features of a CSV or Parquet batch, or of a prediction log, checked by the schema."""
-    if path.suffix.lower() == PREDICTION_LOG_SUFFIX:
-        if not path.is_file():
-            msg = f"cannot read '{path}': no such file"
+def load_batch(location: Location) -> pd.DataFrame:
+    """The features of a batch, checked by the schema: a table (CSV, Parquet, JSON lines), or the
+    API's prediction log (JSON lines whose `features` hold each scored record)."""
+    table = tables.read_table(location)
+    if "features" in table.columns and set(table.columns).isdisjoint(FEATURE_NAMES):
+        logged = table["features"]
+        if not all(isinstance(record, dict) for record in logged):
+            msg = f"'{location}' is not a prediction log: some `features` are not JSON objects"
             raise DataError(msg)
-        table = read_prediction_log(path)
-    else:
-        table = load_table(path)
+        table = pd.DataFrame.from_records(list(logged))
     return validate(table, require_target=False)[FEATURE_NAMES]

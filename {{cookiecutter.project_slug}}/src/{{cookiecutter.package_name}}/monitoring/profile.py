@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from {{ cookiecutter.package_name }} import artifacts, problem
+from {{ cookiecutter.package_name }} import problem
+from {{ cookiecutter.package_name }}.errors import ArtifactError
 from {{ cookiecutter.package_name }}.schema import CATEGORICAL_FEATURES, FEATURE_NAMES
+
+if TYPE_CHECKING:
+    from {{ cookiecutter.package_name }}.store import ModelStore
 
 PROFILE_FILE = "profile.json"
 BINS = 10
@@ -110,7 +113,11 @@ def build_profile(features: pd.DataFrame, predictions: pd.DataFrame, seed: int) 
     )
 
 
-def load_profile(models_dir: Path, version: str) -> Profile:
-    """The reference profile saved with a model version; refused when there is none."""
-    path = artifacts.version_file(models_dir, version, PROFILE_FILE)
-    return Profile.from_json(path.read_text(encoding="utf-8"))
+def load_profile(store: ModelStore, version: str) -> Profile:
+    """The reference profile saved with a model version; refused when missing or malformed."""
+    text = store.read_file(version, PROFILE_FILE)
+    try:
+        return Profile.from_json(text)
+    except (ValueError, KeyError, TypeError) as error:  # JSONDecodeError is a ValueError
+        msg = f"the drift profile of model {version} is malformed ({error!r}); retrain the model"
+        raise ArtifactError(msg) from error

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from {{ cookiecutter.package_name }}.atomic import write_text
 from {{ cookiecutter.package_name }}.monitoring.drift import Check, DriftResult
 from {{ cookiecutter.package_name }}.monitoring.profile import ColumnProfile, Profile
 
@@ -144,10 +145,10 @@ threshold.</p>
 </tbody></table>
 </body></html>
 """
-    path.write_text(page, encoding="utf-8")
+    write_text(path, page)
     return path
 
 
 def write_json(result: DriftResult, metadata: dict[str, object], path: Path) -> Path:
-    path.write_text(json.dumps({**metadata, **result.to_dict()}, indent=2) + "\n", "utf-8")
+    write_text(path, json.dumps({**metadata, **result.to_dict()}, indent=2) + "\n")
     return path

@@ -5,10 +5,18 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }} import problem
-from {{ cookiecutter.package_name }}.data import split_target, validate
-from {{ cookiecutter.package_name }}.dataset import make_dataset
-from {{ cookiecutter.package_name }}.predict import predict_frame
-from {{ cookiecutter.package_name }}.train import train
+from {{ cookiecutter.package_name }}.prediction import predict_frame
+from {{ cookiecutter.package_name }}.problem_contract import Problem
+from {{ cookiecutter.package_name }}.sample_data import make_dataset
+from {{ cookiecutter.package_name }}.training import fit, split
+from {{ cookiecutter.package_name }}.validation import split_target, validate
+
+
+def test_the_problem_module_fulfils_the_contract() -> None:
+    contract: Problem = problem  # the type checker checks every name and signature
+    assert isinstance(contract, Problem)
+    assert problem.MONITORED_PREDICTION in problem.PREDICTION_COLUMNS
+    assert problem.PREDICTION_COLUMNS[0] == "prediction"
 
 
 def test_spend_is_never_negative_and_varies() -> None:
@@ -18,9 +26,9 @@ def test_spend_is_never_negative_and_varies() -> None:
 
 
 def test_predictions_are_numbers(sample: pd.DataFrame) -> None:
-    run = train(validate(sample), test_size=0.2, seed=0)
-    features, _ = split_target(run.holdout)
-    predicted = predict_frame(run.model, features)
+    training, holdout = split(validate(sample), 0.2, seed=0)
+    features, _ = split_target(holdout)
+    predicted = predict_frame(fit(training, 0, {}), features)
     assert list(predicted.columns) == ["prediction"]
     assert np.isfinite(predicted["prediction"]).all()
 

@@ -1,6 +1,7 @@
 """What this project predicts: will a customer churn? The target, default model, metrics and plots.
 
 The rest of the pipeline asks this module, so changing the problem means changing only this file.
+What it must provide is written down in `problem_contract.py` and checked by the type checker.
 """
 
 from __future__ import annotations
@@ -29,9 +30,8 @@ TARGET = ColumnSpec(
     "churned", "integer", "1 if the customer left within a month, else 0.", categories=(0, 1)
 )
 PRIMARY_METRIC = "roc_auc"
-# The prediction column that drift monitoring compares with the training distribution.
+PREDICTION_COLUMNS = ("prediction", "probability")
 MONITORED_PREDICTION = "probability"
-DEFAULT_MIN_SCORE = 0.75
 STRATIFY = True  # keep the churn rate equal in the training and holdout sets
 
 

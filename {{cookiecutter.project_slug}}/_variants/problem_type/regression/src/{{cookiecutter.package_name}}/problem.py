@@ -1,6 +1,7 @@
 """What this project predicts: a customer's spend over the next year. Target, model, metrics, plots.
 
 The rest of the pipeline asks this module, so changing the problem means changing only this file.
+What it must provide is written down in `problem_contract.py` and checked by the type checker.
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ from {{ cookiecutter.package_name }}.schema import ColumnSpec
 PROBLEM_TYPE = "regression"
 TARGET = ColumnSpec("next_year_spend", "number", "Spend over the next 12 months.", minimum=0)
 PRIMARY_METRIC = "r2"
-# The prediction column that drift monitoring compares with the training distribution.
+PREDICTION_COLUMNS = ("prediction",)
 MONITORED_PREDICTION = "prediction"
-DEFAULT_MIN_SCORE = 0.5
 STRATIFY = False
 
 

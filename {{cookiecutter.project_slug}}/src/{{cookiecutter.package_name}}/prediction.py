@@ -1,0 +1,61 @@
+"""Score tables: a DataFrame in memory, or CSV/Parquet/JSON-lines files of any size, in chunks.
+
+A file is read, validated, scored and written one chunk at a time, so memory stays bounded by the
+chunk size, not the file size. The output appears only when every chunk is written (`tables`
+writes atomically): a failed run never leaves a half-written output behind.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from typing import Any
+
+import pandas as pd
+from tqdm import tqdm
+
+from {{ cookiecutter.package_name }} import problem, tables
+from {{ cookiecutter.package_name }}.errors import DataError, DataValidationError
+from {{ cookiecutter.package_name }}.validation import validate
+
+
+def predict_frame(model: Any, features: pd.DataFrame) -> pd.DataFrame:
+    """The problem's prediction columns (and probabilities for classification) for each row."""
+    return pd.DataFrame(problem.predict_columns(model, features), index=features.index)
+
+
+def validate_chunk(chunk: pd.DataFrame, first_row: int) -> pd.DataFrame:
+    """Validate one chunk like training data, without the target; problems name the row range."""
+    try:
+        return validate(chunk, require_target=False)
+    except DataValidationError as error:
+        rows = f"rows {first_row}-{first_row + len(chunk) - 1}"
+        raise DataValidationError([f"{rows}: {problem}" for problem in error.problems]) from None
+
+
+def score_file(
+    model: Any,
+    source: tables.Location,
+    destination: tables.Location,
+    *,
+    chunk_rows: int,
+    progress: bool = False,
+) -> int:
+    """Score `source` into `destination` (input columns plus predictions); returns the row count."""
+    tables.check_readable(source)
+    tables.format_of(destination)
+    with ExitStack() as stack:
+        sink = stack.enter_context(tables.chunk_writer(destination))
+        bar = stack.enter_context(
+            tqdm(total=tables.count_rows(source), unit="rows", disable=not progress, desc="predict")
+        )
+        for chunk in tables.read_chunks(source, chunk_rows):
+            features = validate_chunk(chunk, first_row=sink.rows + 1)
+            scored = predict_frame(model, features)
+            # Scoring an already scored file replaces its predictions instead of repeating them.
+            kept = chunk.drop(columns=scored.columns, errors="ignore")
+            sink.write(pd.concat([kept, scored], axis=1))
+            bar.update(len(chunk))
+        if sink.rows == 0:
+            msg = f"'{source}' has no rows to score"
+            raise DataError(msg)
+    return sink.rows

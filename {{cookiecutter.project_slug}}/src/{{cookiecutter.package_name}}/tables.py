@@ -1,0 +1,220 @@
+"""The one way in and out for tables: CSV, Parquet and JSON lines, at any path or fsspec URI.
+
+Every module reads and writes tables through these functions, so a new format is one entry in
+`FORMATS`, and a new place to keep data is a URI: local paths are the default, and `s3://`,
+`gs://` or `abfs://` work once the matching fsspec extra (s3fs, gcsfs, adlfs) is installed.
+
+Writes are atomic: a file is written under a temporary name beside its destination and renamed
+into place when complete, so a reader never sees half a file and a failed run leaves nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import posixpath
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO, Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from {{ cookiecutter.package_name }}.atomic import Location, atomic_open, filesystem
+from {{ cookiecutter.package_name }}.errors import DataError
+
+
+class ChunkSink:
+    """Writes one table in several chunks into an open file."""
+
+    def __init__(self, file: IO[bytes], write: Callable[[ChunkSink, pd.DataFrame], None]) -> None:
+        self.file = file
+        self.rows = 0
+        self._write = write
+        self.parquet: pq.ParquetWriter | None = None
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        self._write(self, chunk)
+        self.rows += len(chunk)
+
+    def close(self) -> None:
+        if self.parquet is not None:
+            self.parquet.close()
+
+
+def write_csv_chunk(sink: ChunkSink, chunk: pd.DataFrame) -> None:
+    sink.file.write(chunk.to_csv(index=False, header=sink.rows == 0).encode("utf-8"))
+
+
+def write_parquet_chunk(sink: ChunkSink, chunk: pd.DataFrame) -> None:
+    if sink.parquet is None:
+        table = pa.Table.from_pandas(chunk, preserve_index=False)
+        sink.parquet = pq.ParquetWriter(sink.file, table.schema)
+    else:  # later chunks take the first chunk's types (a column all missing in one chunk, say)
+        table = pa.Table.from_pandas(chunk, schema=sink.parquet.schema, preserve_index=False)
+    sink.parquet.write_table(table)
+
+
+def write_jsonl_chunk(sink: ChunkSink, chunk: pd.DataFrame) -> None:
+    text = chunk.to_json(orient="records", lines=True, force_ascii=False)
+    sink.file.write(text.encode("utf-8") + (b"" if text.endswith("\n") else b"\n"))
+
+
+def read_csv_chunks(file: IO[bytes], rows: int) -> Iterator[pd.DataFrame]:
+    yield from pd.read_csv(file, chunksize=rows)
+
+
+def read_parquet_chunks(file: IO[bytes], rows: int) -> Iterator[pd.DataFrame]:
+    for batch in pq.ParquetFile(file).iter_batches(batch_size=rows):
+        yield batch.to_pandas()
+
+
+def json_records(file: IO[bytes]) -> Iterator[dict[str, Any]]:
+    """The objects of a JSON-lines file; a line that is not a JSON object names its number."""
+    for number, line in enumerate(file, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
+            msg = f"line {number} is not JSON ({error})"
+            raise ValueError(msg) from None
+        if not isinstance(record, dict):
+            msg = f"line {number} is not a JSON object"
+            raise ValueError(msg)  # a parse error, reported like pandas' own
+        yield record
+
+
+def read_jsonl(file: IO[bytes]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(list(json_records(file)))
+
+
+def read_jsonl_chunks(file: IO[bytes], rows: int) -> Iterator[pd.DataFrame]:
+    records = json_records(file)
+    while chunk := list(itertools.islice(records, rows)):
+        yield pd.DataFrame.from_records(chunk)
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    read: Callable[[IO[bytes]], pd.DataFrame]
+    read_chunks: Callable[[IO[bytes], int], Iterator[pd.DataFrame]]
+    write_chunk: Callable[[ChunkSink, pd.DataFrame], None]
+    count_rows: Callable[[IO[bytes]], int] | None = None  # without reading the rows
+
+
+CSV = Format("CSV", pd.read_csv, read_csv_chunks, write_csv_chunk)
+PARQUET = Format(
+    "Parquet",
+    pd.read_parquet,
+    read_parquet_chunks,
+    write_parquet_chunk,
+    count_rows=lambda file: pq.ParquetFile(file).metadata.num_rows,
+)
+JSON_LINES = Format("JSON lines", read_jsonl, read_jsonl_chunks, write_jsonl_chunk)
+FORMATS: dict[str, Format] = {
+    ".csv": CSV,
+    ".parquet": PARQUET,
+    ".pq": PARQUET,
+    ".jsonl": JSON_LINES,
+}
+
+
+def suffix(location: Location) -> str:
+    return posixpath.splitext(str(location).rstrip("/"))[1].lower()
+
+
+def format_of(location: Location) -> Format:
+    """The format of a location, from its suffix; refused when it is not one we read and write."""
+    found = FORMATS.get(suffix(location))
+    if found is None:
+        allowed = ", ".join(FORMATS)
+        ending = suffix(location) or "no suffix"
+        msg = f"'{location}': unsupported file type ({ending}); use one of {allowed}"
+        raise DataError(msg)
+    return found
+
+
+def join(base: Location, *parts: str) -> str:
+    """A location inside a folder or URI (`s3://bucket/data` + `raw` -> `s3://bucket/data/raw`)."""
+    return "/".join([str(base).rstrip("/"), *parts])
+
+
+def check_readable(location: Location) -> None:
+    """Refuse a location that is of a type we cannot read, missing or empty, before opening it."""
+    format_of(location)
+    fs, path = filesystem(location)
+    if not fs.isfile(path):
+        msg = f"cannot read '{location}': no such file"
+        raise DataError(msg)
+    if fs.size(path) == 0:
+        msg = f"cannot read '{location}': the file is empty"
+        raise DataError(msg)
+
+
+@contextmanager
+def opened(location: Location) -> Iterator[IO[bytes]]:
+    """A readable location, opened in binary mode; read errors become DataErrors."""
+    check_readable(location)
+    fs, path = filesystem(location)
+    try:
+        with fs.open(path, "rb") as file:
+            yield file
+    except (ValueError, OSError) as error:  # pandas' and pyarrow's parse errors are ValueErrors
+        msg = f"cannot read '{location}' as {format_of(location).name}: {error}"
+        raise DataError(msg) from error
+
+
+def read_table(location: Location) -> pd.DataFrame:
+    """A whole table; `read_chunks` streams one larger than memory instead."""
+    with opened(location) as file:
+        table = format_of(location).read(file)
+    if table.empty:
+        msg = f"'{location}' has no rows"
+        raise DataError(msg)
+    return table
+
+
+def read_chunks(location: Location, rows: int) -> Iterator[pd.DataFrame]:
+    """A table in chunks of at most `rows` rows, so memory is bounded by the chunk size."""
+    with opened(location) as file:
+        yield from format_of(location).read_chunks(file, rows)
+
+
+def count_rows(location: Location) -> int | None:
+    """Rows in a table when its format says so without reading it (Parquet); otherwise None."""
+    counter = format_of(location).count_rows
+    if counter is None:
+        return None
+    with opened(location) as file:
+        return counter(file)
+
+
+@contextmanager
+def chunk_writer(location: Location) -> Iterator[ChunkSink]:
+    """Write a table chunk by chunk; it appears at `location` only once every chunk is written."""
+    table_format = format_of(location)
+    with atomic_open(location) as file:
+        sink = ChunkSink(file, table_format.write_chunk)
+        try:
+            yield sink
+        finally:
+            sink.close()
+
+
+def write_table(table: pd.DataFrame, location: Location) -> str:
+    """Write a whole table atomically (a retried task rewrites it whole); returns the location."""
+    with chunk_writer(location) as sink:
+        sink.write(table)
+    return str(location)
+
+
+def fingerprint(table: pd.DataFrame) -> str:
+    """A SHA-256 of a table's values and column names: the same data, the same fingerprint."""
+    digest = hashlib.sha256(",".join(map(str, table.columns)).encode())
+    digest.update(pd.util.hash_pandas_object(table, index=False).to_numpy().tobytes())
+    return digest.hexdigest()

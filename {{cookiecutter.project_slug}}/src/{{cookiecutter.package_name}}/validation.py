@@ -1,0 +1,101 @@
+"""Validate tables against the input schema (`schema.py`), and split features from the target.
+
+Validation reports every problem at once (column, rule, how many rows, a few example values), so a
+person fixes a file in one pass instead of one error at a time.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+from pandera.errors import SchemaErrors
+
+from {{ cookiecutter.package_name }} import problem
+from {{ cookiecutter.package_name }}.errors import DataValidationError
+from {{ cookiecutter.package_name }}.schema import (
+    CATEGORICAL_FEATURES,
+    FEATURE_NAMES,
+    FEATURES,
+    NUMERIC_FEATURES,
+    PANDAS_TYPES,
+    dataframe_schema,
+)
+
+EXAMPLES = 5
+
+
+def describe_rule(check: str) -> str:
+    """Pandera's check name, in words."""
+    rules = [
+        (r"column_in_dataframe", "is missing"),
+        (r"not_nullable", "must not have missing values"),
+        (r"coerce_dtype\('(\w+)'\)", "must hold values of type {0}"),
+        (r"dtype\('(\w+)'\)", "must hold values of type {0}"),
+        (r"isin\((.*)\)", "must be one of {0}"),
+        (r"in_range\((.*), (.*)\)", "must be between {0} and {1}"),
+        (r"greater_than_or_equal_to\((.*)\)", "must be at least {0}"),
+    ]
+    for pattern, text in rules:
+        match = re.fullmatch(pattern, check)
+        if match:
+            return text.format(*match.groups())
+    return f"fails {check}"
+
+
+def show(value: object) -> str:
+    """A value as the user wrote it: `-5`, not `np.int64(-5)`."""
+    return repr(value.item() if hasattr(value, "item") else value)
+
+
+def format_problems(failures: pd.DataFrame) -> list[str]:
+    problems = []
+    missing = failures[failures["check"] == "column_in_dataframe"]
+    problems += [f"column '{name}' is missing" for name in missing["failure_case"]]
+    failures = failures[failures["check"] != "column_in_dataframe"]
+    # A column whose values cannot be converted also fails its other checks; report the cause only.
+    unconvertible = set(failures.loc[failures["check"].str.startswith("coerce_dtype"), "column"])
+    for (column, check), group in failures.groupby(["column", "check"], sort=False):
+        if column in unconvertible and not check.startswith("coerce_dtype"):
+            continue
+        rows = group["index"].notna().sum() or len(group)
+        examples = ", ".join(map(show, group["failure_case"].unique()[:EXAMPLES]))
+        problems.append(f"column '{column}' {describe_rule(check)}: {rows} row(s), e.g. {examples}")
+    return problems
+
+
+def validate(table: pd.DataFrame, *, require_target: bool = True) -> pd.DataFrame:
+    """The table with exactly the schema's columns, converted to their types.
+
+    Raises DataValidationError listing every problem. Without `require_target` (prediction), the
+    target column is neither needed nor returned.
+    """
+    schema = dataframe_schema(problem.TARGET if require_target else None)
+    try:
+        valid = schema.validate(table, lazy=True)
+    except SchemaErrors as errors:
+        raise DataValidationError(format_problems(errors.failure_cases)) from None
+    columns = [*FEATURE_NAMES, problem.TARGET.name] if require_target else FEATURE_NAMES
+    valid = valid[columns]
+    # Missing categories arrive as None or NaN depending on the file type and pandas version; the
+    # model's imputer recognises NaN only, so a None would silently become an unknown category.
+    categories = valid[CATEGORICAL_FEATURES]
+    return valid.assign(**categories.where(categories.notna(), np.nan))
+
+
+def records_to_frame(records: list[dict[str, object]]) -> pd.DataFrame:
+    """Features from records already checked against the schema (the API's JSON Schema does).
+
+    Much cheaper than `validate` for a handful of rows: it only sets the declared column order and
+    types, and marks missing values as NaN, which is all the model needs.
+    """
+    frame = pd.DataFrame.from_records(records, columns=FEATURE_NAMES)
+    types = {column.name: PANDAS_TYPES[column.kind] for column in FEATURES}
+    numeric = [name for name in NUMERIC_FEATURES if frame[name].isna().any()]
+    frame = frame.astype({**types, **dict.fromkeys(numeric, float)})
+    return frame.where(frame.notna(), np.nan)
+
+
+def split_target(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    return table[FEATURE_NAMES], table[problem.TARGET.name]

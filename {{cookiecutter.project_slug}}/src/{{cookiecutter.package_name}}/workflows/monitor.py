@@ -1,0 +1,59 @@
+"""Workflow: compare a batch with a model's training data, and write the JSON and HTML reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from {{ cookiecutter.package_name }} import tables
+from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.monitoring.drift import DriftResult, Thresholds, compare, load_batch
+from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
+from {{ cookiecutter.package_name }}.monitoring.report import write_html, write_json
+from {{ cookiecutter.package_name }}.prediction import predict_frame
+from {{ cookiecutter.package_name }}.store import now, open_store, timestamp
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    version: str
+    result: DriftResult
+    json_report: Path
+    html_report: Path
+
+    def summary(self) -> dict[str, object]:
+        """What a scheduler passes on (XCom, asset metadata): small, and JSON."""
+        return {
+            "drift": self.result.drift,
+            "drifted": [check.name for check in self.result.drifted],
+            "model_version": self.version,
+            "rows": self.result.rows,
+            "report": str(self.html_report),
+        }
+
+
+def monitor(
+    settings: Settings, batch: tables.Location | None = None, version: str | None = None
+) -> Monitoring:
+    """Compare `batch` (default: the monitoring.data setting) with the training data of a model
+    (default: the current one)."""
+    location = batch or settings.required("monitoring.data")
+    features = load_batch(location)
+    store = open_store(settings)
+    loaded = store.load(version)
+    profile = load_profile(store, loaded.version)
+    predictions = predict_frame(loaded.model, features)
+    result = compare(profile, features, predictions, Thresholds.from_settings(settings.drift))
+    out_dir = settings.reports.dir / "monitoring" / f"{timestamp()}-{loaded.version}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    metadata = {"created_at": now(), "model_version": loaded.version, "batch": str(location)}
+    name = str(location).rstrip("/").rsplit("/", 1)[-1]
+    title = f"Drift report: {name} against model {loaded.version}"
+    return Monitoring(
+        version=loaded.version,
+        result=result,
+        json_report=write_json(result, metadata, out_dir / "drift.json"),
+        html_report=write_html(
+            result, profile, features, predictions, title, out_dir / "drift.html"
+        ),
+    )

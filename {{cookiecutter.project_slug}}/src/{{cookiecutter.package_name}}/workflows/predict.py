@@ -1,0 +1,38 @@
+"""Workflow: score a file of any size with a model (default: the current one) into a new file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from {{ cookiecutter.package_name }} import tables
+from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.prediction import score_file
+from {{ cookiecutter.package_name }}.store import open_store
+
+
+@dataclass(frozen=True)
+class PredictionOutcome:
+    version: str
+    rows: int
+    destination: str
+
+
+def predict(
+    settings: Settings,
+    source: tables.Location,
+    destination: tables.Location,
+    version: str | None = None,
+    *,
+    progress: bool = False,
+) -> PredictionOutcome:
+    """Score `source` chunk by chunk (data.chunk_rows) into `destination`, written atomically."""
+    tables.format_of(destination)  # refuse a bad output name before loading anything
+    loaded = open_store(settings).load(version)
+    rows = score_file(
+        loaded.model,
+        source,
+        destination,
+        chunk_rows=settings.data.chunk_rows,
+        progress=progress,
+    )
+    return PredictionOutcome(loaded.version, rows, str(destination))

@@ -1,0 +1,145 @@
+"""Workflow: champion against challenger. Retrain on new data; promote only a model as good.
+
+The challenger is fitted on the new data's training split (with the reference data, if given, in
+front of it); champion and challenger are then scored on the same holdout of the new data, which
+neither has seen. The challenger replaces the champion only if it passes the quality gate and
+scores at most `retrain.tolerance` below the champion. Every decision is logged in the model
+store with both models' metrics; nothing is ever deleted, and `rollback` undoes a promotion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+import pandas as pd
+
+from {{ cookiecutter.package_name }} import problem, tables
+from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.errors import ModelNotFoundError
+from {{ cookiecutter.package_name }}.evaluation import evaluate
+from {{ cookiecutter.package_name }}.store import Event, LoadedModel, ModelStore, open_store
+from {{ cookiecutter.package_name }}.training import fit, split
+from {{ cookiecutter.package_name }}.workflows.train import (
+    LabelledData,
+    read_validated,
+    record_evaluation,
+    save_candidate,
+)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What `retrain` decided, and the figures it decided on."""
+
+    promoted: bool
+    reason: str
+    champion: str | None
+    challenger: str
+    metric: str
+    champion_metrics: dict[str, float] | None
+    challenger_metrics: dict[str, float]
+    gate_minimum: float
+    tolerance: float
+    holdout_rows: int
+
+    @property
+    def current(self) -> str | None:
+        return self.challenger if self.promoted else self.champion
+
+    def summary(self) -> dict[str, object]:
+        """What a scheduler passes on (XCom, asset metadata): small, and JSON."""
+        return {"promoted": self.promoted, "current": self.current, "reason": self.reason}
+
+
+def current_champion(store: ModelStore) -> LoadedModel | None:
+    """The model in use, or None before the first promotion (any other problem is raised)."""
+    try:
+        store.current()
+    except ModelNotFoundError:
+        return None
+    return store.load()
+
+
+def verdict(
+    challenger: float, champion: float | None, gate_passed: bool, tolerance: float
+) -> tuple[bool, str]:
+    metric = problem.PRIMARY_METRIC
+    if not gate_passed:
+        return False, f"the challenger's {metric} {challenger:.4f} is below the quality gate"
+    if champion is None:
+        return True, "there is no champion, and the challenger passes the quality gate"
+    if challenger < champion - tolerance:
+        return False, (
+            f"the challenger's {metric} {challenger:.4f} is more than {tolerance}"
+            f" below the champion's {champion:.4f}"
+        )
+    return True, (
+        f"the challenger's {metric} {challenger:.4f} passes the gate and is within"
+        f" {tolerance} of (or above) the champion's {champion:.4f}"
+    )
+
+
+def challenge(
+    settings: Settings, new: LabelledData, reference: pd.DataFrame | None = None
+) -> Decision:
+    """Train a challenger on validated new data (and reference data), then decide and log it."""
+    store = open_store(settings)
+    seed, tolerance = settings.training.seed, settings.retrain.tolerance
+    new_training, holdout = split(new.table, settings.training.test_size, seed)
+    training = (
+        new_training
+        if reference is None
+        else pd.concat([reference, new_training], ignore_index=True)
+    )
+    source = LabelledData(pd.concat([training, holdout], ignore_index=True), new.location)
+    champion = current_champion(store)
+    model = fit(training, seed, settings.training.hyperparameters)
+    challenger = save_candidate(settings, model, source, training)
+
+    outcome = record_evaluation(settings, challenger, evaluate(model, holdout))
+    champion_metrics = None if champion is None else evaluate(champion.model, holdout).metrics
+
+    metric = problem.PRIMARY_METRIC
+    promoted, reason = verdict(
+        outcome.metrics[metric],
+        None if champion_metrics is None else champion_metrics[metric],
+        outcome.gate.passed,
+        tolerance,
+    )
+    decision = Decision(
+        promoted=promoted,
+        reason=reason,
+        champion=champion.version if champion else None,
+        challenger=challenger,
+        metric=metric,
+        champion_metrics=champion_metrics,
+        challenger_metrics=outcome.metrics,
+        gate_minimum=settings.training.min_score,
+        tolerance=tolerance,
+        holdout_rows=len(holdout),
+    )
+    return log(store, decision)
+
+
+def log(store: ModelStore, decision: Decision) -> Decision:
+    """Record the decision in the store: a promotion, or the champion kept, with the figures."""
+    figures = asdict(decision)
+    if decision.promoted:
+        store.promote(
+            decision.challenger, action="retrain", reason=decision.reason, details=figures
+        )
+    else:
+        event = Event("retrain", decision.challenger, False, decision.champion, decision.reason)
+        store.log(replace(event, details=figures))
+    return decision
+
+
+def retrain(
+    settings: Settings,
+    source: tables.Location | None = None,
+    reference: tables.Location | None = None,
+) -> Decision:
+    """`challenge` with the labelled table at `source` (default: the data.source setting)."""
+    location = source or settings.required("data.source")
+    new = LabelledData(read_validated(location), str(location))
+    return challenge(settings, new, None if reference is None else read_validated(reference))

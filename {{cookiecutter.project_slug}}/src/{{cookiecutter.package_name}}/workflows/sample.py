@@ -1,0 +1,15 @@
+"""Workflow: write the embedded sample dataset (labelled, synthetic, offline) to a file."""
+
+from __future__ import annotations
+
+from {{ cookiecutter.package_name }} import tables
+from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.sample_data import make_dataset
+
+
+def write_sample(settings: Settings, destination: tables.Location, rows: int | None = None) -> int:
+    """`rows` rows (default: data.sample_rows) drawn with training.seed; returns the row count."""
+    tables.format_of(destination)
+    table = make_dataset(rows or settings.data.sample_rows, settings.training.seed)
+    tables.write_table(table, destination)
+    return len(table)

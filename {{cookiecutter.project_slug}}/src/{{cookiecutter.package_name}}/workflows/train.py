@@ -1,0 +1,201 @@
+"""Workflow: train a model, evaluate it on its holdout, and promote it if it passes the gate.
+
+    ingest -> validate_snapshot -> fit_candidate -> evaluate_candidate -> promote_if_passed
+
+`train` runs these steps in memory (the CLI's `train`). Orchestrators run each one as a task of its
+own, possibly on another machine, so the steps hand over locations and model versions, never
+tables: `ingest` and `validate_snapshot` write Parquet files named after the run, a model lives
+under its version in the store, and an evaluation is recorded in that version's metadata.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from {{ cookiecutter.package_name }} import __version__, problem, tables
+from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.errors import ModelNotFoundError, ProjectError
+from {{ cookiecutter.package_name }}.evaluation import (
+    Evaluation,
+    GateDecision,
+    evaluate,
+    quality_gate,
+    write_report,
+)
+from {{ cookiecutter.package_name }}.monitoring.profile import PROFILE_FILE, build_profile
+from {{ cookiecutter.package_name }}.prediction import predict_frame
+from {{ cookiecutter.package_name }}.sample_data import make_dataset
+from {{ cookiecutter.package_name }}.schema import FEATURES, describe
+from {{ cookiecutter.package_name }}.store import open_store
+from {{ cookiecutter.package_name }}.training import fit, split
+from {{ cookiecutter.package_name }}.validation import split_target, validate
+
+SAMPLE = "embedded sample"  # the training data's location when it was the embedded sample
+
+
+@dataclass(frozen=True)
+class TrainingOutcome:
+    version: str
+    metrics: dict[str, float]
+    gate: GateDecision
+    report: list[Path]
+
+    @property
+    def promoted(self) -> bool:
+        return self.gate.passed
+
+
+@dataclass(frozen=True)
+class LabelledData:
+    """A validated table with its target, and where it came from (recorded with the model)."""
+
+    table: pd.DataFrame
+    location: str
+
+
+def read_validated(location: tables.Location) -> pd.DataFrame:
+    """A labelled table, checked against the schema (what each task reads)."""
+    return validate(tables.read_table(location))
+
+
+def sample_table(settings: Settings) -> pd.DataFrame:
+    return validate(make_dataset(settings.data.sample_rows, settings.training.seed))
+
+
+def labelled_data(settings: Settings, source: tables.Location | None = None) -> LabelledData:
+    """`source`, else the data.source setting, else the embedded sample: validated."""
+    location = source or settings.data.source
+    if location is None:
+        return LabelledData(sample_table(settings), SAMPLE)
+    return LabelledData(read_validated(location), str(location))
+
+
+def run_file_name(run_id: str) -> str:
+    """A file name for a run id: orchestrators' ids hold characters such as ':' and '+'."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", run_id).strip("._") or "run"
+
+
+def ingest(settings: Settings, run_id: str) -> str:
+    """Snapshot the labelled data into the raw folder: the data.source setting, or a sample."""
+    source = settings.data.source
+    if source is None:
+        table = make_dataset(settings.data.sample_rows, settings.training.seed)
+    else:
+        table = tables.read_table(source)
+    raw = tables.join(settings.data.raw_dir, f"{run_file_name(run_id)}.parquet")
+    return tables.write_table(table, raw)
+
+
+def validate_snapshot(settings: Settings, raw: str, run_id: str) -> str:
+    """Check a raw snapshot against the schema; write the clean table to the processed folder."""
+    table = read_validated(raw)
+    processed = tables.join(settings.data.processed_dir, f"{run_file_name(run_id)}.parquet")
+    return tables.write_table(table, processed)
+
+
+def save_candidate(
+    settings: Settings, model: Any, data: LabelledData, training: pd.DataFrame
+) -> str:
+    """Save a fitted model with its metadata and the reference profile of its training rows.
+
+    `data` is what the model was made from (its fingerprint identifies it), `training` the rows
+    it was fitted on. Returns the new version; nothing is promoted.
+    """
+    features, _ = split_target(training)
+    profile = build_profile(features, predict_frame(model, features), settings.training.seed)
+    metadata = {
+        "problem_type": problem.PROBLEM_TYPE,
+        "package": {"name": "{{ cookiecutter.project_slug }}", "version": __version__},
+        "training_data": {
+            "location": data.location,
+            "rows": len(data.table),
+            "sample_rows": settings.data.sample_rows if data.location == SAMPLE else None,
+        },
+        "data_fingerprint": tables.fingerprint(data.table),
+        "training_rows": len(training),
+        "holdout_rows": len(data.table) - len(training),
+        "test_size": settings.training.test_size,
+        "random_seed": settings.training.seed,
+        "hyperparameters": settings.training.hyperparameters,
+        "features": describe(FEATURES),
+        "target": describe((problem.TARGET,))[0],
+    }
+    return open_store(settings).save(model, metadata, {PROFILE_FILE: profile.to_json()})
+
+
+def fit_candidate(settings: Settings, data: LabelledData) -> str:
+    """Fit on the training split of a validated table and save the model; returns its version.
+
+    The candidate is not evaluated or promoted yet: `evaluate_candidate` does that on the holdout.
+    """
+    training, _ = split(data.table, settings.training.test_size, settings.training.seed)
+    model = fit(training, settings.training.seed, settings.training.hyperparameters)
+    return save_candidate(settings, model, data, training)
+
+
+def holdout_of(metadata: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `table` that a model never saw, drawn again with its saved seed and share.
+
+    Another table is refused: its "holdout" could hold training rows.
+    """
+    if tables.fingerprint(table) != metadata.get("data_fingerprint"):
+        msg = (
+            f"model {metadata['version']} was not trained on this table (its data fingerprint "
+            "differs); evaluate a candidate with the validated table it was fitted on"
+        )
+        raise ProjectError(msg)
+    _, holdout = split(table, metadata["test_size"], metadata["random_seed"])
+    return holdout
+
+
+def evaluate_candidate(settings: Settings, version: str, data: LabelledData) -> TrainingOutcome:
+    """Score a saved version on the holdout of the table it was fitted on; record and report it."""
+    loaded = open_store(settings).load(version)
+    holdout = holdout_of(loaded.metadata, data.table)
+    return record_evaluation(settings, version, evaluate(loaded.model, holdout))
+
+
+def record_evaluation(settings: Settings, version: str, evaluation: Evaluation) -> TrainingOutcome:
+    """Apply the quality gate to a version's holdout evaluation; record it and write the report."""
+    gate = quality_gate(evaluation.metrics, settings.training.min_score)
+    open_store(settings).update_metadata(
+        version, {"metrics": evaluation.metrics, "quality_gate": gate.to_dict()}
+    )
+    report = write_report(evaluation, gate, settings.reports.dir / version)
+    return TrainingOutcome(version, evaluation.metrics, gate, report)
+
+
+def promote_if_passed(settings: Settings, version: str) -> bool:
+    """Make `version` current if its recorded evaluation passed the gate; else nothing changes."""
+    store = open_store(settings)
+    metadata = store.metadata(version)
+    gate = metadata.get("quality_gate")
+    if gate is None:
+        msg = f"model {version} has no recorded evaluation: evaluate it before promoting it"
+        raise ModelNotFoundError(msg)
+    if not gate["passed"]:
+        return False
+    store.promote(
+        version,
+        action="train",
+        reason=f"passed the quality gate: {gate['metric']} {gate['score']:.4f}",
+        details={"metrics": metadata["metrics"]},
+    )
+    return True
+
+
+def train(settings: Settings, source: tables.Location | None = None) -> TrainingOutcome:
+    """Train, evaluate on the holdout, save a new version, and promote it if it passes the gate.
+
+    A model below the gate is saved (to inspect) but not promoted: the current model stays.
+    """
+    data = labelled_data(settings, source)
+    version = fit_candidate(settings, data)
+    outcome = evaluate_candidate(settings, version, data)
+    promote_if_passed(settings, version)
+    return outcome

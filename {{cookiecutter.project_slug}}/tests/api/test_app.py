@@ -1,0 +1,306 @@
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from {{ cookiecutter.package_name }} import problem
+from {{ cookiecutter.package_name }}.api import create_app
+from {{ cookiecutter.package_name }}.api.app import configured_keys
+from {{ cookiecutter.package_name }}.api.auth import MissingApiKeysError
+from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings, load_settings
+from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
+from {{ cookiecutter.package_name }}.prediction import predict_frame
+from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
+from {{ cookiecutter.package_name }}.store import open_store
+from {{ cookiecutter.package_name }}.store.files import MODEL_FILE
+from {{ cookiecutter.package_name }}.validation import validate
+from {{ cookiecutter.package_name }}.workflows.rollback import rollback
+from {{ cookiecutter.package_name }}.workflows.train import (
+    TrainingOutcome,
+    fit_candidate,
+    labelled_data,
+    train,
+)
+
+KEY, OLD_KEY = "current-key", "previous-key"
+AUTH = {"Authorization": f"Bearer {KEY}"}
+
+
+def records(sample: pd.DataFrame, count: int) -> list[dict[str, Any]]:
+    return json.loads(sample[FEATURE_NAMES].head(count).to_json(orient="records"))
+
+
+def make_app(settings: Settings, **api: Any) -> Flask:
+    """The app with these API settings (api.<name>), and two valid keys unless told otherwise."""
+    api = {"keys": [KEY, OLD_KEY], **api}
+    return create_app(
+        settings.with_overrides(**{f"api.{name}": value for name, value in api.items()})
+    )
+
+
+@pytest.fixture
+def client(settings: Settings, trained: object) -> FlaskClient:
+    return make_app(settings, max_batch=50, max_body_bytes=20_000).test_client()
+
+
+def test_health_and_readiness(client: FlaskClient) -> None:
+    assert client.get("/health").json == {"status": "alive"}
+    ready = client.get("/ready")
+    assert ready.status_code == 200
+    assert ready.json["model_version"]
+    assert client.get("/ping").status_code == 200
+
+
+def test_not_ready_without_a_model(settings: Settings) -> None:
+    client = make_app(settings).test_client()
+    assert client.get("/health").status_code == 200
+    ready = client.get("/ready")
+    assert ready.status_code == 503
+    assert "no current model" in ready.json["error"]["message"]
+    assert client.post("/predict", json={}, headers=AUTH).status_code == 503
+
+
+def test_one_record_is_predicted_like_the_core_does(
+    client: FlaskClient, settings: Settings, sample: pd.DataFrame
+) -> None:
+    response = client.post("/predict", json=records(sample, 1)[0], headers=AUTH)
+    assert response.status_code == 200, response.json
+    (prediction,) = response.json["predictions"]
+    expected = predict_frame(open_store(settings).load().model, validate(sample.head(1)))
+    assert prediction["prediction"] == pytest.approx(expected["prediction"].iloc[0])
+    assert response.json["model_version"] == open_store(settings).load().version
+
+
+def test_batch_gets_one_prediction_per_record_in_order(
+    client: FlaskClient, sample: pd.DataFrame
+) -> None:
+    batch = records(sample, 20)
+    response = client.post("/predict", json=batch, headers=AUTH)
+    assert len(response.json["predictions"]) == 20
+    single = client.post("/predict", json=batch[7], headers=AUTH).json["predictions"][0]
+    assert response.json["predictions"][7] == pytest.approx(single)  # BLAS: last bits may differ
+    if problem.PROBLEM_TYPE == "classification":
+        assert all(0 <= p["probability"] <= 1 for p in response.json["predictions"])
+
+
+def test_invocations_follow_the_predict_contract(client: FlaskClient, sample: pd.DataFrame) -> None:
+    body = records(sample, 3)
+    assert (
+        client.post("/invocations", json=body, headers=AUTH).json
+        == client.post("/predict", json=body, headers=AUTH).json
+    )
+
+
+def test_schema_violations_are_422_with_field_paths(
+    client: FlaskClient, sample: pd.DataFrame
+) -> None:
+    batch = records(sample, 2)
+    batch[1]["tenure_months"] = -4
+    batch[1]["contract"] = "weekly"
+    del batch[0]["region"]
+    response = client.post("/predict", json=batch, headers=AUTH)
+    assert response.status_code == 422
+    paths = {detail["path"] for detail in response.json["error"]["details"]}
+    assert paths == {"/0", "/1/tenure_months", "/1/contract"}
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "status"),
+    [
+        ("{not json", {"Content-Type": "application/json"}, 400),
+        ("a,b\n1,2", {"Content-Type": "text/csv"}, 415),
+        ("[]", {"Content-Type": "application/json"}, 422),
+        ("[" + ",".join(["{}"] * 51) + "]", {"Content-Type": "application/json"}, 422),
+        ('{"x": "' + "y" * 30_000 + '"}', {"Content-Type": "application/json"}, 413),
+    ],
+    ids=[
+        "malformed JSON",
+        "wrong content type",
+        "empty batch",
+        "batch over limit",
+        "body too large",
+    ],
+)
+def test_bad_requests_get_json_errors(
+    client: FlaskClient, body: str, headers: dict[str, str], status: int
+) -> None:
+    response = client.post("/predict", data=body, headers={**AUTH, **headers})
+    assert response.status_code == status
+    assert response.is_json
+    assert response.json["error"]["status"] == status
+    assert response.json["request_id"] == response.headers["X-Request-ID"]
+
+
+def test_unknown_route_and_wrong_method_are_json(client: FlaskClient) -> None:
+    missing = client.get("/nope")
+    assert missing.status_code == 404
+    assert missing.json["error"]["title"] == "Not Found"
+    wrong = client.get("/predict", headers=AUTH)
+    assert wrong.status_code == 405
+    assert "POST" in wrong.headers["Allow"]
+
+
+def test_unexpected_error_is_500_without_a_traceback(
+    client: FlaskClient, sample: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = client.application.extensions["service"]
+    monkeypatch.setattr(service, "predict", lambda records: 1 / 0)
+    response = client.post("/predict", json=records(sample, 1), headers=AUTH)
+    assert response.status_code == 500
+    assert "Traceback" not in response.get_data(as_text=True)
+    assert "ZeroDivisionError" not in response.get_data(as_text=True)
+
+
+def test_request_id_is_echoed_or_made(client: FlaskClient) -> None:
+    assert (
+        client.get("/health", headers={"X-Request-ID": "abc-123"}).headers["X-Request-ID"]
+        == "abc-123"
+    )
+    made = client.get("/health", headers={"X-Request-ID": "bad id with spaces"})
+    assert len(made.headers["X-Request-ID"]) == 32
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({}, 401),
+        ({"Authorization": "Bearer wrong"}, 401),
+        ({"Authorization": f"Basic {KEY}"}, 401),
+        ({"Authorization": f"Bearer {KEY}"}, 200),
+        ({"X-API-Key": KEY}, 200),
+        ({"X-API-Key": OLD_KEY}, 200),  # rotation: both keys work until the old one is removed
+    ],
+    ids=["missing", "wrong", "wrong scheme", "bearer", "x-api-key", "rotated"],
+)
+def test_api_key_authentication(
+    client: FlaskClient, sample: pd.DataFrame, headers: dict[str, str], status: int
+) -> None:
+    response = client.post("/predict", json=records(sample, 1), headers=headers)
+    assert response.status_code == status
+    if status == 401:
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+        assert client.get("/metadata", headers=headers).status_code == 401
+
+
+def test_refuses_to_start_without_keys(settings: Settings) -> None:
+    with pytest.raises(MissingApiKeysError, match=f"{ENV_PREFIX}API_ALLOW_ANONYMOUS=true"):
+        make_app(settings, keys=[])
+
+
+def test_anonymous_access_when_explicitly_enabled(
+    settings: Settings, trained: object, sample: pd.DataFrame
+) -> None:
+    app = make_app(settings, keys=[], allow_anonymous=True)
+    assert app.test_client().post("/predict", json=records(sample, 1)).status_code == 200
+
+
+def test_keys_from_environment_and_secrets_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secrets = tmp_path / "keys"
+    secrets.write_text("# rotated weekly\nfrom-file\n\n")
+    monkeypatch.setenv(f"{ENV_PREFIX}API_KEYS", " one, two ")
+    monkeypatch.setenv(f"{ENV_PREFIX}API_KEYS_FILE", str(secrets))
+    assert configured_keys(load_settings().api) == ["one", "two", "from-file"]
+
+
+def test_metadata_and_openapi(client: FlaskClient) -> None:
+    metadata = client.get("/metadata", headers=AUTH).json
+    assert metadata["problem_type"] == problem.PROBLEM_TYPE
+    assert set(metadata["metrics"]) >= {problem.PRIMARY_METRIC}
+    document = client.get("/openapi.json").json
+    assert document["openapi"].startswith("3.1")
+    record = document["components"]["schemas"]["Record"]
+    assert list(record["properties"]) == FEATURE_NAMES
+    body = document["paths"]["/predict"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"]["oneOf"][1]["maxItems"] == 50
+
+
+def test_metrics_count_requests_and_predictions(client: FlaskClient, sample: pd.DataFrame) -> None:
+    client.post("/predict", json=records(sample, 4), headers=AUTH)
+    text = client.get("/metrics").get_data(as_text=True)
+    assert "model_predictions_total{" in text
+    assert 'http_requests_total{endpoint="/predict",method="POST",status="200"} 1.0' in text
+
+
+@pytest.mark.parametrize(("rate", "lines"), [(1.0, 3), (0.0, 0)])
+def test_predictions_are_logged_as_sampled_json_lines(
+    settings: Settings,
+    trained: object,
+    sample: pd.DataFrame,
+    tmp_path: Path,
+    rate: float,
+    lines: int,
+) -> None:
+    log = tmp_path / "predictions.jsonl"
+    app = make_app(settings, prediction_log=log, prediction_log_sample_rate=rate)
+    app.test_client().post("/predict", json=records(sample, 3), headers=AUTH)
+    written = log.read_text().splitlines() if log.exists() else []
+    assert len(written) == lines
+    if lines:
+        entry = json.loads(written[0])
+        assert set(entry["features"]) == set(FEATURE_NAMES)
+        assert "prediction" in entry
+        assert entry["model_version"]
+
+
+def metric(text: str, line_start: str) -> float:
+    """The value of the first exposition line that starts with `line_start`."""
+    [value] = [line.split()[-1] for line in text.splitlines() if line.startswith(line_start)][:1]
+    return float(value)
+
+
+def test_metrics_show_what_drift_monitoring_needs(
+    client: FlaskClient, settings: Settings, sample: pd.DataFrame
+) -> None:
+    batch = records(sample, 30)
+    for record in batch[:7]:
+        record["age"] = None
+    client.post("/predict", json=batch, headers=AUTH)
+    text = client.get("/metrics").get_data(as_text=True)
+    assert metric(text, 'model_input_missing_total{feature="age"}') == 7
+    assert metric(text, "model_prediction_count") == 30
+    store = open_store(settings)
+    profile = load_profile(store, store.current())
+    reference = profile.features["age"].missing_rate
+    assert metric(text, 'model_reference_missing_rate{feature="age"}') == pytest.approx(reference)
+    # The buckets are the reference deciles: about a tenth of training predictions in each.
+    first_bucket = 'model_prediction_bucket{le="' + str(profile.prediction.edges[0]) + '"}'
+    assert 0 <= metric(text, first_bucket) <= metric(text, 'model_prediction_bucket{le="+Inf"}')
+
+
+def test_a_promoted_model_is_served_without_a_restart(
+    settings: Settings, trained: TrainingOutcome, sample: pd.DataFrame
+) -> None:
+    client = make_app(settings, model_reload_seconds=0).test_client()
+    assert client.get("/ready").json["model_version"] == trained.version
+    newer = train(settings.with_overrides(**{"training.seed": 11}))
+    assert newer.promoted
+    response = client.post("/predict", json=records(sample, 1), headers=AUTH)
+    assert response.json["model_version"] == newer.version
+    assert metric(client.get("/metrics").get_data(as_text=True), "model_reloads_total") == 1
+    rollback(settings)  # a rollback is picked up the same way
+    assert client.get("/ready").json["model_version"] == trained.version
+
+
+def test_a_promoted_model_that_cannot_load_leaves_the_old_one_serving(
+    settings: Settings, trained: TrainingOutcome, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = make_app(settings, model_reload_seconds=0).test_client()
+    other = settings.with_overrides(**{"training.seed": 12})
+    broken = fit_candidate(other, labelled_data(other))
+    (settings.models.dir / broken / MODEL_FILE).write_bytes(b"not a pickle")
+    open_store(settings).promote(broken, action="test", reason="a broken model")
+    assert client.get("/ready").json["model_version"] == trained.version
+    assert f"still serving model {trained.version}" in caplog.text
+
+
+def test_the_reload_interval_spares_the_disk(settings: Settings, trained: TrainingOutcome) -> None:
+    client = make_app(settings, model_reload_seconds=3600).test_client()
+    newer = train(settings.with_overrides(**{"training.seed": 13}))
+    assert newer.promoted
+    assert client.get("/ready").json["model_version"] == trained.version  # not looked yet

@@ -1,0 +1,178 @@
+"""Drift detection: its statistical guarantees, each checked over 100 seeded trials; its parts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.package_name }}.config import DriftSettings, Settings
+from {{ cookiecutter.package_name }}.errors import ArtifactError, DataError, ModelNotFoundError
+from {{ cookiecutter.package_name }}.monitoring.drift import Thresholds, compare, holm, psi
+from {{ cookiecutter.package_name }}.monitoring.profile import Profile, load_profile
+from {{ cookiecutter.package_name }}.monitoring.report import write_html
+from {{ cookiecutter.package_name }}.prediction import predict_frame
+from {{ cookiecutter.package_name }}.sample_data import make_dataset
+from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
+from {{ cookiecutter.package_name }}.store import LoadedModel, open_store
+from {{ cookiecutter.package_name }}.validation import validate
+from {{ cookiecutter.package_name }}.workflows.train import fit_candidate, labelled_data
+
+TRIALS = 100
+BATCH_ROWS = 5_000
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Profile, LoadedModel]:
+    """A model trained on 10,000 rows of the embedded dataset, and its reference profile."""
+    root = tmp_path_factory.mktemp("drift")
+    settings = Settings().with_overrides(
+        **{"models.dir": root / "models", "data.sample_rows": 10_000, "training.seed": 42}
+    )
+    version = fit_candidate(settings, labelled_data(settings))
+    store = open_store(settings)
+    return load_profile(store, version), store.load(version)
+
+
+@pytest.fixture(scope="module")
+def thresholds() -> Thresholds:
+    return Thresholds.from_settings(DriftSettings())
+
+
+def batch(trial: int) -> pd.DataFrame:
+    """Fresh rows from the training distribution: a seed the model never saw."""
+    return validate(make_dataset(BATCH_ROWS, seed=10_000 + trial), require_target=False)
+
+
+@pytest.fixture(scope="module")
+def batches() -> list[pd.DataFrame]:
+    """The 100 trial batches, drawn and validated once for the three statistical tests."""
+    return [batch(trial) for trial in range(TRIALS)]
+
+
+def drifted_checks(
+    features: pd.DataFrame,
+    reference: tuple[Profile, LoadedModel],
+    thresholds: Thresholds,
+) -> set[str]:
+    profile, loaded = reference
+    predictions = predict_frame(loaded.model, features)
+    return {check.name for check in compare(profile, features, predictions, thresholds).drifted}
+
+
+def test_false_alarms_stay_at_most_5_percent_without_drift(reference, thresholds, batches) -> None:
+    alarms = sum(bool(drifted_checks(features, reference, thresholds)) for features in batches)
+    assert alarms <= TRIALS * 0.05, f"{alarms} false alarms in {TRIALS} trials"
+
+
+def test_a_half_standard_deviation_mean_shift_is_detected(reference, thresholds, batches) -> None:
+    profile, _ = reference
+    shift = 0.5 * float(np.std(profile.features["monthly_charges"].sample))
+    detected = 0
+    for trial in range(TRIALS):
+        features = batches[trial].copy()
+        features["monthly_charges"] = features["monthly_charges"] + shift
+        detected += "monthly_charges" in drifted_checks(features, reference, thresholds)
+    assert detected >= TRIALS * 0.95, f"detected in {detected} of {TRIALS} trials"
+
+
+def test_a_20_point_category_swap_is_detected(reference, thresholds, batches) -> None:
+    detected = 0
+    for trial in range(TRIALS):
+        features = batches[trial].copy()
+        rng = np.random.default_rng(trial)
+        monthly = np.flatnonzero(features["contract"].to_numpy() == "month-to-month")
+        moved = rng.choice(monthly, size=int(0.20 * len(features)), replace=False)
+        features.iloc[moved, features.columns.get_loc("contract")] = "two-year"
+        detected += "contract" in drifted_checks(features, reference, thresholds)
+    assert detected >= TRIALS * 0.95, f"detected in {detected} of {TRIALS} trials"
+
+
+def test_a_rise_in_missing_values_is_drift(reference, thresholds) -> None:
+    features = batch(0)
+    features.loc[features.index[:1_000], "age"] = np.nan  # 3% -> about 23% missing
+    assert "age (missing rate)" in drifted_checks(features, reference, thresholds)
+
+
+def test_a_shift_in_predictions_is_reported(reference, thresholds) -> None:
+    features = batch(1)
+    features["contract"] = "month-to-month"  # the riskiest contract for everyone
+    drifted = drifted_checks(features, reference, thresholds)
+    assert reference[0].prediction_column in drifted
+
+
+def test_too_few_rows_are_refused_not_judged(reference, thresholds) -> None:
+    profile, loaded = reference
+    features = batch(0).head(thresholds.min_rows - 1)
+    with pytest.raises(DataError, match="at least"):
+        compare(profile, features, predict_frame(loaded.model, features), thresholds)
+
+
+def test_psi_is_zero_for_equal_shares_and_grows_with_the_shift() -> None:
+    even = np.full(4, 0.25)
+    assert psi(even, even) == 0
+    assert 0 < psi(even, [0.3, 0.2, 0.25, 0.25]) < psi(even, [0.5, 0.0, 0.25, 0.25])
+
+
+def test_holm_adjusts_like_the_textbook() -> None:
+    # Holm (1979): sorted p (0.01, 0.02, 0.04) times (3, 2, 1), kept monotone.
+    assert holm([0.04, 0.01, 0.02]) == pytest.approx([0.04, 0.03, 0.04])
+    assert holm([0.9, 0.8]) == [1.0, 1.0]
+
+
+def test_the_profile_is_saved_with_every_model(reference) -> None:
+    profile, _ = reference
+    assert set(profile.features) == set(FEATURE_NAMES)
+    assert profile.rows == 8_000
+    numeric = profile.features["monthly_charges"]
+    assert len(numeric.edges) == 9
+    assert sum(numeric.shares) == pytest.approx(1)
+    assert len(numeric.sample) == 5_000
+    assert profile.features["region"].missing_rate == pytest.approx(0.02, abs=0.01)
+    assert set(profile.features["contract"].counts) == {"month-to-month", "one-year", "two-year"}
+
+
+def test_a_model_without_a_profile_cannot_be_monitored(settings: Settings) -> None:
+    version = fit_candidate(settings, labelled_data(settings))
+    (settings.models.dir / version / "profile.json").unlink()
+    with pytest.raises(ModelNotFoundError, match=r"no profile\.json"):
+        load_profile(open_store(settings), version)
+
+
+@pytest.mark.parametrize("content", ["{not json", "[]", '{"rows": 1}'])
+def test_a_malformed_profile_is_refused(settings: Settings, content: str) -> None:
+    version = fit_candidate(settings, labelled_data(settings))
+    (settings.models.dir / version / "profile.json").write_text(content)
+    with pytest.raises(ArtifactError, match=r"profile of model .* is malformed"):
+        load_profile(open_store(settings), version)
+
+
+def test_the_html_report_has_a_plot_per_drifted_check(
+    reference, thresholds, tmp_path: Path
+) -> None:
+    profile, loaded = reference
+    features = batch(2)
+    features["monthly_charges"] = features["monthly_charges"] * 1.5
+    features["contract"] = "month-to-month"
+    features.loc[features.index[:1_500], "age"] = np.nan
+    predictions = predict_frame(loaded.model, features)
+    result = compare(profile, features, predictions, thresholds)
+    assert {check.kind for check in result.drifted} == {
+        "numeric",
+        "categorical",
+        "missing",
+        "prediction",
+    }
+    page = write_html(result, profile, features, predictions, "Drift", tmp_path / "drift.html")
+    text = page.read_text(encoding="utf-8")
+    assert text.count("<img") == len(result.drifted)
+    assert text.count('class="drifted"') == len(result.drifted)
+    assert "<script" not in text
+
+
+def test_a_feature_missing_everywhere_is_a_missing_rate_drift(reference, thresholds) -> None:
+    features = batch(3)
+    features["satisfaction"] = np.nan
+    assert drifted_checks(features, reference, thresholds) >= {"satisfaction (missing rate)"}

@@ -1,0 +1,159 @@
+"""The Dagster definitions, loaded and materialized in process by a real Dagster.
+
+Run by `nox -s dag`, which installs Dagster.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.package_name }}.config import TrainingSettings, load_settings
+from {{ cookiecutter.package_name }}.sample_data import make_dataset
+from {{ cookiecutter.package_name }}.store import Event
+from {{ cookiecutter.package_name }}.store.files import FileModelStore
+from {{ cookiecutter.package_name }}.workflows.train import train
+
+if TYPE_CHECKING:  # Dagster is imported where it is used: the `tests` session does not have it.
+    import dagster as dg
+
+pytestmark = pytest.mark.dag
+
+ASSETS = ["raw_data", "validated_data", "candidate_model", "evaluation", "promoted_model"]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return tmp_path
+
+
+@pytest.fixture
+def overrides(project: Path) -> dict[str, str]:
+    """What the `settings` resource passes to every asset: here, folders of the test's own."""
+    return {
+        "data.dir": str(project / "data"),
+        "models.dir": str(project / "models"),
+        "reports.dir": str(project / "reports"),
+        "data.sample_rows": "2000",
+    }
+
+
+def models(project: Path) -> FileModelStore:
+    return FileModelStore(project / "models")
+
+
+def retraining(project: Path) -> list[Event]:
+    return [event for event in models(project).events() if event.action == "retrain"]
+
+
+@pytest.fixture
+def defs() -> dg.Definitions:
+    from {{ cookiecutter.package_name }}.orchestration import dagster_defs
+
+    return dagster_defs.defs
+
+
+def materialize_all(
+    defs: dg.Definitions, overrides: dict[str, str], job_name: str = "training"
+) -> dg.ExecuteInProcessResult:
+    """Materialize every asset of a job in this process, checks included, with these settings."""
+    from dagster import DagsterInstance
+
+    from {{ cookiecutter.package_name }}.orchestration.dagster_defs import ProjectSettings
+
+    job = defs.resolve_job_def(job_name)
+    resources = {"settings": ProjectSettings(overrides=overrides)}
+    with DagsterInstance.ephemeral() as instance:
+        return job.execute_in_process(raise_on_error=False, instance=instance, resources=resources)
+
+
+def materialized(result: dg.ExecuteInProcessResult) -> list[str]:
+    return [event.asset_key.path[-1] for event in result.get_asset_materialization_events()]
+
+
+def checks(result: dg.ExecuteInProcessResult) -> dict[str, bool]:
+    return {check.check_name: check.passed for check in result.get_asset_check_evaluations()}
+
+
+def test_definitions_load(defs: dg.Definitions) -> None:
+    from dagster import Definitions
+
+    Definitions.validate_loadable(defs)
+    repository = defs.get_repository_def()
+    assert sorted(key.path[-1] for key in repository.asset_graph.get_all_asset_keys()) == sorted(
+        [*ASSETS, "drift_report", "retrained_model"]
+    )
+    schedule = defs.resolve_schedule_def("training_schedule")
+    assert schedule.cron_schedule == TrainingSettings().schedule
+    assert schedule.job_name == "training"
+
+
+def test_materializing_everything_trains_and_promotes_a_model(
+    defs: dg.Definitions, project: Path, overrides: dict[str, str]
+) -> None:
+    result = materialize_all(defs, overrides)
+    assert result.success
+    assert materialized(result) == ASSETS
+    assert checks(result) == {"raw_data_matches_schema": True, "passes_quality_gate": True}
+    current = models(project).current()
+    assert models(project).versions() == [current]
+    assert result.output_for_node("promoted_model") == current
+    assert (project / "reports" / current / "metrics.json").is_file()
+
+
+def test_a_failing_gate_blocks_the_promotion(
+    defs: dg.Definitions, project: Path, overrides: dict[str, str]
+) -> None:
+    assert materialize_all(defs, overrides).success
+    before = models(project).current()
+    strict = {**overrides, "training.min_score": "1.01", "training.seed": "1"}
+    result = materialize_all(defs, strict)
+    assert not result.success
+    assert checks(result)["passes_quality_gate"] is False
+    assert "promoted_model" not in materialized(result)
+    assert models(project).current() == before
+    assert len(models(project).versions()) == 2  # the candidate is kept
+
+
+def test_bad_data_fails_its_check_and_trains_nothing(
+    defs: dg.Definitions, project: Path, overrides: dict[str, str]
+) -> None:
+    broken = make_dataset(200, seed=3)
+    broken.loc[:10, broken.columns[0]] = -5  # out of the schema's range
+    source = project / "source.csv"
+    pd.DataFrame(broken).to_csv(source, index=False)
+    result = materialize_all(defs, {**overrides, "data.source": str(source)})
+    assert not result.success
+    assert checks(result) == {"raw_data_matches_schema": False}
+    assert materialized(result) == ["raw_data"]
+    assert models(project).versions() == []
+
+
+def test_monitoring_retrains_only_when_the_data_drifts(
+    defs: dg.Definitions, project: Path, overrides: dict[str, str]
+) -> None:
+    train(load_settings(**overrides))
+    champion = models(project).current()
+    make_dataset(1_000, seed=1).to_parquet(project / "stable.parquet")
+    drifted = make_dataset(2_000, seed=2)
+    drifted["monthly_charges"] += 0.5 * drifted["monthly_charges"].std()
+    drifted.to_parquet(project / "drifted.parquet")
+    watching = {**overrides, "data.source": str(project / "drifted.parquet")}
+    assert defs.resolve_schedule_def("monitoring_schedule").job_name == "monitoring"
+
+    stable = {**watching, "monitoring.data": str(project / "stable.parquet")}
+    result = materialize_all(defs, stable, "monitoring")
+    assert result.success
+    assert materialized(result) == ["drift_report"]  # no drift: nothing retrained
+    assert retraining(project) == []
+
+    drifting = {**watching, "monitoring.data": str(project / "drifted.parquet")}
+    result = materialize_all(defs, drifting, "monitoring")
+    assert result.success
+    assert materialized(result) == ["drift_report", "retrained_model"]
+    [decision] = retraining(project)
+    assert decision.details["champion"] == champion
+    assert decision.current == models(project).current()

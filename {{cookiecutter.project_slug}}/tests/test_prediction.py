@@ -1,0 +1,88 @@
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.package_name }} import problem, tables
+from {{ cookiecutter.package_name }}.errors import DataError, DataValidationError
+from {{ cookiecutter.package_name }}.prediction import predict_frame, score_file
+from {{ cookiecutter.package_name }}.schema import CATEGORICAL_FEATURES
+from {{ cookiecutter.package_name }}.store import ModelStore
+from {{ cookiecutter.package_name }}.validation import split_target, validate
+
+pytestmark = pytest.mark.usefixtures("trained")
+
+
+@pytest.mark.parametrize(
+    ("source", "destination"), [(".csv", ".parquet"), (".parquet", ".jsonl"), (".jsonl", ".csv")]
+)
+def test_file_predictions_match_in_memory_predictions(
+    store: ModelStore, sample: pd.DataFrame, tmp_path: Path, source: str, destination: str
+) -> None:
+    model = store.load().model
+    features, _ = split_target(validate(sample))
+    source_path = tmp_path / f"in{source}"
+    tables.write_table(sample.drop(columns=problem.TARGET.name), source_path)
+    out = tmp_path / f"out{destination}"
+    assert score_file(model, source_path, out, chunk_rows=333) == len(sample)
+    scored = tables.read_table(out)
+    expected = predict_frame(model, features).reset_index(drop=True)
+    pd.testing.assert_frame_equal(scored[expected.columns], expected, check_dtype=False)
+    assert list(scored.columns[: len(features.columns)]) == list(features.columns)
+
+
+def test_chunk_size_does_not_change_the_output(
+    store: ModelStore, sample: pd.DataFrame, tmp_path: Path
+) -> None:
+    model = store.load().model
+    source = tables.write_table(sample, tmp_path / "in.parquet")
+    score_file(model, source, tmp_path / "one.parquet", chunk_rows=len(sample))
+    score_file(model, source, tmp_path / "many.parquet", chunk_rows=97)
+    one, many = (
+        tables.read_table(tmp_path / "one.parquet"),
+        tables.read_table(tmp_path / "many.parquet"),
+    )
+    pd.testing.assert_frame_equal(one, many)
+
+
+def test_rescoring_replaces_predictions(
+    store: ModelStore, sample: pd.DataFrame, tmp_path: Path
+) -> None:
+    model = store.load().model
+    once = tmp_path / "once.csv"
+    score_file(model, tables.write_table(sample, tmp_path / "in.csv"), once, chunk_rows=500)
+    score_file(model, once, tmp_path / "twice.csv", chunk_rows=500)
+    columns = tables.read_table(tmp_path / "twice.csv").columns
+    assert list(columns) == list(tables.read_table(once).columns)
+
+
+def test_bad_chunk_names_its_rows_and_leaves_no_output(
+    store: ModelStore, sample: pd.DataFrame, tmp_path: Path
+) -> None:
+    if not CATEGORICAL_FEATURES:
+        pytest.skip("the schema has no categorical column")
+    column = CATEGORICAL_FEATURES[0]
+    table = sample.astype({column: object})
+    table.loc[1500, column] = "never-seen-before"
+    files = tmp_path / "files"
+    source = tables.write_table(table, files / "in.csv")
+    with pytest.raises(DataValidationError, match=f"rows 1501-2000: column '{column}'"):
+        score_file(store.load().model, source, files / "out.csv", chunk_rows=500)
+    assert [path.name for path in files.iterdir()] == ["in.csv"]
+
+
+def test_unsupported_output_type_is_refused(
+    store: ModelStore, sample: pd.DataFrame, tmp_path: Path
+) -> None:
+    source = tables.write_table(sample, tmp_path / "in.csv")
+    with pytest.raises(DataError, match=r"unsupported file type \(\.xlsx\)"):
+        score_file(store.load().model, source, tmp_path / "o.xlsx", chunk_rows=9)
+
+
+def test_file_without_rows_is_refused(
+    store: ModelStore, sample: pd.DataFrame, tmp_path: Path
+) -> None:
+    source = tables.write_table(sample.head(0), tmp_path / "in.parquet")
+    with pytest.raises(DataError, match="has no rows to score"):
+        score_file(store.load().model, source, tmp_path / "out.parquet", chunk_rows=10)
+    assert not (tmp_path / "out.parquet").exists()

@@ -1,0 +1,246 @@
+"""The production loop through the CLI: train, watch for drift, retrain, decide, roll back.
+
+Each step is a workflow (monitor, retrain, rollback); these tests run them as a user does."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from {{ cookiecutter.package_name }} import problem, tables
+from {{ cookiecutter.package_name }}.cli import app
+from {{ cookiecutter.package_name }}.config import ENV_PREFIX, load_settings
+from {{ cookiecutter.package_name }}.errors import ModelNotFoundError, SettingMissingError
+from {{ cookiecutter.package_name }}.prediction import predict_frame
+from {{ cookiecutter.package_name }}.sample_data import make_dataset
+from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
+from {{ cookiecutter.package_name }}.store import Event, ModelStore, open_store
+from {{ cookiecutter.package_name }}.workflows.monitor import monitor
+from {{ cookiecutter.package_name }}.workflows.retrain import challenge, retrain
+from {{ cookiecutter.package_name }}.workflows.rollback import rollback
+from {{ cookiecutter.package_name }}.workflows.train import LabelledData
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(f"{ENV_PREFIX}DATA_SAMPLE_ROWS", "4000")
+    return tmp_path
+
+
+def store() -> ModelStore:
+    """The store the CLI uses, from the test's working directory."""
+    return open_store(load_settings())
+
+
+def decisions() -> list[Event]:
+    """The retraining and rollback decisions in the store's event log."""
+    return [event for event in store().events() if event.action in {"retrain", "rollback"}]
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def write(table: pd.DataFrame, name: str) -> str:
+    return tables.write_table(table, name)
+
+
+def drifted(rows: int, seed: int) -> pd.DataFrame:
+    """Labelled rows whose monthly charges moved up by half a standard deviation."""
+    table = make_dataset(rows, seed)
+    table["monthly_charges"] += 0.5 * table["monthly_charges"].std()
+    return table
+
+
+def scores(version: str | None = None) -> pd.DataFrame:
+    """The predictions of a model version (default: the current one) on fixed rows."""
+    features = make_dataset(500, seed=99)[FEATURE_NAMES]
+    return predict_frame(store().load(version).model, features)
+
+
+def test_train_drift_retrain_decide_and_roll_back(project_dir: Path) -> None:
+    assert invoke("train").exit_code == 0
+    first = store().current()
+    before = scores()
+
+    stable = invoke("monitor", write(make_dataset(3000, seed=5), "stable.parquet"))
+    assert stable.exit_code == 0, stable.output
+    assert "no drift" in stable.output
+
+    watched = invoke("monitor", write(drifted(3000, seed=6), "drifted.csv"))
+    assert watched.exit_code == 1, watched.output
+    assert "drift: monthly_charges" in watched.output
+    report_dir = sorted((project_dir / "reports/monitoring").iterdir())[-1]  # the newest
+    report = json.loads((report_dir / "drift.json").read_text())
+    assert report["drift"] is True
+    assert "monthly_charges" in report["drifted"]
+    page = (report_dir / "drift.html").read_text()
+    assert "data:image/png;base64," in page
+    assert "http" not in page.replace("http-equiv", "")  # self-contained: no external resource
+
+    retrained = invoke("retrain", "--data", write(drifted(4000, seed=7), "new.parquet"))
+    assert retrained.exit_code == 0, retrained.output
+    second = store().current()
+    assert second != first
+    [decision] = decisions()
+    assert decision.promoted is True
+    assert decision.details["champion"] == first
+    assert decision.details["challenger"] == second
+    figures = decision.details
+    assert set(figures["champion_metrics"]) == set(figures["challenger_metrics"])
+    assert problem.PRIMARY_METRIC in figures["challenger_metrics"]
+
+    rolled = invoke("rollback")
+    assert rolled.exit_code == 0, rolled.output
+    assert store().current() == first
+    pd.testing.assert_frame_equal(scores(), before)  # loads and predicts exactly as before
+    assert store().versions() == sorted([first, second])  # nothing deleted
+    assert [event.action for event in decisions()] == ["retrain", "rollback"]
+
+
+def test_a_challenger_worse_than_the_champion_is_not_promoted(project_dir: Path) -> None:
+    assert invoke("train").exit_code == 0
+    champion = store().current()
+    # Labels that are pure noise: the challenger learns nothing the holdout rewards.
+    noise = make_dataset(3000, seed=8)
+    target = problem.TARGET.name
+    noise[target] = np.random.default_rng(0).permutation(noise[target].to_numpy())
+    result = invoke("retrain", "--data", write(noise, "noise.parquet"), "--tolerance", "0")
+    assert result.exit_code == 1, result.output
+    assert "kept the champion" in result.output
+    assert store().current() == champion
+    [decision] = decisions()
+    assert decision.promoted is False
+    assert decision.current == champion
+    assert decision.version in store().versions()  # kept to inspect
+
+
+def test_retrain_with_reference_data_trains_on_both(project_dir: Path) -> None:
+    assert invoke("train").exit_code == 0
+    old = write(make_dataset(2000, seed=10), "old.parquet")
+    new = write(drifted(2000, seed=11), "new.parquet")
+    assert invoke("retrain", "--data", new, "--reference-data", old).exit_code in {0, 1}
+    [decision] = decisions()
+    assert decision.version is not None
+    metadata = store().metadata(decision.version)
+    assert metadata["training_rows"] == 2000 + 1600
+    assert decision.details["holdout_rows"] == 400
+
+
+def test_the_first_retrain_needs_only_the_gate() -> None:
+    new = LabelledData(make_dataset(3000, seed=12), "new rows")
+    decision = challenge(load_settings(), new)
+    assert decision.promoted
+    assert decision.champion is None
+    assert "no champion" in decision.reason
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.csv"], "no such file"),
+        (["bad.csv"], "does not match the schema"),
+        (["few.csv"], "at least 100"),
+        (["log.jsonl"], "cannot read 'log.jsonl' as JSON lines"),
+    ],
+)
+def test_monitor_exits_2_on_bad_input(args: list[str], message: str) -> None:
+    assert invoke("train").exit_code == 0
+    broken = make_dataset(300, seed=1)
+    broken.loc[:5, "tenure_months"] = -3
+    write(broken, "bad.csv")
+    write(make_dataset(20, seed=1), "few.csv")
+    Path("log.jsonl").write_text('{"features": {}}\nnot json\n')
+    result = invoke("monitor", *args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+
+
+def test_monitor_reads_the_api_prediction_log(project_dir: Path) -> None:
+    assert invoke("train").exit_code == 0
+    records = make_dataset(400, seed=13)[FEATURE_NAMES]
+    lines = [
+        json.dumps({"time": "t", "request_id": str(i), "model_version": "v", "features": record})
+        for i, record in enumerate(json.loads(records.to_json(orient="records")))
+    ]
+    Path("predictions.jsonl").write_text("\n".join(lines) + "\n")
+    result = invoke("monitor", "predictions.jsonl")
+    assert result.exit_code == 0, result.output
+    assert "400 rows" in result.output
+
+
+def test_rollback_refuses_when_there_is_nothing_to_go_back_to(project_dir: Path) -> None:
+    assert invoke("train").exit_code == 0
+    result = invoke("rollback")
+    assert result.exit_code == 1
+    assert "nothing to roll back to" in result.output
+    with pytest.raises(ModelNotFoundError, match="already the current"):
+        rollback(load_settings(), store().current())
+
+
+def test_rollback_to_a_named_version(project_dir: Path) -> None:
+    assert invoke("train").exit_code == 0
+    first = store().current()
+    assert invoke("train", "--seed", "3").exit_code == 0
+    assert invoke("train", "--seed", "4").exit_code == 0
+    result = invoke("rollback", "--to", first)
+    assert result.exit_code == 0, result.output
+    assert store().current() == first
+    assert store().events()[-1].action == "rollback"
+
+
+@pytest.mark.parametrize("target", ["/abs/dir", "../models", "V/../V"])
+def test_rollback_to_a_path_is_refused(target: str) -> None:
+    assert invoke("train").exit_code == 0
+    current = store().current()
+    result = invoke("rollback", "--to", target.replace("V", current))
+    assert result.exit_code == 1
+    assert "is not a model version" in result.output
+    assert store().current() == current
+
+
+def test_scheduled_retraining_names_the_setting_it_needs() -> None:
+    with pytest.raises(SettingMissingError, match=f"set {ENV_PREFIX}DATA_SOURCE"):
+        retrain(load_settings())
+
+
+def test_scheduled_retraining_reads_the_source_data() -> None:
+    source = write(make_dataset(3000, seed=14), "labelled.parquet")
+    decision = retrain(load_settings(**{"data.source": source}))
+    assert decision.summary() == {
+        "promoted": True,
+        "current": decision.challenger,
+        "reason": decision.reason,
+    }
+
+
+def test_the_monitoring_summary_is_small_json(project_dir: Path) -> None:
+    assert invoke("train").exit_code == 0
+    batch = write(make_dataset(500, seed=15), "batch.parquet")
+    summary = monitor(load_settings(), batch).summary()
+    assert json.loads(json.dumps(summary)) == summary
+    assert summary["drift"] is False
+    assert summary["rows"] == 500
+    assert str(summary["report"]).endswith("drift.html")
+
+
+def test_monitor_and_retrain_default_to_their_settings(
+    project_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert invoke("train").exit_code == 0
+    missing = invoke("monitor")
+    assert missing.exit_code == 2
+    assert f"set {ENV_PREFIX}MONITORING_DATA" in missing.output
+    monkeypatch.setenv(f"{ENV_PREFIX}MONITORING_DATA", write(drifted(2000, seed=16), "batch.csv"))
+    assert invoke("monitor").exit_code == 1
+    monkeypatch.setenv(f"{ENV_PREFIX}DATA_SOURCE", "batch.csv")
+    assert invoke("retrain").exit_code in {0, 1}
+    assert len(decisions()) == 1
