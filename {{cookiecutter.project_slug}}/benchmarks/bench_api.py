@@ -37,7 +37,7 @@ KEY = "benchmark-key"
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        return int(probe.getsockname()[1])
 
 
 def listening(port: int) -> bool:
@@ -48,7 +48,7 @@ def listening(port: int) -> bool:
     return True
 
 
-def start(app: str, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+def start(app: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     process = subprocess.Popen(
         [
@@ -78,7 +78,7 @@ def start(app: str, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
 
 def load(
     port: int, method: str, path: str, body: bytes | None, total: int, concurrency: int
-) -> dict:
+) -> dict[str, float]:
     """Send `total` requests from `concurrency` keep-alive connections; latencies in seconds."""
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {KEY}"}
     latencies: list[float] = []
@@ -116,7 +116,12 @@ def load(
     return {"rps": total / elapsed, "p50": quantiles[49], "p99": quantiles[98], "errors": errors[0]}
 
 
-def measure(app: str, env: dict[str, str], request: tuple, total: int, concurrency: int) -> dict:
+Request = tuple[str, str, bytes | None]  # method, path, body
+
+
+def measure(
+    app: str, env: dict[str, str], request: Request, total: int, concurrency: int
+) -> dict[str, float]:
     process, port = start(app, env)
     try:
         load(port, *request, min(total, 500), concurrency)  # warm-up

@@ -44,7 +44,7 @@ def mean_shift(batch: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
 def category_swap(batch: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     monthly = np.flatnonzero(batch["contract"].to_numpy() == "month-to-month")
     moved = rng.choice(monthly, size=int(0.20 * len(batch)), replace=False)
-    batch.iloc[moved, batch.columns.get_loc("contract")] = "two-year"
+    batch.loc[batch.index[moved], "contract"] = "two-year"
     return batch
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -57,9 +58,19 @@ def sample() -> pd.DataFrame:
     return make_dataset(SAMPLE_ROWS, seed=7)
 
 
-@pytest.fixture
-def trained(settings: Settings) -> TrainingOutcome:
-    """A model trained on the sample dataset and promoted to current."""
-    outcome = train(settings)
+@pytest.fixture(scope="session")
+def trained_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, TrainingOutcome]:
+    """A model trained on the sample dataset once per test process, in a folder of its own."""
+    root = tmp_path_factory.mktemp("trained-once")
+    outcome = train(settings_in(root))
     assert outcome.promoted
+    return root / "models", outcome
+
+
+@pytest.fixture
+def trained(settings: Settings, trained_once: tuple[Path, TrainingOutcome]) -> TrainingOutcome:
+    """The current model in `settings.models.dir`: a copy of the one `trained_once` made, with
+    the same settings, so that tests get a trained model without paying for training."""
+    models, outcome = trained_once
+    shutil.copytree(models, settings.models.dir)
     return outcome

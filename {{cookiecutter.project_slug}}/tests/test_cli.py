@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }} import __version__, problem, tables
 from {{ cookiecutter.package_name }}.cli import app
-from {{ cookiecutter.package_name }}.config import ENV_PREFIX, load_settings
+from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings, load_settings
 from {{ cookiecutter.package_name }}.errors import ModelNotFoundError
 from {{ cookiecutter.package_name }}.store import open_store
 
@@ -17,10 +17,10 @@ runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Run every command in an empty directory with a small sample dataset."""
+def project_dir(tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run every command in the test's folder, where the `settings` fixture puts everything."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv(f"{ENV_PREFIX}DATA_SAMPLE_ROWS", "2000")
+    monkeypatch.setenv(f"{ENV_PREFIX}DATA_SAMPLE_ROWS", str(settings.data.sample_rows))
     return tmp_path
 
 
@@ -35,8 +35,8 @@ def current() -> str:
 def test_help_lists_every_command() -> None:
     result = invoke("--help")
     assert result.exit_code == 0
-    commands = ("data", "train", "evaluate", "predict", "monitor", "retrain", "rollback", "info")
-    commands += ("settings",)
+    commands = ["data", "train", "evaluate", "predict", "monitor", "retrain", "rollback", "info"]
+    commands += ["settings"]
     for command in commands:
         assert command in result.output
 
@@ -67,18 +67,18 @@ def test_train_then_predict_then_info(project_dir: Path) -> None:
     assert info["problem_type"] == problem.PROBLEM_TYPE
 
 
+@pytest.mark.usefixtures("trained")
 def test_evaluate_writes_a_report_for_the_current_model(project_dir: Path) -> None:
-    invoke("train")
     result = invoke("evaluate")
     assert result.exit_code == 0, result.output
     assert f"on the holdout of model {current()}" in result.output
     assert (project_dir / "reports" / f"{current()}-evaluation" / "metrics.json").is_file()
 
 
+@pytest.mark.usefixtures("trained")
 def test_evaluate_below_the_gate_exits_1_and_names_the_setting(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    invoke("train")
     monkeypatch.setenv(f"{ENV_PREFIX}TRAINING_MIN_SCORE", "1.01")
     result = invoke("evaluate")
     assert result.exit_code == 1
@@ -86,8 +86,8 @@ def test_evaluate_below_the_gate_exits_1_and_names_the_setting(
     assert "training.min_score" in result.output
 
 
+@pytest.mark.usefixtures("trained")
 def test_train_below_the_gate_exits_1_and_keeps_the_current_model(project_dir: Path) -> None:
-    invoke("train")
     before = current()
     result = invoke("train", "--min-score", "1.01", "--seed", "3")
     assert result.exit_code == 1
@@ -148,8 +148,8 @@ def test_settings_prints_every_variable_with_its_value(monkeypatch: pytest.Monke
     assert values[f"{ENV_PREFIX}TRAINING_SEED"] == 7
 
 
+@pytest.mark.usefixtures("trained")
 def test_predict_writes_any_table_format(project_dir: Path) -> None:
-    invoke("train")
     invoke("data", "--rows", "40", "--output", "new.jsonl", "--seed", "9")
     result = invoke("predict", "new.jsonl", "scored.parquet")
     assert result.exit_code == 0, result.output

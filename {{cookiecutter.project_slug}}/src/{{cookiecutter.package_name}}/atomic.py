@@ -22,7 +22,7 @@ import fsspec
 
 from {{ cookiecutter.package_name }}.errors import DataError
 
-Location = str | Path
+Location = str | Path  # a local path, or an fsspec URI such as s3://bucket/key
 
 
 def filesystem(location: Location) -> tuple[fsspec.AbstractFileSystem, str]:

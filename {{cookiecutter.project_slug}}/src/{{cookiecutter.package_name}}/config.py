@@ -290,7 +290,7 @@ def load_settings(**overrides: Any) -> Settings:
     """
     check_names(os.environ, ENV_FILE)
     try:
-        settings = Settings(_env_file=ENV_FILE)  # type: ignore[call-arg]
+        settings = Settings(_env_file=ENV_FILE)
     except ValidationError as error:
         raise SettingsError(describe_errors(error)) from None
     return settings.with_overrides(**overrides) if overrides else settings

@@ -23,7 +23,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from {{ cookiecutter.package_name }}.atomic import Location, atomic_open, filesystem
+from {{ cookiecutter.package_name }}.atomic import Location as Location  # re-exported
+from {{ cookiecutter.package_name }}.atomic import atomic_open, filesystem
 from {{ cookiecutter.package_name }}.errors import DataError
 
 

@@ -56,7 +56,8 @@ def format_problems(failures: pd.DataFrame) -> list[str]:
     failures = failures[failures["check"] != "column_in_dataframe"]
     # A column whose values cannot be converted also fails its other checks; report the cause only.
     unconvertible = set(failures.loc[failures["check"].str.startswith("coerce_dtype"), "column"])
-    for (column, check), group in failures.groupby(["column", "check"], sort=False):
+    for (column, rule), group in failures.groupby(["column", "check"], sort=False):
+        check = str(rule)
         if column in unconvertible and not check.startswith("coerce_dtype"):
             continue
         rows = group["index"].notna().sum() or len(group)

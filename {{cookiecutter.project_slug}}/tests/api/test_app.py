@@ -31,7 +31,10 @@ AUTH = {"Authorization": f"Bearer {KEY}"}
 
 
 def records(sample: pd.DataFrame, count: int) -> list[dict[str, Any]]:
-    return json.loads(sample[FEATURE_NAMES].head(count).to_json(orient="records"))
+    rows: list[dict[str, Any]] = json.loads(
+        sample[FEATURE_NAMES].head(count).to_json(orient="records")
+    )
+    return rows
 
 
 def make_app(settings: Settings, **api: Any) -> Flask:

@@ -33,7 +33,7 @@ KEY = "serving-test-key"
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        return int(probe.getsockname()[1])
 
 
 def call(
@@ -98,7 +98,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 
 def sample_records(count: int) -> list[dict[str, Any]]:
     table = make_dataset(count, seed=5)
-    return json.loads(table[FEATURE_NAMES].to_json(orient="records"))
+    records: list[dict[str, Any]] = json.loads(table[FEATURE_NAMES].to_json(orient="records"))
+    return records
 
 
 def test_every_endpoint_over_http(server: tuple[str, Path]) -> None:

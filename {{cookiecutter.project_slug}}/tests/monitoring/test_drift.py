@@ -113,7 +113,8 @@ def test_too_few_rows_are_refused_not_judged(reference, thresholds) -> None:
 def test_psi_is_zero_for_equal_shares_and_grows_with_the_shift() -> None:
     even = np.full(4, 0.25)
     assert psi(even, even) == 0
-    assert 0 < psi(even, [0.3, 0.2, 0.25, 0.25]) < psi(even, [0.5, 0.0, 0.25, 0.25])
+    moved, further = np.array([0.3, 0.2, 0.25, 0.25]), np.array([0.5, 0.0, 0.25, 0.25])
+    assert 0 < psi(even, moved) < psi(even, further)
 
 
 def test_holm_adjusts_like_the_textbook() -> None:

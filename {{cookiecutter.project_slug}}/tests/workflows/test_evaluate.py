@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }} import problem, tables
@@ -23,17 +24,14 @@ def test_without_data_a_model_is_scored_on_its_own_holdout(
 
 
 def test_a_model_trained_on_a_file_is_scored_on_that_files_holdout(
-    settings: Settings, sample: object
+    settings: Settings, sample: pd.DataFrame
 ) -> None:
     source = tables.write_table(sample, tables.join(settings.data.dir, "labelled.parquet"))
     trained = train(settings, source)
     assert evaluate_model(settings).metrics == pytest.approx(trained.metrics)
 
 
-def test_a_training_file_that_changed_is_refused(settings: Settings, sample: object) -> None:
-    import pandas as pd
-
-    assert isinstance(sample, pd.DataFrame)
+def test_a_training_file_that_changed_is_refused(settings: Settings, sample: pd.DataFrame) -> None:
     source = tables.join(settings.data.dir, "labelled.parquet")
     tables.write_table(sample, source)
     train(settings, source)
@@ -43,11 +41,8 @@ def test_a_training_file_that_changed_is_refused(settings: Settings, sample: obj
 
 
 def test_a_labelled_file_is_scored_whole(
-    settings: Settings, trained: TrainingOutcome, sample: object
+    settings: Settings, trained: TrainingOutcome, sample: pd.DataFrame
 ) -> None:
-    import pandas as pd
-
-    assert isinstance(sample, pd.DataFrame)
     source = tables.write_table(sample, tables.join(settings.data.dir, "new.csv"))
     outcome = evaluate_model(settings, source)
     assert outcome.rows == len(sample)

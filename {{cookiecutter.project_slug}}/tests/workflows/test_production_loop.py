@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }} import problem, tables
 from {{ cookiecutter.package_name }}.cli import app
-from {{ cookiecutter.package_name }}.config import ENV_PREFIX, load_settings
+from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings, load_settings
 from {{ cookiecutter.package_name }}.errors import ModelNotFoundError, SettingMissingError
 from {{ cookiecutter.package_name }}.prediction import predict_frame
 from {{ cookiecutter.package_name }}.sample_data import make_dataset
@@ -29,9 +29,10 @@ runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def project_dir(tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run every command in the test's folder, where the `settings` fixture puts everything."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv(f"{ENV_PREFIX}DATA_SAMPLE_ROWS", "4000")
+    monkeypatch.setenv(f"{ENV_PREFIX}DATA_SAMPLE_ROWS", str(settings.data.sample_rows))
     return tmp_path
 
 
@@ -106,8 +107,8 @@ def test_train_drift_retrain_decide_and_roll_back(project_dir: Path) -> None:
     assert [event.action for event in decisions()] == ["retrain", "rollback"]
 
 
+@pytest.mark.usefixtures("trained")
 def test_a_challenger_worse_than_the_champion_is_not_promoted(project_dir: Path) -> None:
-    assert invoke("train").exit_code == 0
     champion = store().current()
     # Labels that are pure noise: the challenger learns nothing the holdout rewards.
     noise = make_dataset(3000, seed=8)
@@ -123,8 +124,8 @@ def test_a_challenger_worse_than_the_champion_is_not_promoted(project_dir: Path)
     assert decision.version in store().versions()  # kept to inspect
 
 
+@pytest.mark.usefixtures("trained")
 def test_retrain_with_reference_data_trains_on_both(project_dir: Path) -> None:
-    assert invoke("train").exit_code == 0
     old = write(make_dataset(2000, seed=10), "old.parquet")
     new = write(drifted(2000, seed=11), "new.parquet")
     assert invoke("retrain", "--data", new, "--reference-data", old).exit_code in {0, 1}
@@ -152,8 +153,8 @@ def test_the_first_retrain_needs_only_the_gate() -> None:
         (["log.jsonl"], "cannot read 'log.jsonl' as JSON lines"),
     ],
 )
+@pytest.mark.usefixtures("trained")
 def test_monitor_exits_2_on_bad_input(args: list[str], message: str) -> None:
-    assert invoke("train").exit_code == 0
     broken = make_dataset(300, seed=1)
     broken.loc[:5, "tenure_months"] = -3
     write(broken, "bad.csv")
@@ -164,8 +165,8 @@ def test_monitor_exits_2_on_bad_input(args: list[str], message: str) -> None:
     assert message in result.output
 
 
+@pytest.mark.usefixtures("trained")
 def test_monitor_reads_the_api_prediction_log(project_dir: Path) -> None:
-    assert invoke("train").exit_code == 0
     records = make_dataset(400, seed=13)[FEATURE_NAMES]
     lines = [
         json.dumps({"time": "t", "request_id": str(i), "model_version": "v", "features": record})
@@ -177,8 +178,8 @@ def test_monitor_reads_the_api_prediction_log(project_dir: Path) -> None:
     assert "400 rows" in result.output
 
 
+@pytest.mark.usefixtures("trained")
 def test_rollback_refuses_when_there_is_nothing_to_go_back_to(project_dir: Path) -> None:
-    assert invoke("train").exit_code == 0
     result = invoke("rollback")
     assert result.exit_code == 1
     assert "nothing to roll back to" in result.output
@@ -186,8 +187,8 @@ def test_rollback_refuses_when_there_is_nothing_to_go_back_to(project_dir: Path)
         rollback(load_settings(), store().current())
 
 
+@pytest.mark.usefixtures("trained")
 def test_rollback_to_a_named_version(project_dir: Path) -> None:
-    assert invoke("train").exit_code == 0
     first = store().current()
     assert invoke("train", "--seed", "3").exit_code == 0
     assert invoke("train", "--seed", "4").exit_code == 0
@@ -198,8 +199,8 @@ def test_rollback_to_a_named_version(project_dir: Path) -> None:
 
 
 @pytest.mark.parametrize("target", ["/abs/dir", "../models", "V/../V"])
+@pytest.mark.usefixtures("trained")
 def test_rollback_to_a_path_is_refused(target: str) -> None:
-    assert invoke("train").exit_code == 0
     current = store().current()
     result = invoke("rollback", "--to", target.replace("V", current))
     assert result.exit_code == 1
@@ -222,8 +223,8 @@ def test_scheduled_retraining_reads_the_source_data() -> None:
     }
 
 
+@pytest.mark.usefixtures("trained")
 def test_the_monitoring_summary_is_small_json(project_dir: Path) -> None:
-    assert invoke("train").exit_code == 0
     batch = write(make_dataset(500, seed=15), "batch.parquet")
     summary = monitor(load_settings(), batch).summary()
     assert json.loads(json.dumps(summary)) == summary
@@ -232,10 +233,10 @@ def test_the_monitoring_summary_is_small_json(project_dir: Path) -> None:
     assert str(summary["report"]).endswith("drift.html")
 
 
+@pytest.mark.usefixtures("trained")
 def test_monitor_and_retrain_default_to_their_settings(
     project_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert invoke("train").exit_code == 0
     missing = invoke("monitor")
     assert missing.exit_code == 2
     assert f"set {ENV_PREFIX}MONITORING_DATA" in missing.output

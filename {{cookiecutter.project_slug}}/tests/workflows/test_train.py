@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }} import problem, tables
+from {{ cookiecutter.package_name }}.atomic import filesystem
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import (
     DataValidationError,
@@ -85,7 +86,8 @@ def test_invalid_data_stops_at_validation_and_writes_nothing(
     raw = tables.write_table(broken, tables.join(settings.data.raw_dir, "broken.parquet"))
     with pytest.raises(DataValidationError):
         train.validate_snapshot(settings, raw, RUN_ID)
-    assert not tables.filesystem(settings.data.processed_dir)[0].exists(settings.data.processed_dir)
+    fs, processed = filesystem(settings.data.processed_dir)
+    assert not fs.exists(processed)
 
 
 def test_a_candidate_is_evaluated_only_on_the_table_it_was_fitted_on(settings: Settings) -> None:

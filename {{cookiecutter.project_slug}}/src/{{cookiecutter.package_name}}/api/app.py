@@ -11,7 +11,8 @@ import time
 import uuid
 
 from flask import Flask, Response, g, request
-from werkzeug.exceptions import HTTPException
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from {{ cookiecutter.package_name }}.api import routes
 from {{ cookiecutter.package_name }}.api.auth import MissingApiKeysError
@@ -26,6 +27,10 @@ from {{ cookiecutter.package_name }}.store import ModelStore, open_store
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 logger = logging.getLogger(__name__)
+
+
+class UnsortedJSONProvider(DefaultJSONProvider):
+    sort_keys = False
 
 
 def configured_keys(api: ApiSettings) -> list[str]:
@@ -77,7 +82,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = api.max_body_bytes
-    app.json.sort_keys = False  # keep schema order: columns as declared, errors as found
+    app.json = UnsortedJSONProvider(app)  # keep schema order: columns as declared, errors as found
     app.extensions["service"] = service
     app.register_blueprint(routes.blueprint)
 
@@ -100,7 +105,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
         response = error_response(error.code or 500, error.name, error.description or error.name)
-        if error.code == 405 and error.valid_methods:
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
 

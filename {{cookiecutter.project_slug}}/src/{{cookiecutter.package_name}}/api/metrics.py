@@ -53,7 +53,9 @@ class ServiceMetrics:
             "model_prediction",
             "The monitored prediction (see problem.MONITORED_PREDICTION) of each record scored.",
             registry=self.registry,
-            **({"buckets": (*prediction_buckets, float("inf"))} if prediction_buckets else {}),
+            buckets=(*prediction_buckets, float("inf"))
+            if prediction_buckets
+            else Histogram.DEFAULT_BUCKETS,
         )
         self.missing_inputs = Counter(
             "model_input_missing_total",
@@ -78,6 +80,6 @@ class ServiceMetrics:
         """The metrics in Prometheus' text format, and its content type."""
         if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
             registry = CollectorRegistry()
-            multiprocess.MultiProcessCollector(registry)
+            multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
             return generate_latest(registry), CONTENT_TYPE_LATEST
         return generate_latest(self.registry), CONTENT_TYPE_LATEST

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator
 
@@ -97,7 +97,7 @@ class Service:
         # The records passed the JSON Schema generated from the same schema.py as `validate`.
         predicted = predict_frame(self.model.model, records_to_frame(records))
         self.observe(records, predicted)
-        return predicted.to_dict(orient="records")
+        return cast("list[dict[str, Any]]", predicted.to_dict(orient="records"))
 
     def observe(self, records: list[dict[str, Any]], predicted: Any) -> None:
         """Feed the drift metrics: the monitored prediction and the missing inputs."""

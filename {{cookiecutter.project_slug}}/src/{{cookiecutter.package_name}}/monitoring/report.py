@@ -10,6 +10,7 @@ import base64
 import html
 import io
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +41,7 @@ def png(figure: Figure) -> str:
 def numeric_figure(title: str, reference: ColumnProfile, values: pd.Series) -> Figure:
     current = values.dropna().to_numpy(dtype="float64")
     both = np.concatenate([np.asarray(reference.sample), current])
-    bins = np.histogram_bin_edges(both, bins=30)
+    bins = np.histogram_bin_edges(both, bins=30).tolist()
     figure = Figure(figsize=(7, 3.2), layout="constrained")
     axes = figure.subplots()
     axes.hist(reference.sample, bins=bins, density=True, alpha=0.5, label="reference (training)")
@@ -149,6 +150,6 @@ threshold.</p>
     return path
 
 
-def write_json(result: DriftResult, metadata: dict[str, object], path: Path) -> Path:
+def write_json(result: DriftResult, metadata: Mapping[str, object], path: Path) -> Path:
     write_text(path, json.dumps({**metadata, **result.to_dict()}, indent=2) + "\n")
     return path

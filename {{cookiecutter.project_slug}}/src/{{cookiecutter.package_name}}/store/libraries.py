@@ -9,6 +9,7 @@ The store saves their versions with each model and refuses a mismatch before unp
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from importlib.metadata import PackageNotFoundError, packages_distributions
 from importlib.metadata import version as installed_version
 from typing import Any
@@ -18,6 +19,8 @@ from {{ cookiecutter.package_name }}.errors import ArtifactError
 # Always in a pickle of a fitted pipeline, whatever its estimator.
 ALWAYS = ("joblib", "numpy", "scikit-learn")
 OWN_PACKAGE = __name__.split(".")[0]
+# Import names whose distribution is named otherwise (found without scanning every installed file).
+DISTRIBUTIONS = {"sklearn": "scikit-learn"}
 
 
 def modules_of(model: Any) -> Iterator[str]:
@@ -39,13 +42,22 @@ def modules_of(model: Any) -> Iterator[str]:
             pending += list(current)
 
 
+@cache
+def distributions_of(module: str) -> tuple[str, ...]:
+    """The installed distributions that provide a top-level module (usually one, or none)."""
+    name = DISTRIBUTIONS.get(module, module)
+    try:
+        installed_version(name)
+    except PackageNotFoundError:  # the slow way: every installed distribution's file list
+        return tuple(packages_distributions().get(module, ()))
+    return (name,)
+
+
 def libraries_of(model: Any) -> dict[str, str]:
     """The installed distributions (name -> version) whose code the model's objects come from."""
-    distributions = packages_distributions()
     names = set(ALWAYS)
-    for module in modules_of(model):
-        if module not in {"builtins", OWN_PACKAGE}:
-            names.update(distributions.get(module, ()))
+    for module in set(modules_of(model)) - {"builtins", OWN_PACKAGE}:
+        names.update(distributions_of(module))
     return {name: installed_version(name) for name in sorted(names)}
 
 

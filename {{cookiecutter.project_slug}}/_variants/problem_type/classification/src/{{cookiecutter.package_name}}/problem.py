@@ -30,7 +30,7 @@ TARGET = ColumnSpec(
     "churned", "integer", "1 if the customer left within a month, else 0.", categories=(0, 1)
 )
 PRIMARY_METRIC = "roc_auc"
-PREDICTION_COLUMNS = ("prediction", "probability")
+PREDICTION_COLUMNS: tuple[str, ...] = ("prediction", "probability")
 MONITORED_PREDICTION = "probability"
 STRATIFY = True  # keep the churn rate equal in the training and holdout sets
 

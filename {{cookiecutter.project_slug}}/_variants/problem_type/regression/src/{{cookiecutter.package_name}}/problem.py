@@ -20,7 +20,7 @@ from {{ cookiecutter.package_name }}.schema import ColumnSpec
 PROBLEM_TYPE = "regression"
 TARGET = ColumnSpec("next_year_spend", "number", "Spend over the next 12 months.", minimum=0)
 PRIMARY_METRIC = "r2"
-PREDICTION_COLUMNS = ("prediction",)
+PREDICTION_COLUMNS: tuple[str, ...] = ("prediction",)
 MONITORED_PREDICTION = "prediction"
 STRATIFY = False
 
