@@ -1,19 +1,26 @@
-"""Fixtures every test can use, and the isolation that keeps tests away from the user's setup."""
+"""Fixtures every test can use, and the isolation that keeps tests away from the user's setup.
+
+Heavy libraries are imported inside the fixtures that need them: pytest-xdist's controller loads
+this file too, and it needs none of them.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }} import config
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings
-from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.store import ModelStore, open_store
-from {{ cookiecutter.package_name }}.workflows.train import TrainingOutcome, train
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from {{ cookiecutter.package_name }}.workflows.train import TrainingOutcome
 
 SAMPLE_ROWS = 2_000
 
@@ -55,12 +62,16 @@ def store(settings: Settings) -> ModelStore:
 @pytest.fixture(scope="session")
 def sample() -> pd.DataFrame:
     """A small labelled table straight from the embedded dataset (tests must not modify it)."""
+    from {{ cookiecutter.package_name }}.sample_data import make_dataset
+
     return make_dataset(SAMPLE_ROWS, seed=7)
 
 
 @pytest.fixture(scope="session")
 def trained_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, TrainingOutcome]:
     """A model trained on the sample dataset once per test process, in a folder of its own."""
+    from {{ cookiecutter.package_name }}.workflows.train import train
+
     root = tmp_path_factory.mktemp("trained-once")
     outcome = train(settings_in(root))
     assert outcome.promoted
