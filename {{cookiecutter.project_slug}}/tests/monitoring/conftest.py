@@ -19,7 +19,7 @@ BATCH_ROWS = 5_000
 Reference = tuple[Profile, LoadedModel]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
     """A model trained on 10,000 rows of the embedded dataset, and its reference profile."""
     from {{ cookiecutter.package_name }}.workflows.train import fit_candidate, labelled_data
@@ -33,12 +33,12 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
     return load_profile(store, version), store.load(version)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def thresholds() -> Thresholds:
     return Thresholds.from_settings(DriftSettings())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def fresh_batch() -> Callable[[int], pd.DataFrame]:
     """Fresh rows from the training distribution, by trial: seeds the model never saw."""
     from {{ cookiecutter.package_name }}.sample_data import make_dataset
@@ -50,7 +50,7 @@ def fresh_batch() -> Callable[[int], pd.DataFrame]:
     return batch
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def drifted_checks(
     reference: Reference, thresholds: Thresholds
 ) -> Callable[[pd.DataFrame], set[str]]:

@@ -1,7 +1,8 @@
 """Drift detection's statistical guarantees, each checked over 100 seeded trials.
 
 A file of its own: these tests take most of the suite's time, and a file is the unit that the
-`tests` session spreads over the cores.
+`tests` session spreads over the cores. They run without coverage measurement (`no_cover`), which
+would double their time: they prove the statistics; the other tests cover the lines.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import pytest
+
+pytestmark = pytest.mark.no_cover
 
 TRIALS = 100
 
