@@ -25,15 +25,30 @@ def public_answers(context: dict[str, Any]) -> str:
     return json.dumps(answers, indent=2, ensure_ascii=False)
 
 
-@simple_filter
-def nox_sessions(context: dict[str, Any]) -> list[str]:
-    """The generated noxfile's default sessions: what `uv run nox` and every CI matrix run.
+def default_sessions(context: dict[str, Any]) -> list[str]:
+    """The generated noxfile's default sessions: what `uv run nox` runs, and CI with them.
 
     One list for the noxfile, the GitHub workflow and the GitLab pipeline, so they cannot drift.
     """
-    sessions = ["lint", "typecheck", "tests", "notebooks", "audit"]
+    sessions = ["lint", "typecheck", "tests", "notebooks"]
     if context.get("api") == "flask":
         sessions.append("serve")  # the real gunicorn server, called over HTTP
     if context.get("orchestrator", "none") != "none":
         sessions.append("dag")  # the pipeline on the chosen orchestrator
     return sessions
+
+
+@simple_filter
+def ci_sessions(context: dict[str, Any]) -> list[str]:
+    """What CI runs: every default session, and the dependency audit.
+
+    The audit asks PyPI's advisory database about every locked dependency, so it needs the
+    network and can turn red when a new advisory is published: CI runs it, `uv run nox` does not.
+    """
+    return [*default_sessions(context), "audit"]
+
+
+@simple_filter
+def nox_sessions(context: dict[str, Any]) -> list[str]:
+    """`nox.options.sessions` of the generated noxfile."""
+    return default_sessions(context)

@@ -338,16 +338,18 @@ def test_longest_allowed_names_still_pass_ruff(
         assert result.returncode == 0, explain(result)
 
 
-def test_ci_runs_every_default_nox_session(baked: tuple[dict, Path]) -> None:
+def test_ci_runs_every_default_nox_session_and_the_audit(baked: tuple[dict, Path]) -> None:
     answers, project = baked
     defaults = re.search(r"nox\.options\.sessions = (\[.*\])", (project / "noxfile.py").read_text())
     assert defaults, "noxfile.py sets no default sessions"
     sessions = ast.literal_eval(defaults.group(1))
+    ci = [*sessions, "audit"]  # the audit needs PyPI's advisory service: CI only
     if answers["ci_provider"] == "github":
         workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
-        assert workflow["jobs"]["nox"]["strategy"]["matrix"]["session"] == sessions
+        assert workflow["jobs"]["nox"]["strategy"]["matrix"]["session"] == ci
     elif answers["ci_provider"] == "gitlab":
         pipeline = yaml.safe_load((project / ".gitlab-ci.yml").read_text())
-        assert pipeline["nox"]["parallel"]["matrix"] == [{"SESSION": sessions}]
+        assert pipeline["nox"]["parallel"]["matrix"] == [{"SESSION": ci}]
+    assert sessions[:4] == ["lint", "typecheck", "tests", "notebooks"]
     assert ("serve" in sessions) == (answers["api"] == "flask")
     assert ("dag" in sessions) == (answers["orchestrator"] != "none")

@@ -60,7 +60,7 @@ def test_pre_commit_passes_on_every_file_and_on_a_real_commit(project: Path) -> 
 
 def test_default_nox_sessions_pass(project: Path) -> None:
     output = check(project, "uv", "run", "nox")
-    sessions = ["lint", "tests", "notebooks", "dag"]  # dag: the pipeline on its orchestrator
+    sessions = ["lint", "typecheck", "tests", "notebooks", "dag"]  # dag: on its orchestrator
     if (project / "gunicorn.conf.py").exists():
         sessions.append("serve")  # real gunicorn over HTTP, and schemathesis
     for session in sessions:

@@ -60,7 +60,11 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def audit(session: nox.Session) -> None:
-    """Known vulnerabilities in the locked dependencies, from PyPI's advisory database."""
+    """Known vulnerabilities in the locked dependencies, from PyPI's advisory database.
+
+    Strict: a dependency that cannot be looked up (no network, a private index) fails the audit
+    instead of being skipped in silence. CI runs it; `uv run nox` does not (it needs PyPI).
+    """
     session.env["UV_PROJECT_ENVIRONMENT"] = session.virtualenv.location
     session.run_install("uv", "sync", "--only-group=audit")
     requirements = Path(session.create_tmp()) / "requirements.txt"
@@ -72,11 +76,12 @@ def audit(session: nox.Session) -> None:
         "--all-extras",
         "--all-groups",
         "--no-emit-project",
-        "--no-hashes",
         f"--output-file={requirements}",
         silent=True,
     )
-    session.run("pip-audit", "--requirement", str(requirements), "--no-deps", "--disable-pip")
+    session.run(
+        "pip-audit", "--strict", "--require-hashes", "--disable-pip", "--requirement", str(requirements)
+    )
 
 
 @nox.session(python=PYTHON)

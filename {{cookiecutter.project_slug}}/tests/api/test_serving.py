@@ -26,7 +26,7 @@ from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
 from {{ cookiecutter.package_name }}.workflows.train import train
 
 pytestmark = pytest.mark.serve
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[2]
 KEY = "serving-test-key"
 
 

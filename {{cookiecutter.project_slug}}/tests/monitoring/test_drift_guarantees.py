@@ -1,8 +1,7 @@
 """Drift detection's statistical guarantees, each checked over 100 seeded trials.
 
 A file of its own: these tests take most of the suite's time, and a file is the unit that the
-`tests` session spreads over the cores. They run without coverage measurement (`no_cover`), which
-would double their time: they prove the statistics; the other tests cover the lines.
+`tests` session spreads over the cores.
 """
 
 from __future__ import annotations
@@ -12,8 +11,6 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import pytest
-
-pytestmark = pytest.mark.no_cover
 
 TRIALS = 100
 
