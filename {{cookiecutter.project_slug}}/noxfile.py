@@ -79,9 +79,8 @@ def audit(session: nox.Session) -> None:
         f"--output-file={requirements}",
         silent=True,
     )
-    session.run(
-        "pip-audit", "--strict", "--require-hashes", "--disable-pip", "--requirement", str(requirements)
-    )
+    audit = ["pip-audit", "--strict", "--require-hashes", "--disable-pip"]
+    session.run(*audit, "--requirement", str(requirements))
 
 
 @nox.session(python=PYTHON)

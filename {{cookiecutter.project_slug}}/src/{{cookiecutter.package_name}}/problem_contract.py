@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from {{ cookiecutter.package_name }}.schema import ColumnSpec
@@ -39,7 +40,7 @@ class Problem(Protocol):
         """A new, unfitted scikit-learn-compatible estimator; settings may `set_params` it."""
         ...
 
-    def predict_columns(self, model: Any, features: pd.DataFrame) -> dict[str, np.ndarray]:
+    def predict_columns(self, model: Any, features: pd.DataFrame) -> dict[str, npt.NDArray[Any]]:
         """The fitted model's predictions for validated features, one array per column."""
         ...
 

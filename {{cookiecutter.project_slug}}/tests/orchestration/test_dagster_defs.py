@@ -71,7 +71,8 @@ def materialize_all(
 
 
 def materialized(result: dg.ExecuteInProcessResult) -> list[str]:
-    return [event.asset_key.path[-1] for event in result.get_asset_materialization_events()]
+    events = result.get_asset_materialization_events()
+    return [event.asset_key.path[-1] for event in events if event.asset_key is not None]
 
 
 def checks(result: dg.ExecuteInProcessResult) -> dict[str, bool]:

@@ -12,8 +12,10 @@ matter (on a million rows, a negligible shift is still "significant").
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
@@ -94,7 +96,7 @@ class DriftResult:
         }
 
 
-def psi(reference: np.ndarray, current: np.ndarray) -> float:
+def psi(reference: npt.NDArray[Any], current: npt.NDArray[Any]) -> float:
     """Population stability index of two vectors of shares (same bins)."""
     expected = np.clip(np.asarray(reference, dtype="float64"), EPSILON, None)
     actual = np.clip(np.asarray(current, dtype="float64"), EPSILON, None)

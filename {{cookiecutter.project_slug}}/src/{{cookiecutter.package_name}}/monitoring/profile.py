@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from {{ cookiecutter.package_name }} import problem
@@ -64,7 +65,7 @@ class Profile:
         )
 
 
-def bin_shares(values: np.ndarray, edges: list[float]) -> np.ndarray:
+def bin_shares(values: npt.NDArray[Any], edges: list[float]) -> npt.NDArray[Any]:
     """The share of `values` in each bin: (-inf, e0], (e0, e1], ..., (e_last, inf)."""
     counts = np.bincount(np.searchsorted(edges, values, side="left"), minlength=len(edges) + 1)
     return counts / max(len(values), 1)

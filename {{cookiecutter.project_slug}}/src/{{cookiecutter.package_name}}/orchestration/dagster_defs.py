@@ -160,7 +160,7 @@ def drift_report(context: dg.AssetExecutionContext, settings: ProjectSettings) -
 @dg.asset(group_name=MONITORING, output_required=False)
 def retrained_model(
     context: dg.AssetExecutionContext, settings: ProjectSettings, drift_report: dict[str, Any]
-) -> Iterator[dg.Output[dict[str, object]]]:
+) -> Iterator[dg.Output[dict[str, Any]]]:
     """A challenger trained on data.source when drift was found; promoted only if it is better.
 
     Without drift nothing is yielded, so the asset is not materialized and nothing is retrained.

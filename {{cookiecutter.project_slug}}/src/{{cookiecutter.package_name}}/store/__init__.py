@@ -56,7 +56,7 @@ class Event:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-    def summary(self) -> dict[str, object]:
+    def summary(self) -> dict[str, Any]:
         """What a scheduler passes on (XCom, asset metadata): small, and JSON."""
         return {"promoted": self.promoted, "current": self.current, "reason": self.reason}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from {{ cookiecutter.package_name }} import tables
 from {{ cookiecutter.package_name }}.config import Settings
@@ -21,7 +22,7 @@ class Monitoring:
     json_report: Path
     html_report: Path
 
-    def summary(self) -> dict[str, object]:
+    def summary(self) -> dict[str, Any]:
         """What a scheduler passes on (XCom, asset metadata): small, and JSON."""
         return {
             "drift": self.result.drift,

@@ -10,6 +10,7 @@ store with both models' metrics; nothing is ever deleted, and `rollback` undoes 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 import pandas as pd
 
@@ -46,7 +47,7 @@ class Decision:
     def current(self) -> str | None:
         return self.challenger if self.promoted else self.champion
 
-    def summary(self) -> dict[str, object]:
+    def summary(self) -> dict[str, Any]:
         """What a scheduler passes on (XCom, asset metadata): small, and JSON."""
         return {"promoted": self.promoted, "current": self.current, "reason": self.reason}
 

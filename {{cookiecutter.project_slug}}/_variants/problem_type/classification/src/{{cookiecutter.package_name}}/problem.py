@@ -7,8 +7,10 @@ What it must provide is written down in `problem_contract.py` and checked by the
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from matplotlib.figure import Figure
 from sklearn.base import ClassifierMixin
@@ -56,7 +58,7 @@ def make_estimator(seed: int) -> ClassifierMixin:
     return LogisticRegression(max_iter=1_000, random_state=seed)
 
 
-def predict_columns(model: ClassifierMixin, features: pd.DataFrame) -> dict[str, np.ndarray]:
+def predict_columns(model: ClassifierMixin, features: pd.DataFrame) -> dict[str, npt.NDArray[Any]]:
     """The predicted class, and the probability of churn."""
     probability = model.predict_proba(features)[:, 1]
     return {"prediction": (probability >= 0.5).astype("int64"), "probability": probability}

@@ -7,8 +7,10 @@ What it must provide is written down in `problem_contract.py` and checked by the
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from matplotlib.figure import Figure
 from sklearn.base import RegressorMixin
@@ -45,7 +47,7 @@ def make_estimator(seed: int) -> RegressorMixin:
     return Ridge(alpha=1.0)
 
 
-def predict_columns(model: RegressorMixin, features: pd.DataFrame) -> dict[str, np.ndarray]:
+def predict_columns(model: RegressorMixin, features: pd.DataFrame) -> dict[str, npt.NDArray[Any]]:
     return {"prediction": model.predict(features)}
 
 
