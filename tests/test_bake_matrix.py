@@ -39,6 +39,7 @@ ALWAYS_BAKED = (
     ".cookiecutter.json",
     "README.md",
     "CONTRIBUTING.md",
+    "CHANGELOG.md",
     "LICENSE",
     "src/churn_forecast/__init__.py",
     "src/churn_forecast/config.py",

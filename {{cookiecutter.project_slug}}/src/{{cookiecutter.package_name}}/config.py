@@ -18,10 +18,17 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
+{%- if cookiecutter.api == "flask" %}
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+{%- else %}
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+{%- endif %}
 
 from {{ cookiecutter.package_name }}.errors import SettingMissingError, SettingsError
 
