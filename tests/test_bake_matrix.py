@@ -319,11 +319,15 @@ def test_ci_validators_reject_a_broken_configuration(
 
 
 @pytest.mark.parametrize(
-    ("problem_type", "orchestrator"),
-    [("classification", "airflow"), ("regression", "dagster"), ("classification", "cron")],
+    ("problem_type", "orchestrator", "serverless"),
+    [
+        ("classification", "airflow", "aws-lambda"),
+        ("regression", "dagster", "none"),
+        ("classification", "cron", "none"),
+    ],
 )
 def test_longest_allowed_names_still_pass_ruff(
-    output_dir: Path, problem_type: str, orchestrator: str
+    output_dir: Path, problem_type: str, orchestrator: str, serverless: str
 ) -> None:
     """Names are pasted into imports and docstrings: the longest must still fit the line limit."""
     longest = "a" * 40
@@ -333,6 +337,7 @@ def test_longest_allowed_names_still_pass_ruff(
         package_name=longest,
         problem_type=problem_type,
         orchestrator=orchestrator,
+        serverless=serverless,
     )
     for command in (("ruff", "check", "."), ("ruff", "format", "--check", ".")):
         result = run_in(project, sys.executable, "-m", *command)

@@ -41,9 +41,7 @@ def sync(session: nox.Session, *groups: str, compile_bytecode: bool = False) -> 
     session.env["UV_PROJECT_ENVIRONMENT"] = session.virtualenv.location
     selected = [f"--group={group}" for group in groups]
     compiled = ["--compile-bytecode"] if compile_bytecode else []
-    session.run_install(
-        "uv", "sync", "--all-extras", "--no-default-groups", *selected, *compiled
-    )
+    session.run_install("uv", "sync", "--all-extras", "--no-default-groups", *selected, *compiled)
 
 
 @nox.session(python=PYTHON)

@@ -8,7 +8,11 @@ import pytest
 
 from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.errors import DataValidationError
-from {{ cookiecutter.package_name }}.validation import describe_rule, records_to_frame, validate
+from {{ cookiecutter.package_name }}.validation import (
+    describe_rule,
+    records_to_frame,
+    validate,
+)
 
 TARGET = problem.TARGET.name
 

@@ -1,11 +1,11 @@
 """The project's settings: one typed tree, defaults in code, overrides from the environment.
 
 Settings come in groups (`data`, `models`, `training`, ...). Each can be overridden by an
-environment variable named `<ENV_PREFIX><GROUP>_<NAME>` in capitals (`settings.models.dir` is read
-from `{{ cookiecutter.package_name | upper }}_MODELS_DIR`), or by the same line in a `.env` file in the working
-directory; the CLI's flags override both. `{{ cookiecutter.project_slug }} settings` prints every name with its
-value. A variable with the prefix that names no setting is refused, with the closest valid name:
-a typo must not silently fall back to a default.
+environment variable named `<ENV_PREFIX><GROUP>_<NAME>` in capitals (`settings.models.dir` is
+read from the MODELS_DIR variable with the prefix), or by the same line in a `.env` file in the
+working directory; the CLI's flags override both. The `settings` command prints every name with
+its value. A variable with the prefix that names no setting is refused, with the closest valid
+name: a typo must not silently fall back to a default.
 
 Importing this module is cheap (pydantic only): the CLI's `--help`, schedulers that parse DAG files
 every few minutes, and `info` all read settings without loading pandas or scikit-learn.

@@ -19,9 +19,10 @@ def handler(settings: Settings, trained: object, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv(f"{ENV_PREFIX}MODELS_DIR", str(settings.models.dir))
     monkeypatch.setenv(f"{ENV_PREFIX}API_KEYS", KEY)
     # The handler reads its settings from this environment when it is imported (the cold start).
-    sys.modules.pop("{{ cookiecutter.package_name }}.api.lambda_handler", None)
-    yield importlib.import_module("{{ cookiecutter.package_name }}.api.lambda_handler").handler
-    sys.modules.pop("{{ cookiecutter.package_name }}.api.lambda_handler", None)
+    module = "{{ cookiecutter.package_name }}.api.lambda_handler"
+    sys.modules.pop(module, None)
+    yield importlib.import_module(module).handler
+    sys.modules.pop(module, None)
 
 
 def http_api_event(method: str, path: str, body: str | None = None) -> dict[str, Any]:

@@ -22,7 +22,10 @@ Reference = tuple[Profile, LoadedModel]
 @pytest.fixture(scope="session")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
     """A model trained on 10,000 rows of the embedded dataset, and its reference profile."""
-    from {{ cookiecutter.package_name }}.workflows.train import fit_candidate, labelled_data
+    from {{ cookiecutter.package_name }}.workflows.train import (
+        fit_candidate,
+        labelled_data,
+    )
 
     root = tmp_path_factory.mktemp("drift")
     settings = Settings().with_overrides(

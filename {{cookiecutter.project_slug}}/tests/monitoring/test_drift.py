@@ -10,7 +10,11 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.errors import ArtifactError, DataError, ModelNotFoundError
+from {{ cookiecutter.package_name }}.errors import (
+    ArtifactError,
+    DataError,
+    ModelNotFoundError,
+)
 from {{ cookiecutter.package_name }}.monitoring.drift import compare, holm, psi
 from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
 from {{ cookiecutter.package_name }}.monitoring.report import write_html

@@ -14,7 +14,11 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import ENV_PREFIX, TrainingSettings, load_settings
+from {{ cookiecutter.package_name }}.config import (
+    ENV_PREFIX,
+    TrainingSettings,
+    load_settings,
+)
 from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.store import Event
 from {{ cookiecutter.package_name }}.store.files import FileModelStore

@@ -20,7 +20,12 @@ from {{ cookiecutter.package_name }}.api.metrics import ServiceMetrics
 from {{ cookiecutter.package_name }}.api.prediction_log import PredictionLog
 from {{ cookiecutter.package_name }}.api.responses import error_response
 from {{ cookiecutter.package_name }}.api.service import Service
-from {{ cookiecutter.package_name }}.config import ApiSettings, Settings, env_name, load_settings
+from {{ cookiecutter.package_name }}.config import (
+    ApiSettings,
+    Settings,
+    env_name,
+    load_settings,
+)
 from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
 from {{ cookiecutter.package_name }}.store import ModelStore, open_store

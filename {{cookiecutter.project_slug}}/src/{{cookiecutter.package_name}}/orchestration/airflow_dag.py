@@ -3,9 +3,10 @@
     training:   ingest -> validate -> train -> evaluate -> promote
     monitoring: detect_drift -> drift_found -> retrain
 
-Each task calls one step of the package's `workflows.train` (or the monitor and retrain workflows)
-and hands the next task a data location or a model version through XCom, never a table. The model is promoted only when its evaluation
-passes the quality gate (a short-circuit task); otherwise the current model stays.
+Each task calls one step of the package's `workflows.train` (or the monitor and retrain
+workflows) and hands the next task a data location or a model version through XCom, never a
+table. The model is promoted only when its evaluation passes the quality gate (a short-circuit
+task); otherwise the current model stays.
 
 Settings come from the environment of the Airflow workers (the project's variables: `settings`
 lists them): where data and models live, the source data, the gate, the schedules. Locations are
@@ -143,7 +144,9 @@ def monitoring() -> None:
     @task
     def retrain() -> dict[str, object]:
         """Champion against challenger on the data.source table; the decision is logged."""
-        from {{ cookiecutter.package_name }}.workflows.retrain import retrain as retrain_model
+        from {{ cookiecutter.package_name }}.workflows.retrain import (
+            retrain as retrain_model,
+        )
 
         with no_retry_on_bad_input():
             return retrain_model(load_settings()).summary()

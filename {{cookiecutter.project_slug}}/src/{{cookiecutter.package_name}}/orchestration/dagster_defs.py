@@ -31,7 +31,7 @@ RETRIES = dg.RetryPolicy(max_retries=2, delay=60, backoff=dg.Backoff.EXPONENTIAL
 class ProjectSettings(dg.ConfigurableResource):  # type: ignore[type-arg]
     """The project's settings, read when a step runs, with overrides by dotted name."""
 
-    overrides: dict[str, str] = {}
+    overrides: dict[str, str] = {}  # noqa: RUF012 - pydantic copies the default for each instance
 
     def get(self) -> Settings:
         return load_settings(**self.overrides)

@@ -18,7 +18,12 @@ from {{ cookiecutter.package_name }} import problem, tables
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import ModelNotFoundError
 from {{ cookiecutter.package_name }}.evaluation import evaluate
-from {{ cookiecutter.package_name }}.store import Event, LoadedModel, ModelStore, open_store
+from {{ cookiecutter.package_name }}.store import (
+    Event,
+    LoadedModel,
+    ModelStore,
+    open_store,
+)
 from {{ cookiecutter.package_name }}.training import fit, split
 from {{ cookiecutter.package_name }}.workflows.train import (
     LabelledData,
