@@ -1,6 +1,6 @@
 """The template's own checks. `uv run nox` runs them all, exactly as CI does.
 
-uv run nox -s lint          # ruff on the hooks, tests and benchmarks
+uv run nox -s lint          # ruff and mypy (strict) on the hooks, tests and benchmarks
 uv run nox -s tests         # fast bake tests on every supported Python (about a minute each)
 uv run nox -s generated     # slow: baked projects run their own pre-commit and nox sessions
 uv run nox -s tests-3.12 -- -k refused    # one Python; arguments after -- go to pytest
@@ -29,6 +29,7 @@ def lint(session: nox.Session) -> None:
     sync(session)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
     session.run("actionlint", "-no-color", ".github/workflows/ci.yml")
 
 

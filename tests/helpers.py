@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from allpairspy import AllPairs
 from cookiecutter.main import cookiecutter
@@ -134,8 +135,9 @@ def project_files(project: Path) -> Iterator[Path]:
             yield path
 
 
-def read_pyproject(project: Path) -> dict:
-    return tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+def read_pyproject(project: Path) -> dict[str, Any]:
+    data: dict[str, Any] = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    return data
 
 
 def python_available(version: str) -> bool:

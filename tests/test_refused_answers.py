@@ -123,7 +123,7 @@ def no_jinja(text: str) -> bool:
 
 
 project_names = st.text(
-    alphabet=st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
+    alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00"),
     max_size=50,
 ).filter(no_jinja)
 
