@@ -27,6 +27,7 @@ from helpers import (
 )
 
 COMBINATIONS = pairwise_combinations()
+Baked = tuple[dict[str, str], Path]  # the answers, and the project baked from them
 
 ALWAYS_BAKED = (
     "pyproject.toml",
@@ -168,11 +169,11 @@ def test_pairwise_set_covers_every_pair_of_option_values() -> None:
 
 
 @pytest.fixture(params=COMBINATIONS, ids=combination_id)
-def baked(request: pytest.FixtureRequest, output_dir: Path) -> tuple[dict[str, str], Path]:
+def baked(request: pytest.FixtureRequest, output_dir: Path) -> Baked:
     return request.param, bake(output_dir, **request.param)
 
 
-def test_expected_files_exist_and_unchosen_ones_do_not(baked: tuple[dict[str, str], Path]) -> None:
+def test_expected_files_exist_and_unchosen_ones_do_not(baked: Baked) -> None:
     answers, project = baked
     files = {path.relative_to(project).as_posix() for path in project_files(project)}
     missing = set(ALWAYS_BAKED) - files
@@ -188,7 +189,7 @@ def test_expected_files_exist_and_unchosen_ones_do_not(baked: tuple[dict[str, st
         assert not (project / ".github").exists()
 
 
-def test_no_unrendered_jinja_and_no_empty_files(baked: tuple[dict[str, str], Path]) -> None:
+def test_no_unrendered_jinja_and_no_empty_files(baked: Baked) -> None:
     _, project = baked
     for path in project_files(project):
         relative = path.relative_to(project).as_posix()
@@ -202,7 +203,7 @@ def test_no_unrendered_jinja_and_no_empty_files(baked: tuple[dict[str, str], Pat
             assert text.strip(), f"{relative} is empty"
 
 
-def test_answers_reach_the_project_metadata(baked: tuple[dict[str, str], Path]) -> None:
+def test_answers_reach_the_project_metadata(baked: Baked) -> None:
     answers, project = baked
     metadata = read_pyproject(project)["project"]
     license_name = answers["license"]
@@ -218,14 +219,14 @@ def test_answers_reach_the_project_metadata(baked: tuple[dict[str, str], Path]) 
     assert f'PRIMARY_METRIC = "{metric}"' in problem
 
 
-def test_ruff_finds_nothing_to_fix(baked: tuple[dict[str, str], Path]) -> None:
+def test_ruff_finds_nothing_to_fix(baked: Baked) -> None:
     _, project = baked
     for command in (("ruff", "check", "."), ("ruff", "format", "--check", ".")):
         result = run_in(project, sys.executable, "-m", *command)
         assert result.returncode == 0, explain(result)
 
 
-def test_package_imports_on_the_chosen_python(baked: tuple[dict[str, str], Path]) -> None:
+def test_package_imports_on_the_chosen_python(baked: Baked) -> None:
     answers, project = baked
     version = answers["python_version"]
     if not python_available(version):
@@ -250,7 +251,7 @@ CI_VALIDATORS = {
 }
 
 
-def test_dockerfile_passes_hadolint(baked: tuple[dict[str, str], Path]) -> None:
+def test_dockerfile_passes_hadolint(baked: Baked) -> None:
     answers, project = baked
     if answers["api"] == "none":
         assert not (project / "Dockerfile").exists()
@@ -290,7 +291,7 @@ def validate_ci(project: Path, provider: str) -> subprocess.CompletedProcess[str
     return run_in(project, *CI_VALIDATORS[provider])
 
 
-def test_ci_configuration_is_valid(baked: tuple[dict[str, str], Path]) -> None:
+def test_ci_configuration_is_valid(baked: Baked) -> None:
     answers, project = baked
     provider = answers["ci_provider"]
     if provider == "none":
@@ -344,7 +345,7 @@ def test_longest_allowed_names_still_pass_ruff(
         assert result.returncode == 0, explain(result)
 
 
-def test_ci_runs_every_default_nox_session_and_the_audit(baked: tuple[dict[str, str], Path]) -> None:
+def test_ci_runs_every_default_nox_session_and_the_audit(baked: Baked) -> None:
     answers, project = baked
     defaults = re.search(r"nox\.options\.sessions = (\[.*\])", (project / "noxfile.py").read_text())
     assert defaults, "noxfile.py sets no default sessions"
