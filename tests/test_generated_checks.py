@@ -5,6 +5,7 @@ Slow (minutes): run with `uv run nox -s generated`, or `pytest -m slow`.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -100,8 +101,9 @@ def test_readme_commands_work_from_a_fresh_clone(project: Path) -> None:
         project, *cli, "predict", "data/raw/sample.parquet", "data/processed/predictions.parquet"
     )
     assert "scored 10,000 rows" in output
-    check(project, *cli, "evaluate")
+    assert "on the holdout of model" in check(project, *cli, "evaluate")
     assert (project / "models" / "CURRENT").is_file()
+    assert "_MODELS_DIR=models" in check(project, *cli, "settings")
     first = (project / "models" / "CURRENT").read_text()
 
     # Watch for drift, retrain, roll back: the README's second block.
@@ -111,7 +113,8 @@ def test_readme_commands_work_from_a_fresh_clone(project: Path) -> None:
     assert list((project / "reports" / "monitoring").glob("*/drift.html"))
     retrained = run_in(project, *cli, "retrain", "--data", "data/raw/new.parquet")
     assert retrained.returncode in {0, 1}, explain(retrained)  # 1: the champion stays
-    assert (project / "models" / "decisions.jsonl").is_file()
+    events = (project / "models" / "events.jsonl").read_text().splitlines()
+    assert [json.loads(line)["action"] for line in events] == ["train", "retrain"]
     if retrained.returncode == 0:
         check(project, *cli, "rollback")
         assert (project / "models" / "CURRENT").read_text() == first
