@@ -27,7 +27,7 @@ from pathlib import Path
 
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, load_settings
 from {{ cookiecutter.package_name }}.sample_data import make_dataset
-from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
+from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.workflows.train import train
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -141,7 +141,7 @@ def main() -> None:
         settings = load_settings(**{"models.dir": Path(work) / "models", "reports.dir": Path(work)})
         train(settings)
         table = make_dataset(1, seed=0)
-        record = json.loads(table[FEATURE_NAMES].to_json(orient="records"))[0]
+        record = json.loads(table[list(SCHEMA.names)].to_json(orient="records"))[0]
         env = {
             **os.environ,
             f"{ENV_PREFIX}MODELS_DIR": str(settings.models.dir),

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, load_settings
 from {{ cookiecutter.package_name }}.sample_data import make_dataset
-from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
+from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.workflows.train import train
 
 PACKAGE = "{{ cookiecutter.package_name }}"
@@ -73,7 +73,7 @@ def main() -> None:
         settings = load_settings(**{"models.dir": work_dir / "models", "reports.dir": work_dir})
         train(settings)
         source = work_dir / "input.parquet"
-        make_dataset(rows, seed=1)[FEATURE_NAMES].to_parquet(source, index=False)
+        make_dataset(rows, seed=1)[list(SCHEMA.names)].to_parquet(source, index=False)
         env = {**os.environ, f"{ENV_PREFIX}MODELS_DIR": str(settings.models.dir)}
 
         cli = [sys.executable, "-m", PACKAGE, "predict", "--no-progress"]

@@ -4,9 +4,9 @@
 
 Trains a model on 10,000 rows of the embedded dataset, then compares many fresh batches with its
 reference profile: batches from the training distribution (every alarm is a false one), and batches
-with a known drift (a mean shift of one numeric feature, a frequency swap in one categorical
-feature). Prints the alarm rates and the time per batch. Change the drift settings in the
-environment (`<PREFIX>_DRIFT_ALPHA`, ...) to see what they trade.
+with a known drift (a mean shift of the first numeric feature, a frequency swap in the first
+categorical feature, whichever the schema has). Prints the alarm rates and the time per batch.
+Change the drift settings in the environment (`<PREFIX>_DRIFT_ALPHA`, ...) to see what they trade.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from {{ cookiecutter.package_name }}.monitoring.drift import Thresholds, compare
 from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
 from {{ cookiecutter.package_name }}.prediction import predict_frame
 from {{ cookiecutter.package_name }}.sample_data import make_dataset
+from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import open_store
 from {{ cookiecutter.package_name }}.validation import validate
 from {{ cookiecutter.package_name }}.workflows.train import fit_candidate, labelled_data
@@ -37,22 +38,30 @@ def no_drift(batch: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
 
 
 def mean_shift(batch: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    batch["monthly_charges"] += 0.5 * batch["monthly_charges"].std()
+    """The first numeric feature, half a standard deviation up."""
+    name = SCHEMA.numeric[0]
+    batch[name] += 0.5 * batch[name].std()
     return batch
 
 
 def category_swap(batch: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    monthly = np.flatnonzero(batch["contract"].to_numpy() == "month-to-month")
-    moved = rng.choice(monthly, size=int(0.20 * len(batch)), replace=False)
-    batch.loc[batch.index[moved], "contract"] = "two-year"
+    """Up to 20% of the rows of the first categorical feature move from its commonest category."""
+    name = SCHEMA.categorical[0]
+    counts = batch[name].value_counts()
+    rows = np.flatnonzero(batch[name].to_numpy() == counts.index[0])
+    moved = rng.choice(rows, size=min(len(rows), int(0.20 * len(batch))), replace=False)
+    batch.loc[batch.index[moved], name] = counts.index[-1]
     return batch
 
 
-SCENARIOS: dict[str, tuple[Drift, str]] = {
-    "no drift (false alarms)": (no_drift, ""),
-    "monthly_charges +0.5 sd": (mean_shift, "monthly_charges"),
-    "contract 20-point swap": (category_swap, "contract"),
-}
+def scenarios() -> dict[str, tuple[Drift, str]]:
+    """No drift, and each kind of drift this schema's columns allow."""
+    found: dict[str, tuple[Drift, str]] = {"no drift (false alarms)": (no_drift, "")}
+    if SCHEMA.numeric:
+        found[f"{SCHEMA.numeric[0]} +0.5 sd"] = (mean_shift, SCHEMA.numeric[0])
+    if SCHEMA.categorical:
+        found[f"{SCHEMA.categorical[0]} 20-point swap"] = (category_swap, SCHEMA.categorical[0])
+    return found
 
 
 def main() -> None:
@@ -71,7 +80,7 @@ def main() -> None:
     model = store.load(version).model
     thresholds = Thresholds.from_settings(settings.drift)
     print(f"{args.trials} batches of {args.rows:,} rows per scenario; {thresholds}")
-    for name, (drift, feature) in SCENARIOS.items():
+    for name, (drift, feature) in scenarios().items():
         alarms = caught = 0
         started = time.perf_counter()
         for trial in range(args.trials):

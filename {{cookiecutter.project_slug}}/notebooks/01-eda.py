@@ -10,21 +10,29 @@
 # ---
 
 # %% [markdown]
-# # Exploring the customer data
+# # Exploring the data
 #
-# The package generates its own sample dataset (synthetic customers, the same for the same seed), so
-# this notebook runs anywhere, offline. It imports the package instead of copying code from it: when
-# a cell here becomes useful twice, move it into `src/` with a test.
+# The package generates a sample dataset from `schema.py` (the same rows for the same seed), so
+# this notebook runs anywhere, offline, for whatever columns the schema declares. To explore your
+# own data, replace the sample with `tables.read_table("data/raw/your-file.csv")`. The notebook
+# imports the package instead of copying code from it: when a cell here becomes useful twice, move
+# it into `src/` with a test.
 
 # %%
 import matplotlib.pyplot as plt
 
-from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.sample_data import make_dataset
-from {{ cookiecutter.package_name }}.schema import CATEGORICAL_FEATURES, NUMERIC_FEATURES
+from {{ cookiecutter.package_name }}.schema import SCHEMA
 
-TARGET = problem.TARGET.name
+TARGET = SCHEMA.target.name
 table = make_dataset(10_000, seed=42)
+# One number per row to relate the features to: the target, or whether it is the positive class.
+if SCHEMA.target.is_classes:
+    outcome = (table[TARGET] == SCHEMA.target.positive).astype(float)
+    OUTCOME = f"share of {TARGET} = {SCHEMA.target.positive!r}"
+else:
+    outcome = table[TARGET].astype(float)
+    OUTCOME = f"mean {TARGET}"
 table.head()
 
 # %% [markdown]
@@ -35,34 +43,47 @@ table.describe(include="all").transpose()
 
 # %%
 missing = table.isna().mean().sort_values()
-ax = missing.plot.barh(title="Share of missing values per column")
+ax = missing.plot.barh(
+    title="Share of missing values per column", figsize=(8, 2 + len(missing) / 4)
+)
 ax.set_xlabel("share of rows")
 
 # %% [markdown]
 # ## The target
 
 # %%
-ax = table[TARGET].plot.hist(bins=30, title=f"Distribution of {TARGET}")
+if SCHEMA.target.is_classes:
+    ax = table[TARGET].value_counts().plot.bar(title=f"Rows per class of {TARGET}")
+else:
+    ax = table[TARGET].plot.hist(bins=30, title=f"Distribution of {TARGET}")
 ax.set_xlabel(TARGET)
 
 # %% [markdown]
 # ## Numeric features: distributions and correlation with the target
 
 # %%
-table[NUMERIC_FEATURES].hist(bins=30, figsize=(12, 6))
-plt.tight_layout()
+if SCHEMA.numeric:
+    columns = min(len(SCHEMA.numeric), 4)
+    rows = -(-len(SCHEMA.numeric) // columns)
+    table[SCHEMA.numeric].hist(bins=30, figsize=(3.5 * columns, 2.5 * rows), layout=(rows, columns))
+    plt.tight_layout()
+else:
+    print("schema.py declares no numeric feature")
 
 # %%
-correlation = table[[*NUMERIC_FEATURES, TARGET]].corr()[TARGET].drop(TARGET)
-ax = correlation.sort_values().plot.barh(title=f"Correlation with {TARGET}")
-ax.axvline(0, color="black", linewidth=1)
+if SCHEMA.numeric:
+    correlation = table[SCHEMA.numeric].corrwith(outcome).sort_values()
+    height = 2 + len(correlation) / 4
+    ax = correlation.plot.barh(title=f"Correlation with {OUTCOME}", figsize=(8, height))
+    ax.axvline(0, color="black", linewidth=1)
 
 # %% [markdown]
-# ## Categorical features: the target's mean in each category
+# ## Categorical features: the target in each category
 
 # %%
-fig, axes = plt.subplots(1, len(CATEGORICAL_FEATURES), figsize=(14, 4), sharey=True)
-for ax, column in zip(axes, CATEGORICAL_FEATURES, strict=True):
-    table.groupby(column)[TARGET].mean().plot.bar(ax=ax, title=column)
-axes[0].set_ylabel(f"mean {TARGET}")
-plt.tight_layout()
+for column in SCHEMA.categorical:
+    ax = outcome.groupby(table[column]).mean().plot.bar(title=column, figsize=(6, 3))
+    ax.set_ylabel(OUTCOME)
+    plt.show()
+if not SCHEMA.categorical:
+    print("schema.py declares no categorical feature")

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from {{ cookiecutter.package_name }} import config
+from {{ cookiecutter.package_name }}.columns import Column
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings
+from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import ModelStore, open_store
 
 if TYPE_CHECKING:
@@ -85,3 +88,55 @@ def trained(settings: Settings, trained_once: tuple[Path, TrainingOutcome]) -> T
     models, outcome = trained_once
     shutil.copytree(models, settings.models.dir)
     return outcome
+
+
+# Columns by what a test needs of them, read off schema.py: tests never name a column, so they hold
+# for any schema. A test that needs a kind of column the schema does not have is skipped, saying so.
+
+
+def first_column(wanted: str, matches: Callable[[Column], bool]) -> Column:
+    for column in SCHEMA.features:
+        if matches(column):
+            return column
+    pytest.skip(f"schema.py declares no {wanted}")
+
+
+@pytest.fixture
+def numeric_column() -> Column:
+    return first_column("numeric column", lambda column: column.is_numeric)
+
+
+@pytest.fixture
+def bounded_column() -> Column:
+    """A numeric column with a declared minimum or maximum."""
+    return first_column(
+        "numeric column with a range",
+        lambda column: column.is_numeric and (column.minimum, column.maximum) != (None, None),
+    )
+
+
+@pytest.fixture
+def categorical_column() -> Column:
+    return first_column(
+        "categorical column with two or more categories",
+        lambda column: len(column.categories) >= 2,
+    )
+
+
+@pytest.fixture
+def nullable_column() -> Column:
+    return first_column("column that may be missing", lambda column: column.nullable)
+
+
+@pytest.fixture
+def required_column() -> Column:
+    return first_column("column that may not be missing", lambda column: not column.nullable)
+
+
+@pytest.fixture
+def out_of_range(bounded_column: Column) -> float:
+    """A value just outside `bounded_column`'s declared range."""
+    if bounded_column.minimum is not None:
+        return bounded_column.minimum - 1
+    assert bounded_column.maximum is not None
+    return bounded_column.maximum + 1

@@ -3,10 +3,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }} import problem, tables
+from {{ cookiecutter.package_name }} import tables
+from {{ cookiecutter.package_name }}.columns import Column
 from {{ cookiecutter.package_name }}.errors import DataError, DataValidationError
 from {{ cookiecutter.package_name }}.prediction import predict_frame, score_file
-from {{ cookiecutter.package_name }}.schema import CATEGORICAL_FEATURES
+from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import ModelStore
 from {{ cookiecutter.package_name }}.validation import split_target, validate
 
@@ -22,7 +23,7 @@ def test_file_predictions_match_in_memory_predictions(
     model = store.load().model
     features, _ = split_target(validate(sample))
     source_path = tmp_path / f"in{source}"
-    tables.write_table(sample.drop(columns=problem.TARGET.name), source_path)
+    tables.write_table(sample.drop(columns=SCHEMA.target.name), source_path)
     out = tmp_path / f"out{destination}"
     assert score_file(model, source_path, out, chunk_rows=333) == len(sample)
     scored = tables.read_table(out)
@@ -57,11 +58,9 @@ def test_rescoring_replaces_predictions(
 
 
 def test_bad_chunk_names_its_rows_and_leaves_no_output(
-    store: ModelStore, sample: pd.DataFrame, tmp_path: Path
+    store: ModelStore, sample: pd.DataFrame, tmp_path: Path, categorical_column: Column
 ) -> None:
-    if not CATEGORICAL_FEATURES:
-        pytest.skip("the schema has no categorical column")
-    column = CATEGORICAL_FEATURES[0]
+    column = categorical_column.name
     table = sample.astype({column: object})
     table.loc[1500, column] = "never-seen-before"
     files = tmp_path / "files"

@@ -3,11 +3,12 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }} import problem
+from {{ cookiecutter.package_name }}.columns import Column
 from {{ cookiecutter.package_name }}.config import DEFAULT_MIN_SCORE
 from {{ cookiecutter.package_name }}.errors import SettingsError
 from {{ cookiecutter.package_name }}.evaluation import evaluate
 from {{ cookiecutter.package_name }}.features import build_preprocessor
-from {{ cookiecutter.package_name }}.schema import CATEGORICAL_FEATURES, NUMERIC_FEATURES
+from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.training import fit, make_estimator, split
 from {{ cookiecutter.package_name }}.validation import split_target, validate
 
@@ -17,16 +18,16 @@ def test_preprocessing_imputes_encodes_and_scales(sample: pd.DataFrame) -> None:
     transformed = build_preprocessor().fit_transform(features)
     assert not np.isnan(transformed).any()
     assert transformed.shape[0] == len(features)
-    numeric = transformed[:, : len(NUMERIC_FEATURES)]
+    numeric = transformed[:, : len(SCHEMA.numeric)]
     np.testing.assert_allclose(numeric.mean(axis=0), 0, atol=1e-9)
 
 
-def test_unseen_category_at_prediction_time_does_not_crash(sample: pd.DataFrame) -> None:
-    if not CATEGORICAL_FEATURES:
-        pytest.skip("the schema has no categorical column")
+def test_unseen_category_at_prediction_time_does_not_crash(
+    sample: pd.DataFrame, categorical_column: Column
+) -> None:
     features, _ = split_target(validate(sample))
     preprocessor = build_preprocessor().fit(features)
-    unseen = features.head(3).assign(**{CATEGORICAL_FEATURES[0]: "never-seen-before"})
+    unseen = features.head(3).assign(**{categorical_column.name: "never-seen-before"})
     assert preprocessor.transform(unseen).shape[0] == 3
 
 

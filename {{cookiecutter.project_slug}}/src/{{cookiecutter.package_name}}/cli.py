@@ -102,14 +102,17 @@ def data(
     ] = "data/raw/sample.parquet",
     rows: Annotated[int | None, typer.Option(min=1, help="Default: data.sample_rows.")] = None,
     seed: Seed = None,
+    drift: Annotated[
+        float, typer.Option(min=0, help="Move the features this many standard deviations.")
+    ] = 0.0,
     verbose: Verbose = False,
 ) -> None:
-    """Write the embedded sample dataset to a file."""
+    """Write the embedded sample dataset to a file (--drift: a batch to try `monitor` on)."""
     from {{ cookiecutter.package_name }}.workflows.sample import write_sample
 
     settings = load(verbose, **{"training.seed": seed})
     with reported(verbose):
-        written = write_sample(settings, output, rows)
+        written = write_sample(settings, output, rows, drift=drift)
     typer.echo(f"wrote {written:,} rows to {output}")
 
 
@@ -293,6 +296,71 @@ def info(
     with reported(verbose):
         metadata = describe_model(settings, model_version)
     typer.echo(json.dumps(metadata, indent=2))
+
+
+schema_app = typer.Typer(
+    help="Draft schema.py from your data, or check data against it.", no_args_is_help=True
+)
+app.add_typer(schema_app, name="schema")
+
+
+@schema_app.command("infer")
+def infer_schema(
+    source: Annotated[str, typer.Argument(help="A CSV, Parquet or JSON-lines table of your data.")],
+    target: Annotated[
+        str | None, typer.Option(help="The column to predict (not needed with --check).")
+    ] = None,
+    positive_class: Annotated[
+        str | None, typer.Option(help="Classes: the one whose probability the model gives.")
+    ] = None,
+    max_categories: Annotated[
+        int, typer.Option(min=2, help="Text columns with more distinct values are left out.")
+    ] = 20,
+    force: Annotated[bool, typer.Option(help="Replace an existing schema.py.")] = False,
+    check: Annotated[
+        bool, typer.Option(help="Only report whether the table still matches schema.py.")
+    ] = False,
+    output: Annotated[Path | None, typer.Option(help="Default: src/<package>/schema.py.")] = None,
+    verbose: Verbose = False,
+) -> None:
+    """Draft src/<package>/schema.py from a table (each decision printed with its reason).
+
+    With --check: exit 0 if the table matches the current schema, 1 if not.
+    """
+    from {{ cookiecutter.package_name }}.workflows import schema_infer
+
+    settings = load(verbose)
+    if check:
+        with reported(verbose):
+            checked = schema_infer.check_schema(settings, source)
+        for problem in checked.problems:
+            typer.echo(f"mismatch: {problem}")
+        for name in checked.unused:
+            typer.echo(f"not used: {name!r} is in the table but not in the schema")
+        verdict = "matches" if checked.matches else "does NOT match"
+        typer.echo(f"{source} ({checked.rows:,} rows) {verdict} schema.py")
+        if not checked.matches:
+            raise typer.Exit(1)
+        return
+    if target is None:
+        raise typer.BadParameter("name the column to predict", param_hint="--target")
+    command = f"uv run {app.info.name} schema infer {Path(source).name} --target {target}"
+    if positive_class is not None:
+        command += f" --positive-class {positive_class}"
+    with reported(verbose):
+        drafted = schema_infer.infer_schema(
+            settings,
+            source,
+            target,
+            positive=positive_class,
+            max_categories=max_categories,
+            output=output,
+            force=force,
+            command=command,
+        )
+    for decision in drafted.decisions:
+        typer.echo(str(decision))
+    typer.echo(f"wrote {drafted.path} ({drafted.features} features): review it, then `uv run nox`")
 
 
 @app.command("settings")

@@ -17,9 +17,16 @@ class DataValidationError(ProjectError):
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
+        if len(problems) == 1:  # one line, like every other error
+            super().__init__(f"the data does not match the schema: {problems[0]}")
+            return
         listed = "\n".join(f"  - {problem}" for problem in problems)
         count = len(problems)
-        super().__init__(f"the data does not match the schema ({count} problem(s)):\n{listed}")
+        super().__init__(f"the data does not match the schema ({count} problems):\n{listed}")
+
+
+class SchemaError(ProjectError):
+    """`schema.py` declares something this project cannot use (a target of the wrong kind)."""
 
 
 class ModelNotFoundError(ProjectError):

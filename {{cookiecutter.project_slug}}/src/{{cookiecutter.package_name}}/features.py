@@ -8,7 +8,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from {{ cookiecutter.package_name }}.schema import CATEGORICAL_FEATURES, NUMERIC_FEATURES
+from {{ cookiecutter.package_name }}.schema import SCHEMA
 
 
 def build_preprocessor() -> ColumnTransformer:
@@ -22,8 +22,8 @@ def build_preprocessor() -> ColumnTransformer:
     )
     return ColumnTransformer(
         [
-            ("numeric", numeric, NUMERIC_FEATURES),
-            ("categorical", categorical, CATEGORICAL_FEATURES),
+            ("numeric", numeric, SCHEMA.numeric),
+            ("categorical", categorical, SCHEMA.categorical),
         ],
         verbose_feature_names_out=False,
     )

@@ -1,8 +1,9 @@
 """What `problem.py` must provide: the contract between the problem and the rest of the pipeline.
 
-Training, evaluation, prediction, monitoring, the API and the sample dataset only ever use these
-names of `problem`. To predict something else, rewrite `problem.py` so that it still provides them:
-the type checker (`nox -s typecheck`) and `tests/test_problem.py` hold it to this contract.
+Training, evaluation, prediction, monitoring and the API only ever use these names of `problem`;
+the target itself is declared with the features, in `schema.py`. To model it differently, rewrite
+`problem.py` so that it still provides them: the type checker (`nox -s typecheck`) and
+`tests/test_problem.py` hold it to this contract.
 """
 
 from __future__ import annotations
@@ -10,19 +11,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-import numpy as np
 import numpy.typing as npt
 import pandas as pd
-
-from {{ cookiecutter.package_name }}.schema import ColumnSpec
 
 
 @runtime_checkable
 class Problem(Protocol):
     PROBLEM_TYPE: str
     """"classification" or "regression": which metrics, plots and API response fields apply."""
-    TARGET: ColumnSpec
-    """The column to predict, declared like the features in `schema.py`."""
+    TARGET_KINDS: tuple[str, ...]
+    """The kinds of `schema.TARGET` this problem can learn ("category": classes; "number")."""
     PRIMARY_METRIC: str
     """The key of `score()` that the quality gate and champion/challenger compare (higher wins)."""
     PREDICTION_COLUMNS: tuple[str, ...]
@@ -32,16 +30,16 @@ class Problem(Protocol):
     STRATIFY: bool
     """Whether the holdout split keeps the share of each class (classification only)."""
 
-    def make_target(self, features: pd.DataFrame, rng: np.random.Generator) -> pd.Series:
-        """The target of the embedded sample dataset, with real signal in `features`."""
-        ...
-
     def make_estimator(self, seed: int) -> Any:
         """A new, unfitted scikit-learn-compatible estimator; settings may `set_params` it."""
         ...
 
     def predict_columns(self, model: Any, features: pd.DataFrame) -> dict[str, npt.NDArray[Any]]:
         """The fitted model's predictions for validated features, one array per column."""
+        ...
+
+    def prediction_schema(self) -> dict[str, Any]:
+        """The JSON Schema of one prediction: the fields `predict_columns` returns."""
         ...
 
     def score(self, y_true: pd.Series, predicted: pd.DataFrame) -> dict[str, float]:

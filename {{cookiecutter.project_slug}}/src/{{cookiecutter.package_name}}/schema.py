@@ -1,94 +1,104 @@
-"""The input schema, declared once: validation, prediction input checks and the dataset use it.
+"""The data this project learns from, declared once: every column, its kind and allowed values.
 
-Each column says its kind, its allowed range or categories, and whether it may be missing. Change
-the data your model learns from here, and everything else follows.
+Validation of files, the API's request schema, the embedded sample dataset, drift monitoring and
+the tests all follow this file. To use your own data, let the command line draft it from a file:
+
+    uv run {{ cookiecutter.project_slug }} schema infer your-data.csv --target your_target_column --force
+
+then review it: descriptions, ranges, which class is positive. `schema infer --check` tells whether
+a file still matches. This example describes customers of a subscription business.
 """
 
-from __future__ import annotations
+from .columns import Column, Schema, Target
 
-from dataclasses import dataclass
-from typing import Literal
-
-import pandera.pandas as pa
-
-Kind = Literal["integer", "number", "category"]
-PANDAS_TYPES: dict[Kind, type] = {"integer": int, "number": float, "category": str}
-
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    """One column: what it holds and what values are allowed."""
-
-    name: str
-    kind: Kind
-    description: str
-    minimum: float | None = None
-    maximum: float | None = None
-    categories: tuple[str | int, ...] = ()
-    nullable: bool = False
-
-    def checks(self) -> list[pa.Check]:
-        if self.categories:
-            return [pa.Check.isin(list(self.categories))]
-        if self.minimum is not None and self.maximum is not None:
-            return [pa.Check.in_range(self.minimum, self.maximum)]
-        if self.minimum is not None:
-            return [pa.Check.ge(self.minimum)]
-        return []
-
-    def to_pandera(self) -> pa.Column:
-        return pa.Column(
-            PANDAS_TYPES[self.kind],
-            checks=self.checks(),
-            nullable=self.nullable,
-            coerce=True,
-            description=self.description,
-        )
-
-
-FEATURES: tuple[ColumnSpec, ...] = (
-    ColumnSpec("tenure_months", "integer", "Months as a customer.", minimum=0, maximum=120),
-    ColumnSpec("monthly_charges", "number", "Current monthly bill.", minimum=0, maximum=500),
-    ColumnSpec("support_calls", "integer", "Support calls last quarter.", minimum=0, maximum=50),
-    ColumnSpec(
-        "satisfaction", "number", "Last survey score, 1-5.", minimum=1, maximum=5, nullable=True
+FEATURES = (
+    Column(
+        "tenure_months",
+        "integer",
+        "Months as a customer.",
+        minimum=0,
+        maximum=120,
+        mean=24,
+        std=20,
     ),
-    ColumnSpec("age", "number", "Age in years.", minimum=18, maximum=100, nullable=True),
-    ColumnSpec(
+    Column(
+        "monthly_charges",
+        "number",
+        "Current monthly bill.",
+        minimum=0,
+        maximum=500,
+        mean=66,
+        std=27,
+    ),
+    Column(
+        "support_calls",
+        "integer",
+        "Support calls last quarter.",
+        minimum=0,
+        maximum=50,
+        mean=1.3,
+        std=1.1,
+    ),
+    Column(
+        "satisfaction",
+        "number",
+        "Last survey score, 1-5.",
+        minimum=1,
+        maximum=5,
+        nullable=True,
+        missing_rate=0.06,
+        mean=3.6,
+        std=0.9,
+    ),
+    Column(
+        "age",
+        "number",
+        "Age in years.",
+        minimum=18,
+        maximum=100,
+        nullable=True,
+        missing_rate=0.03,
+        mean=45,
+        std=14,
+    ),
+    Column(
         "contract",
         "category",
         "Contract length.",
         categories=("month-to-month", "one-year", "two-year"),
     ),
-    ColumnSpec(
+    Column(
         "payment_method",
         "category",
         "How the customer pays.",
         categories=("card", "bank-transfer", "electronic-check", "mailed-check"),
     ),
-    ColumnSpec(
+    Column(
         "region",
         "category",
         "Sales region.",
         categories=("north", "south", "east", "west"),
         nullable=True,
+        missing_rate=0.02,
     ),
 )
+{%- if cookiecutter.problem_type == "classification" %}
+TARGET = Target(
+    "churned",
+    "category",
+    "1 if the customer left within a month, else 0.",
+    classes=(0, 1),
+    positive=1,  # the model's `probability` is the probability of this class
+)
+{%- else %}
+TARGET = Target(
+    "next_year_spend",
+    "number",
+    "Spend over the next 12 months.",
+    minimum=0,
+    mean=700,
+    std=400,
+)
+{%- endif %}
 
-NUMERIC_FEATURES = [column.name for column in FEATURES if column.kind != "category"]
-CATEGORICAL_FEATURES = [column.name for column in FEATURES if column.kind == "category"]
-FEATURE_NAMES = [column.name for column in FEATURES]
-
-
-def dataframe_schema(target: ColumnSpec | None) -> pa.DataFrameSchema:
-    """The pandera schema of the features, and of the target when one is given."""
-    columns = (*FEATURES, target) if target is not None else FEATURES
-    return pa.DataFrameSchema({column.name: column.to_pandera() for column in columns})
-
-
-def describe(columns: tuple[ColumnSpec, ...] = FEATURES) -> list[dict[str, object]]:
-    """The schema as plain data, for model metadata and documentation."""
-    return [
-        {key: value for key, value in vars(column).items() if value not in (None, ())}
-        for column in columns
-    ]
+SCHEMA = Schema(FEATURES, TARGET)

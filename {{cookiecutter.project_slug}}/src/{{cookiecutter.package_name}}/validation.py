@@ -12,16 +12,8 @@ import numpy as np
 import pandas as pd
 from pandera.errors import SchemaErrors
 
-from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.errors import DataValidationError
-from {{ cookiecutter.package_name }}.schema import (
-    CATEGORICAL_FEATURES,
-    FEATURE_NAMES,
-    FEATURES,
-    NUMERIC_FEATURES,
-    PANDAS_TYPES,
-    dataframe_schema,
-)
+from {{ cookiecutter.package_name }}.schema import SCHEMA
 
 EXAMPLES = 5
 
@@ -36,6 +28,8 @@ def describe_rule(check: str) -> str:
         (r"isin\((.*)\)", "must be one of {0}"),
         (r"in_range\((.*), (.*)\)", "must be between {0} and {1}"),
         (r"greater_than_or_equal_to\((.*)\)", "must be at least {0}"),
+        (r"less_than_or_equal_to\((.*)\)", "must be at most {0}"),
+        (r"whole_numbers", "must hold whole numbers"),
     ]
     for pattern, text in rules:
         match = re.fullmatch(pattern, check)
@@ -72,16 +66,16 @@ def validate(table: pd.DataFrame, *, require_target: bool = True) -> pd.DataFram
     Raises DataValidationError listing every problem. Without `require_target` (prediction), the
     target column is neither needed nor returned.
     """
-    schema = dataframe_schema(problem.TARGET if require_target else None)
+    schema = SCHEMA.dataframe_schema(with_target=require_target)
     try:
         valid = schema.validate(table, lazy=True)
     except SchemaErrors as errors:
         raise DataValidationError(format_problems(errors.failure_cases)) from None
-    columns = [*FEATURE_NAMES, problem.TARGET.name] if require_target else FEATURE_NAMES
+    columns = [*SCHEMA.names, SCHEMA.target.name] if require_target else list(SCHEMA.names)
     valid = valid[columns]
     # Missing categories arrive as None or NaN depending on the file type and pandas version; the
     # model's imputer recognises NaN only, so a None would silently become an unknown category.
-    categories = valid[CATEGORICAL_FEATURES]
+    categories = valid[SCHEMA.categorical]
     return valid.assign(**categories.where(categories.notna(), np.nan))
 
 
@@ -91,12 +85,12 @@ def records_to_frame(records: list[dict[str, object]]) -> pd.DataFrame:
     Much cheaper than `validate` for a handful of rows: it only sets the declared column order and
     types, and marks missing values as NaN, which is all the model needs.
     """
-    frame = pd.DataFrame.from_records(records, columns=FEATURE_NAMES)
-    types = {column.name: PANDAS_TYPES[column.kind] for column in FEATURES}
-    numeric = [name for name in NUMERIC_FEATURES if frame[name].isna().any()]
+    frame = pd.DataFrame.from_records(records, columns=list(SCHEMA.names))
+    types = {column.name: column.pandas_type() for column in SCHEMA.features}
+    numeric = [name for name in SCHEMA.numeric if frame[name].isna().any()]
     frame = frame.astype({**types, **dict.fromkeys(numeric, float)})
     return frame.where(frame.notna(), np.nan)
 
 
 def split_target(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    return table[FEATURE_NAMES], table[problem.TARGET.name]
+    return table[list(SCHEMA.names)], table[SCHEMA.target.name]

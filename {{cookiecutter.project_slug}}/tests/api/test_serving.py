@@ -22,7 +22,7 @@ import pytest
 
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings
 from {{ cookiecutter.package_name }}.sample_data import make_dataset
-from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
+from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.workflows.train import train
 
 pytestmark = pytest.mark.serve
@@ -98,7 +98,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 
 def sample_records(count: int) -> list[dict[str, Any]]:
     table = make_dataset(count, seed=5)
-    records: list[dict[str, Any]] = json.loads(table[FEATURE_NAMES].to_json(orient="records"))
+    records: list[dict[str, Any]] = json.loads(table[list(SCHEMA.names)].to_json(orient="records"))
     return records
 
 

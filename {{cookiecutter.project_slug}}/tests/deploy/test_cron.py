@@ -106,9 +106,7 @@ def lock_held(install: Path) -> Iterator[None]:
 def trained_install(install: Path) -> Path:
     """An install with a current model, and a drifted labelled table to retrain on."""
     assert run(service_command("training"), install).returncode == 0
-    drifted = make_dataset(2_000, seed=21)
-    drifted["monthly_charges"] += 0.5 * drifted["monthly_charges"].std()
-    drifted.to_parquet(install / "data" / "drifted.parquet")
+    make_dataset(2_000, seed=21, drift=0.5).to_parquet(install / "data" / "drifted.parquet")
     make_dataset(1_000, seed=22).to_parquet(install / "data" / "stable.parquet")
     return install
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from {{ cookiecutter.package_name }}.columns import Column
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import (
     ArtifactError,
@@ -19,23 +20,35 @@ from {{ cookiecutter.package_name }}.monitoring.drift import compare, holm, psi
 from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
 from {{ cookiecutter.package_name }}.monitoring.report import write_html
 from {{ cookiecutter.package_name }}.prediction import predict_frame
-from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
+from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import open_store
 from {{ cookiecutter.package_name }}.workflows.train import fit_candidate, labelled_data
 
 Batch = Callable[[int], pd.DataFrame]
 
 
-def test_a_rise_in_missing_values_is_drift(fresh_batch: Batch, drifted_checks) -> None:
+def test_a_rise_in_missing_values_is_drift(
+    fresh_batch: Batch, drifted_checks, nullable_column: Column
+) -> None:
     features = fresh_batch(0)
-    features.loc[features.index[:1_000], "age"] = np.nan  # 3% -> about 23% missing
-    assert "age (missing rate)" in drifted_checks(features)
+    name = nullable_column.name
+    features[name] = features[name].astype(object if nullable_column.categories else float)
+    features.loc[features.index[:1_000], name] = np.nan  # 20 points more than usual
+    assert f"{name} (missing rate)" in drifted_checks(features)
+
+
+def extreme(features: pd.DataFrame) -> pd.DataFrame:
+    """Every row the same, at the edge of the data: whatever the model, its predictions move."""
+    moved = features.copy()
+    for name in SCHEMA.numeric:
+        moved[name] = features[name].quantile(0.99)
+    for name in SCHEMA.categorical:
+        moved[name] = features[name].mode().iloc[0]
+    return moved
 
 
 def test_a_shift_in_predictions_is_reported(fresh_batch: Batch, reference, drifted_checks) -> None:
-    features = fresh_batch(1)
-    features["contract"] = "month-to-month"  # the riskiest contract for everyone
-    drifted = drifted_checks(features)
+    drifted = drifted_checks(extreme(fresh_batch(1)))
     assert reference[0].prediction_column in drifted
 
 
@@ -61,14 +74,17 @@ def test_holm_adjusts_like_the_textbook() -> None:
 
 def test_the_profile_is_saved_with_every_model(reference) -> None:
     profile, _ = reference
-    assert set(profile.features) == set(FEATURE_NAMES)
+    assert set(profile.features) == set(SCHEMA.names)
     assert profile.rows == 8_000
-    numeric = profile.features["monthly_charges"]
-    assert len(numeric.edges) == 9
-    assert sum(numeric.shares) == pytest.approx(1)
-    assert len(numeric.sample) == 5_000
-    assert profile.features["region"].missing_rate == pytest.approx(0.02, abs=0.01)
-    assert set(profile.features["contract"].counts) == {"month-to-month", "one-year", "two-year"}
+    for column in SCHEMA.features:
+        kept = profile.features[column.name]
+        assert kept.missing_rate == pytest.approx(column.sample_missing_rate, abs=0.02)
+        if column.categories:
+            assert set(kept.counts) <= {str(category) for category in column.categories}
+        else:
+            assert 1 <= len(kept.edges) <= 9
+            assert sum(kept.shares) == pytest.approx(1)
+            assert len(kept.sample) == min(5_000, 8_000 - kept.missing)
 
 
 def test_a_model_without_a_profile_cannot_be_monitored(settings: Settings) -> None:
@@ -90,18 +106,18 @@ def test_the_html_report_has_a_plot_per_drifted_check(
     fresh_batch: Batch, reference, thresholds, tmp_path: Path
 ) -> None:
     profile, loaded = reference
-    features = fresh_batch(2)
-    features["monthly_charges"] = features["monthly_charges"] * 1.5
-    features["contract"] = "month-to-month"
-    features.loc[features.index[:1_500], "age"] = np.nan
+    features = extreme(fresh_batch(2))
+    expected = {"numeric", "prediction"} if SCHEMA.numeric else {"prediction"}
+    if SCHEMA.categorical:
+        expected.add("categorical")
+    if SCHEMA.nullable:
+        name = SCHEMA.nullable[0]
+        features[name] = features[name].astype(object)
+        features.loc[features.index[:1_500], name] = np.nan
+        expected.add("missing")
     predictions = predict_frame(loaded.model, features)
     result = compare(profile, features, predictions, thresholds)
-    assert {check.kind for check in result.drifted} == {
-        "numeric",
-        "categorical",
-        "missing",
-        "prediction",
-    }
+    assert {check.kind for check in result.drifted} == expected
     page = write_html(result, profile, features, predictions, "Drift", tmp_path / "drift.html")
     text = page.read_text(encoding="utf-8")
     assert text.count("<img") == len(result.drifted)
@@ -113,5 +129,6 @@ def test_a_feature_missing_everywhere_is_a_missing_rate_drift(
     fresh_batch: Batch, drifted_checks
 ) -> None:
     features = fresh_batch(3)
-    features["satisfaction"] = np.nan
-    assert drifted_checks(features) >= {"satisfaction (missing rate)"}
+    name = SCHEMA.names[0]
+    features[name] = np.nan
+    assert drifted_checks(features) >= {f"{name} (missing rate)"}

@@ -15,7 +15,7 @@ from sklearn.dummy import DummyClassifier
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import ArtifactError, ModelNotFoundError
 from {{ cookiecutter.package_name }}.prediction import predict_frame
-from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
+from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import Event, ModelStore
 from {{ cookiecutter.package_name }}.store.files import (
     CURRENT,
@@ -53,7 +53,7 @@ def test_saved_model_loads_with_its_metadata(
     assert {"scikit-learn", "numpy", "joblib"} <= set(metadata["libraries"])
     assert len(metadata["data_fingerprint"]) == 64
     assert metadata["model_sha256"] == sha256(files.root / trained.version / MODEL_FILE)
-    assert [f["name"] for f in metadata["features"]] == FEATURE_NAMES
+    assert [f["name"] for f in metadata["features"]] == list(SCHEMA.names)
     assert "git_commit" in metadata
 
 

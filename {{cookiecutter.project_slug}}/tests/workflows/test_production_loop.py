@@ -18,7 +18,7 @@ from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings, load_se
 from {{ cookiecutter.package_name }}.errors import ModelNotFoundError, SettingMissingError
 from {{ cookiecutter.package_name }}.prediction import predict_frame
 from {{ cookiecutter.package_name }}.sample_data import make_dataset
-from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
+from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import Event, ModelStore, open_store
 from {{ cookiecutter.package_name }}.workflows.monitor import monitor
 from {{ cookiecutter.package_name }}.workflows.retrain import challenge, retrain
@@ -55,15 +55,13 @@ def write(table: pd.DataFrame, name: str) -> str:
 
 
 def drifted(rows: int, seed: int) -> pd.DataFrame:
-    """Labelled rows whose monthly charges moved up by half a standard deviation."""
-    table = make_dataset(rows, seed)
-    table["monthly_charges"] += 0.5 * table["monthly_charges"].std()
-    return table
+    """Labelled rows whose features moved half a standard deviation from the training data."""
+    return make_dataset(rows, seed, drift=0.5)
 
 
 def scores(version: str | None = None) -> pd.DataFrame:
     """The predictions of a model version (default: the current one) on fixed rows."""
-    features = make_dataset(500, seed=99)[FEATURE_NAMES]
+    features = make_dataset(500, seed=99)[list(SCHEMA.names)]
     return predict_frame(store().load(version).model, features)
 
 
@@ -78,11 +76,12 @@ def test_train_drift_retrain_decide_and_roll_back(project_dir: Path) -> None:
 
     watched = invoke("monitor", write(drifted(3000, seed=6), "drifted.csv"))
     assert watched.exit_code == 1, watched.output
-    assert "drift: monthly_charges" in watched.output
+    moved = SCHEMA.names[0]
+    assert f"drift: {moved}" in watched.output
     report_dir = sorted((project_dir / "reports/monitoring").iterdir())[-1]  # the newest
     report = json.loads((report_dir / "drift.json").read_text())
     assert report["drift"] is True
-    assert "monthly_charges" in report["drifted"]
+    assert moved in report["drifted"]
     page = (report_dir / "drift.html").read_text()
     assert "data:image/png;base64," in page
     assert "http" not in page.replace("http-equiv", "")  # self-contained: no external resource
@@ -112,7 +111,7 @@ def test_a_challenger_worse_than_the_champion_is_not_promoted(project_dir: Path)
     champion = store().current()
     # Labels that are pure noise: the challenger learns nothing the holdout rewards.
     noise = make_dataset(3000, seed=8)
-    target = problem.TARGET.name
+    target = SCHEMA.target.name
     noise[target] = np.random.default_rng(0).permutation(noise[target].to_numpy())
     result = invoke("retrain", "--data", write(noise, "noise.parquet"), "--tolerance", "0")
     assert result.exit_code == 1, result.output
@@ -156,7 +155,7 @@ def test_the_first_retrain_needs_only_the_gate() -> None:
 @pytest.mark.usefixtures("trained")
 def test_monitor_exits_2_on_bad_input(args: list[str], message: str) -> None:
     broken = make_dataset(300, seed=1)
-    broken.loc[:5, "tenure_months"] = -3
+    broken = broken.drop(columns=SCHEMA.names[-1])
     write(broken, "bad.csv")
     write(make_dataset(20, seed=1), "few.csv")
     Path("log.jsonl").write_text('{"features": {}}\nnot json\n')
@@ -167,7 +166,7 @@ def test_monitor_exits_2_on_bad_input(args: list[str], message: str) -> None:
 
 @pytest.mark.usefixtures("trained")
 def test_monitor_reads_the_api_prediction_log(project_dir: Path) -> None:
-    records = make_dataset(400, seed=13)[FEATURE_NAMES]
+    records = make_dataset(400, seed=13)[list(SCHEMA.names)]
     lines = [
         json.dumps({"time": "t", "request_id": str(i), "model_version": "v", "features": record})
         for i, record in enumerate(json.loads(records.to_json(orient="records")))

@@ -15,6 +15,7 @@ from {{ cookiecutter.package_name }}.errors import (
     ProjectError,
     SettingsError,
 )
+from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import ModelStore
 from {{ cookiecutter.package_name }}.workflows import train
 
@@ -82,7 +83,7 @@ def test_invalid_data_stops_at_validation_and_writes_nothing(
     settings: Settings, sample: pd.DataFrame
 ) -> None:
     broken = sample.head(300).copy()
-    broken.loc[:4, problem.TARGET.name] = None
+    broken.loc[:4, SCHEMA.target.name] = None
     raw = tables.write_table(broken, tables.join(settings.data.raw_dir, "broken.parquet"))
     with pytest.raises(DataValidationError):
         train.validate_snapshot(settings, raw, RUN_ID)

@@ -9,34 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from {{ cookiecutter.package_name }} import __version__, problem
-from {{ cookiecutter.package_name }}.schema import FEATURES, ColumnSpec
+from {{ cookiecutter.package_name }}.schema import SCHEMA
 
-JSON_TYPES = {"integer": "integer", "number": "number", "category": "string"}
 OPENAPI_RECORD = "#/components/schemas/Record"
 
 
-def column_schema(column: ColumnSpec) -> dict[str, Any]:
-    schema: dict[str, Any] = {"description": column.description}
-    if column.categories:
-        schema["enum"] = [*column.categories, *([None] if column.nullable else [])]
-        return schema
-    kind = JSON_TYPES[column.kind]
-    schema["type"] = [kind, "null"] if column.nullable else kind
-    if column.minimum is not None:
-        schema["minimum"] = column.minimum
-    if column.maximum is not None:
-        schema["maximum"] = column.maximum
-    return schema
-
-
 def record_schema() -> dict[str, Any]:
-    """One record: every feature, each may be null only where the schema allows it."""
-    return {
-        "type": "object",
-        "properties": {column.name: column_schema(column) for column in FEATURES},
-        "required": [column.name for column in FEATURES],
-        "additionalProperties": False,
-    }
+    """One record, as `schema.py` declares it."""
+    return SCHEMA.record_json_schema()
 
 
 def request_schema(max_batch: int) -> dict[str, Any]:
@@ -44,12 +24,6 @@ def request_schema(max_batch: int) -> dict[str, Any]:
     record = {"$ref": OPENAPI_RECORD}
     batch = {"type": "array", "items": record, "minItems": 1, "maxItems": max_batch}
     return {"oneOf": [record, batch]}
-
-
-def prediction_schema() -> dict[str, Any]:
-    """One prediction: the problem's prediction columns, each a number."""
-    properties = {column: {"type": "number"} for column in problem.PREDICTION_COLUMNS}
-    return {"type": "object", "properties": properties, "required": list(properties)}
 
 
 ERROR = {
@@ -165,7 +139,7 @@ def openapi_document(max_batch: int) -> dict[str, Any]:
         "components": {
             "schemas": {
                 "Record": record_schema(),
-                "Prediction": prediction_schema(),
+                "Prediction": problem.prediction_schema(),
                 "Error": ERROR,
             },
             "securitySchemes": {

@@ -16,11 +16,16 @@ from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
 from {{ cookiecutter.package_name }}.prediction import predict_frame
 from {{ cookiecutter.package_name }}.problem import MONITORED_PREDICTION
-from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
+from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import LoadedModel, ModelStore
 from {{ cookiecutter.package_name }}.validation import records_to_frame
 
 logger = logging.getLogger(__name__)
+
+
+def pointer(part: object) -> str:
+    """A JSON Pointer token (RFC 6901): a column named `a/b` is `a~1b`."""
+    return str(part).replace("~", "~0").replace("/", "~1")
 
 
 @dataclass
@@ -83,7 +88,7 @@ class Service:
         """Every schema violation in the records, with a JSON pointer to the field."""
         return [
             {
-                "path": "/" + "/".join(map(str, [index, *error.absolute_path])),
+                "path": "".join(f"/{pointer(part)}" for part in [index, *error.absolute_path]),
                 "message": error.message,
             }
             for index, record in enumerate(records)
@@ -103,7 +108,7 @@ class Service:
         """Feed the drift metrics: the monitored prediction and the missing inputs."""
         for value in predicted[MONITORED_PREDICTION]:
             self.metrics.prediction_values.observe(float(value))
-        for name in FEATURE_NAMES:
+        for name in SCHEMA.names:
             missing = sum(record.get(name) is None for record in records)
             if missing:
                 self.metrics.missing_inputs.labels(name).inc(missing)

@@ -27,7 +27,7 @@ from {{ cookiecutter.package_name }}.monitoring.profile import (
     Profile,
     bin_shares,
 )
-from {{ cookiecutter.package_name }}.schema import FEATURE_NAMES
+from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.tables import Location
 from {{ cookiecutter.package_name }}.validation import validate
 
@@ -207,7 +207,7 @@ def compare(
         )
         raise DataError(msg)
     checks: list[Check] = []
-    for name in FEATURE_NAMES:
+    for name in SCHEMA.names:
         reference = profile.features[name]
         if reference.kind == "categorical":
             checks.append(categorical_check(name, reference, features[name], thresholds))
@@ -234,10 +234,10 @@ def load_batch(location: Location) -> pd.DataFrame:
     """The features of a batch, checked by the schema: a table (CSV, Parquet, JSON lines), or the
     API's prediction log (JSON lines whose `features` hold each scored record)."""
     table = tables.read_table(location)
-    if "features" in table.columns and set(table.columns).isdisjoint(FEATURE_NAMES):
+    if "features" in table.columns and set(table.columns).isdisjoint(SCHEMA.names):
         logged = table["features"]
         if not all(isinstance(record, dict) for record in logged):
             msg = f"'{location}' is not a prediction log: some `features` are not JSON objects"
             raise DataError(msg)
         table = pd.DataFrame.from_records(list(logged))
-    return validate(table, require_target=False)[FEATURE_NAMES]
+    return validate(table, require_target=False)[list(SCHEMA.names)]

@@ -19,7 +19,7 @@ import pandas as pd
 
 from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.errors import ArtifactError
-from {{ cookiecutter.package_name }}.schema import CATEGORICAL_FEATURES, FEATURE_NAMES
+from {{ cookiecutter.package_name }}.schema import SCHEMA
 
 if TYPE_CHECKING:
     from {{ cookiecutter.package_name }}.store import ModelStore
@@ -101,9 +101,9 @@ def build_profile(features: pd.DataFrame, predictions: pd.DataFrame, seed: int) 
     rng = np.random.default_rng(seed)
     columns = {
         name: categorical_profile(features[name])
-        if name in CATEGORICAL_FEATURES
+        if name in SCHEMA.categorical
         else numeric_profile(features[name], rng)
-        for name in FEATURE_NAMES
+        for name in SCHEMA.names
     }
     column = problem.MONITORED_PREDICTION
     return Profile(

@@ -7,9 +7,18 @@ from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.sample_data import make_dataset
 
 
-def write_sample(settings: Settings, destination: tables.Location, rows: int | None = None) -> int:
-    """`rows` rows (default: data.sample_rows) drawn with training.seed; returns the row count."""
+def write_sample(
+    settings: Settings,
+    destination: tables.Location,
+    rows: int | None = None,
+    *,
+    drift: float = 0.0,
+) -> int:
+    """`rows` rows (default: data.sample_rows) drawn with training.seed; returns the row count.
+
+    `drift` moves the features away from the training data by that many standard deviations.
+    """
     tables.format_of(destination)
-    table = make_dataset(rows or settings.data.sample_rows, settings.training.seed)
+    table = make_dataset(rows or settings.data.sample_rows, settings.training.seed, drift=drift)
     tables.write_table(table, destination)
     return len(table)

@@ -30,7 +30,7 @@ from {{ cookiecutter.package_name }}.evaluation import (
 from {{ cookiecutter.package_name }}.monitoring.profile import PROFILE_FILE, build_profile
 from {{ cookiecutter.package_name }}.prediction import predict_frame
 from {{ cookiecutter.package_name }}.sample_data import make_dataset
-from {{ cookiecutter.package_name }}.schema import FEATURES, describe
+from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import open_store
 from {{ cookiecutter.package_name }}.training import fit, split
 from {{ cookiecutter.package_name }}.validation import split_target, validate
@@ -122,8 +122,8 @@ def save_candidate(
         "test_size": settings.training.test_size,
         "random_seed": settings.training.seed,
         "hyperparameters": settings.training.hyperparameters,
-        "features": describe(FEATURES),
-        "target": describe((problem.TARGET,))[0],
+        "features": SCHEMA.describe(),
+        "target": SCHEMA.target.describe(),
     }
     return open_store(settings).save(model, metadata, {PROFILE_FILE: profile.to_json()})
 

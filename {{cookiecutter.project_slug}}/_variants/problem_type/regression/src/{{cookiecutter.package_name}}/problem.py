@@ -1,7 +1,9 @@
-"""What this project predicts: a customer's spend over the next year. Target, model, metrics, plots.
+"""What this project predicts: a number, such as a customer's spend over the next year.
 
-The rest of the pipeline asks this module, so changing the problem means changing only this file.
-What it must provide is written down in `problem_contract.py` and checked by the type checker.
+The target is declared in `schema.py` (`TARGET`); this module says how to model it: the estimator,
+the predictions, the metrics and the plots. The rest of the pipeline asks this module, so changing
+the model means changing only this file. What it must provide is written down in
+`problem_contract.py` and checked by the type checker.
 """
 
 from __future__ import annotations
@@ -17,29 +19,12 @@ from sklearn.base import RegressorMixin
 from sklearn.linear_model import Ridge
 from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
 
-from {{ cookiecutter.package_name }}.schema import ColumnSpec
-
 PROBLEM_TYPE = "regression"
-TARGET = ColumnSpec("next_year_spend", "number", "Spend over the next 12 months.", minimum=0)
+TARGET_KINDS: tuple[str, ...] = ("number", "integer")
 PRIMARY_METRIC = "r2"
 PREDICTION_COLUMNS: tuple[str, ...] = ("prediction",)
 MONITORED_PREDICTION = "prediction"
 STRATIFY = False
-
-
-def make_target(features: pd.DataFrame, rng: np.random.Generator) -> pd.Series:
-    """Spend driven by price, contract, tenure, satisfaction and support calls, plus noise."""
-    satisfaction = features["satisfaction"].fillna(3.6)
-    retention = (
-        0.55
-        + 0.25 * (features["contract"] == "one-year")
-        + 0.35 * (features["contract"] == "two-year")
-        + 0.004 * features["tenure_months"].clip(upper=60)
-        + 0.06 * (satisfaction - 3.6)
-        - 0.04 * features["support_calls"]
-    ).clip(0.05, 1.2)
-    spend = 12 * features["monthly_charges"] * retention + rng.normal(0, 60, len(features))
-    return pd.Series(spend.clip(lower=0).round(2), index=features.index, name=TARGET.name)
 
 
 def make_estimator(seed: int) -> RegressorMixin:
@@ -47,8 +32,17 @@ def make_estimator(seed: int) -> RegressorMixin:
     return Ridge(alpha=1.0)
 
 
-def predict_columns(model: RegressorMixin, features: pd.DataFrame) -> dict[str, npt.NDArray[Any]]:
+def predict_columns(model: Any, features: pd.DataFrame) -> dict[str, npt.NDArray[Any]]:
     return {"prediction": model.predict(features)}
+
+
+def prediction_schema() -> dict[str, Any]:
+    """The JSON Schema of one prediction (the API's response)."""
+    return {
+        "type": "object",
+        "properties": {"prediction": {"type": "number"}},
+        "required": list(PREDICTION_COLUMNS),
+    }
 
 
 def score(y_true: pd.Series, predicted: pd.DataFrame) -> dict[str, float]:
@@ -62,8 +56,8 @@ def score(y_true: pd.Series, predicted: pd.DataFrame) -> dict[str, float]:
 
 def plot(y_true: pd.Series, predicted: pd.DataFrame, out_dir: Path) -> list[Path]:
     """Residuals against predictions, and predicted against actual, as PNG files in `out_dir`."""
-    y_pred = predicted["prediction"].to_numpy()
-    actual = y_true.to_numpy()
+    y_pred = predicted["prediction"].to_numpy(dtype="float64")
+    actual = y_true.to_numpy(dtype="float64")
     residuals = Figure(figsize=(5, 4), layout="constrained")
     ax = residuals.subplots()
     ax.scatter(y_pred, actual - y_pred, s=4, alpha=0.4)

@@ -1,0 +1,288 @@
+"""What a column may hold, and everything that follows from it: checks, JSON Schema, sample values.
+
+`schema.py` declares the project's columns with these classes; everything that depends on columns
+(validation, the API's request schema, the sample dataset, monitoring, the tests) asks the
+`Schema` object instead of naming columns. That is what lets a team change `schema.py` (by hand or
+with `schema infer`) and have the rest follow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    import pandera.pandas as pa
+
+Kind = Literal["integer", "number", "category"]
+Label = str | int | bool  # a category, or a class of the target
+DEFAULT_MISSING_RATE = 0.05  # the sample's share of missing values in a nullable column
+
+
+@dataclass(frozen=True)
+class Column:
+    """One input column: what it holds and what values are allowed.
+
+    `mean` and `std` describe typical values of a number column, and `missing_rate` how often a
+    nullable column is empty; they shape the embedded sample dataset only, never validation.
+    """
+
+    name: str
+    kind: Kind
+    description: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    categories: tuple[Label, ...] = ()
+    nullable: bool = False
+    missing_rate: float | None = None
+    mean: float | None = None
+    std: float | None = None
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.kind not in ("integer", "number", "category"):
+            problems.append(f"kind must be integer, number or category, not {self.kind!r}")
+        if self.kind == "category" and len(self.categories) < 1:
+            problems.append("a category column needs its categories")
+        if self.kind != "category" and self.categories:
+            problems.append("only a category column has categories")
+        if self.categories and not same_kind(self.categories):
+            problems.append(
+                f"categories must be all text, all numbers or all booleans: {self.categories}"
+            )
+        if (
+            self.minimum is not None
+            and self.maximum is not None
+            and not self.minimum <= self.maximum
+        ):
+            problems.append(f"minimum {self.minimum} is above maximum {self.maximum}")
+        if self.missing_rate is not None and not (0 <= self.missing_rate < 1):
+            problems.append(f"missing_rate must be in [0, 1), not {self.missing_rate}")
+        if self.missing_rate and not self.nullable:
+            problems.append("a missing_rate needs nullable=True")
+        if problems:
+            msg = f"schema column {self.name!r}: " + "; ".join(problems)
+            raise ValueError(msg)
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind != "category"
+
+    @property
+    def sample_missing_rate(self) -> float:
+        if not self.nullable:
+            return 0.0
+        return DEFAULT_MISSING_RATE if self.missing_rate is None else self.missing_rate
+
+    def checks(self) -> list[pa.Check]:
+        import pandera.pandas as pa
+
+        checks = []
+        if self.categories:
+            checks.append(pa.Check.isin(list(self.categories)))
+        if self.minimum is not None:
+            checks.append(pa.Check.ge(self.minimum))
+        if self.maximum is not None:
+            checks.append(pa.Check.le(self.maximum))
+        if self.kind == "integer" and self.nullable:  # held as floats, so NaN can mark missing
+            checks.append(pa.Check(lambda s: s.isna() | (s % 1 == 0), name="whole_numbers"))
+        return checks
+
+    def pandas_type(self) -> type:
+        """The type values are converted to. Missing values are NaN, so a nullable integer column
+        is held as floats, and nullable integer or boolean categories as Python objects."""
+        if self.kind == "category":
+            labels = label_type(self.categories)
+            return object if self.nullable and labels is not str else labels
+        if self.kind == "integer" and not self.nullable:
+            return int
+        return float
+
+    def to_pandera(self) -> pa.Column:
+        import pandera.pandas as pa
+
+        return pa.Column(
+            self.pandas_type(),
+            checks=self.checks(),
+            nullable=self.nullable,
+            coerce=True,
+            description=self.description or None,
+        )
+
+    def json_schema(self) -> dict[str, Any]:
+        """The JSON Schema of one value: what the API accepts for this column."""
+        schema: dict[str, Any] = {"description": self.description} if self.description else {}
+        if self.categories:
+            schema["enum"] = [*self.categories, *([None] if self.nullable else [])]
+            return schema
+        kind = "integer" if self.kind == "integer" else "number"
+        schema["type"] = [kind, "null"] if self.nullable else kind
+        if self.minimum is not None:
+            schema["minimum"] = self.minimum
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
+        return schema
+
+    def describe(self) -> dict[str, Any]:
+        """The column as plain data, for model metadata and documentation."""
+        return {
+            key: list(value) if isinstance(value, tuple) else value
+            for key, value in vars(self).items()
+            if value not in (None, (), "") and key not in ("mean", "std", "missing_rate")
+        }
+
+    def draw(self, rows: int, rng: np.random.Generator) -> npt.NDArray[Any]:
+        """`rows` values that this column accepts, for the sample dataset (before missing ones)."""
+        import numpy as np
+
+        if self.categories:
+            return rng.choice(np.array(self.categories, dtype=object), size=rows)
+        low = -np.inf if self.minimum is None else self.minimum
+        high = np.inf if self.maximum is None else self.maximum
+        center, spread = self.typical()
+        values = np.clip(rng.normal(center, spread, size=rows), low, high)
+        if self.kind == "integer":
+            values = np.clip(np.round(values), np.ceil(low), np.floor(high))
+            return values.astype("int64")
+        return np.round(values, 4)
+
+    def typical(self) -> tuple[float, float]:
+        """A center and spread for drawn numbers: the declared ones, else from the range."""
+        low, high = self.minimum, self.maximum
+        if self.mean is not None and self.std is not None and self.std > 0:
+            return self.mean, self.std
+        if low is not None and high is not None:
+            return (low + high) / 2, max((high - low) / 6, 1e-9)
+        if low is not None:
+            return low + max(abs(low), 1.0), max(abs(low), 1.0) / 2
+        if high is not None:
+            return high - max(abs(high), 1.0), max(abs(high), 1.0) / 2
+        return 0.0, 1.0
+
+
+def same_kind(labels: tuple[Label, ...]) -> bool:
+    return len({label_type((label,)) for label in labels}) == 1
+
+
+def label_type(labels: tuple[Label, ...]) -> type:
+    """bool, int or str: the one type of every label (mixed labels are compared as text)."""
+    if labels and all(isinstance(label, bool) for label in labels):
+        return bool
+    if labels and all(isinstance(label, int) and not isinstance(label, bool) for label in labels):
+        return int
+    return str
+
+
+@dataclass(frozen=True)
+class Target:
+    """The column to predict: classes with a positive one, or a number."""
+
+    name: str
+    kind: Kind
+    description: str = ""
+    classes: tuple[Label, ...] = ()
+    positive: Label | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    mean: float | None = None
+    std: float | None = None
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.kind == "category":
+            if len(self.classes) != 2 or len(set(self.classes)) != 2:
+                problems.append(f"a class target needs exactly two classes, not {self.classes}")
+            elif not same_kind(self.classes):
+                problems.append(f"classes must be both text, numbers or booleans: {self.classes}")
+            elif self.positive not in self.classes:
+                problems.append(f"positive must be one of {list(self.classes)}")
+        elif self.classes or self.positive is not None:
+            problems.append("only a category target has classes and a positive class")
+        if problems:
+            msg = f"schema target {self.name!r}: " + "; ".join(problems)
+            raise ValueError(msg)
+
+    @property
+    def is_classes(self) -> bool:
+        return self.kind == "category"
+
+    @property
+    def negative(self) -> Label:
+        """The class that is not the positive one."""
+        return next(label for label in self.classes if label != self.positive)
+
+    def as_column(self) -> Column:
+        """The target as a column of the table: its values are checked like a feature's."""
+        return Column(
+            self.name,
+            self.kind,
+            self.description,
+            minimum=self.minimum,
+            maximum=self.maximum,
+            categories=self.classes,
+            mean=self.mean,
+            std=self.std,
+        )
+
+    def describe(self) -> dict[str, Any]:
+        described = self.as_column().describe()
+        if self.is_classes:
+            described.pop("categories", None)
+            described.update(classes=list(self.classes), positive=self.positive)
+        return described
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The features a model reads and the target it predicts, in the order they are declared."""
+
+    features: tuple[Column, ...]
+    target: Target
+    names: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        names = tuple(column.name for column in self.features)
+        if not names:
+            msg = "the schema needs at least one feature"
+            raise ValueError(msg)
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated or self.target.name in names:
+            msg = f"column names must be unique, target included: {repeated or [self.target.name]}"
+            raise ValueError(msg)
+        object.__setattr__(self, "names", names)
+
+    @property
+    def numeric(self) -> list[str]:
+        return [column.name for column in self.features if column.is_numeric]
+
+    @property
+    def categorical(self) -> list[str]:
+        return [column.name for column in self.features if not column.is_numeric]
+
+    @property
+    def nullable(self) -> list[str]:
+        return [column.name for column in self.features if column.nullable]
+
+    def column(self, name: str) -> Column:
+        return next(column for column in self.features if column.name == name)
+
+    def dataframe_schema(self, *, with_target: bool) -> pa.DataFrameSchema:
+        """The pandera schema of the features, and of the target when asked."""
+        import pandera.pandas as pa
+
+        columns = [*self.features, self.target.as_column()] if with_target else self.features
+        return pa.DataFrameSchema({column.name: column.to_pandera() for column in columns})
+
+    def record_json_schema(self) -> dict[str, Any]:
+        """One record: every feature, each may be null only where the schema allows it."""
+        return {
+            "type": "object",
+            "properties": {column.name: column.json_schema() for column in self.features},
+            "required": list(self.names),
+            "additionalProperties": False,
+        }
+
+    def describe(self) -> list[dict[str, Any]]:
+        return [column.describe() for column in self.features]

@@ -1,0 +1,357 @@
+"""Draft `schema.py` from a team's own table: each column's kind, range, categories and gaps.
+
+Every decision comes with its reason, so a person can review the draft in one read. Columns that
+a model cannot use as they are (identifiers, constants, dates, free text, too many categories)
+are left out, each with a one-line reason; a target that does not fit the project's problem type
+is refused. The draft is Python source in the layout `ruff format` keeps, so it passes the
+project's own checks as written.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from {{ cookiecutter.package_name }}.columns import Column, Label, Schema, Target
+from {{ cookiecutter.package_name }}.errors import SchemaError
+
+MAX_CATEGORIES = 20
+MARGIN = 0.1  # ranges are widened by this share of the observed span on each side
+LINE_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What became of one column of the table, and why."""
+
+    column: str
+    outcome: str  # "feature", "target" or "left out"
+    reason: str
+
+    def __str__(self) -> str:
+        if self.outcome == "left out":
+            return f"left out {self.column!r}: {self.reason}"
+        return f"{self.outcome} {self.column!r}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Draft:
+    schema: Schema
+    decisions: list[Decision]
+    rows: int
+
+
+def significant(value: float, digits: int = 4) -> float | int:
+    """`value` rounded to a few significant digits, as an int when it is whole."""
+    if value == 0 or not math.isfinite(value):
+        return 0
+    rounded = round(value, digits - 1 - math.floor(math.log10(abs(value))))
+    return int(rounded) if float(rounded).is_integer() else rounded
+
+
+def widened(low: float, high: float, *, whole: bool, margin: float) -> tuple[float, float, str]:
+    """The observed range with a margin on each side, never below zero for non-negative data."""
+    span = (high - low) or max(abs(high), 1.0)
+    step = 10 ** (math.floor(math.log10(span * margin)) if span * margin > 0 else 0)
+    minimum = math.floor((low - margin * span) / step) * step
+    maximum = math.ceil((high + margin * span) / step) * step
+    reason = f"a {margin:.0%} margin"
+    if low >= 0 > minimum:
+        minimum, reason = 0, f"a {margin:.0%} margin, and never negative like the data"
+    if whole:
+        minimum, maximum = math.floor(minimum), math.ceil(maximum)
+    return significant(minimum, 6), significant(maximum, 6), reason
+
+
+def looks_like_dates(values: pd.Series) -> bool:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return True
+    if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+        return False
+    sample = values.dropna().astype(str).head(200)
+    if sample.str.fullmatch(r"[+-]?\d+(\.\d+)?").all():  # numbers, not dates
+        return False
+    parsed = pd.to_datetime(sample, errors="coerce", format="mixed")
+    return bool(parsed.notna().mean() > 0.9)
+
+
+def label(value: Any) -> Label:
+    """A plain Python label: `1`, not `np.int64(1)`."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return str(value)
+
+
+def gaps(values: pd.Series) -> dict[str, Any]:
+    missing = float(values.isna().mean())
+    if missing == 0:
+        return {}
+    return {"nullable": True, "missing_rate": max(significant(missing, 2), 0.0001)}
+
+
+def number_column(name: str, values: pd.Series, margin: float) -> Column | str:
+    present = values.dropna().astype("float64")
+    whole = bool((present % 1 == 0).all())
+    distinct = present.nunique()
+    if whole and distinct == len(present) >= 20 and present.max() - present.min() < 2 * distinct:
+        return "every value is a different whole number, close to a count (an identifier?)"
+    minimum, maximum, _ = widened(present.min(), present.max(), whole=whole, margin=margin)
+    observed = f"{significant(present.min())} to {significant(present.max())}"
+    described = f"Observed {observed}."
+    kind = "integer" if whole else "number"
+    return Column(
+        name,
+        kind,
+        described,
+        minimum=minimum,
+        maximum=maximum,
+        mean=significant(float(present.mean())),
+        std=significant(float(present.std(ddof=0))),
+        **gaps(values),
+    )
+
+
+def category_column(name: str, values: pd.Series, max_categories: int) -> Column | str:
+    present = values.dropna()
+    distinct = present.nunique()
+    if pd.api.types.is_bool_dtype(present):
+        categories: tuple[Label, ...] = (False, True)
+    elif distinct > max_categories:
+        text = present.astype(str)
+        if distinct == len(present) >= 20:
+            return "every value is different (an identifier?)"
+        if text.str.len().mean() >= 30 or text.str.contains(" ").mean() > 0.5:
+            return f"holds free text ({distinct} distinct values); a model needs categories"
+        return (
+            f"has {distinct} distinct values, more than {max_categories}: group rare values,"
+            " or raise --max-categories"
+        )
+    else:
+        categories = tuple(sorted({label(value) for value in present}, key=str))
+    return Column(
+        name,
+        "category",
+        f"{len(categories)} categories.",
+        categories=tuple(str(c) for c in categories) if mixed(categories) else categories,
+        **gaps(values),
+    )
+
+
+def mixed(labels: tuple[Label, ...]) -> bool:
+    return len({type(value) for value in labels}) > 1
+
+
+def feature(name: str, values: pd.Series, max_categories: int, margin: float) -> Column | str:
+    """The column's declaration, or the reason it is left out."""
+    present = values.dropna()
+    if present.empty:
+        return "holds no values (every row is missing)"
+    if present.nunique() == 1:
+        return f"has the same value ({label(present.iloc[0])!r}) in every row: nothing to learn"
+    if looks_like_dates(values):
+        return "holds dates or times: derive numbers from them first (days since, weekday, ...)"
+    if pd.api.types.is_numeric_dtype(present) and not pd.api.types.is_bool_dtype(present):
+        return number_column(name, values, margin)
+    return category_column(name, values, max_categories)
+
+
+def choose_positive(
+    values: pd.Series, classes: tuple[Label, ...], asked: str | None
+) -> tuple[Label, str]:
+    if asked is not None:
+        matches = [value for value in classes if str(value) == asked]
+        if not matches:
+            msg = f"--positive-class {asked!r} is not a class of the target; it has {classes}"
+            raise SchemaError(msg)
+        return matches[0], "as --positive-class asks"
+    for negative, positive in ((0, 1), (False, True)):
+        if set(classes) == {negative, positive}:
+            return positive, f"{positive!r} is the usual positive label"
+    counts = values.map(label).value_counts()
+    rarer = min(classes, key=lambda value: (counts.get(value, 0), str(value)))
+    share = counts.get(rarer, 0) / counts.sum()
+    return rarer, f"the rarer class ({share:.0%} of rows); --positive-class chooses another"
+
+
+def target_of(
+    name: str, values: pd.Series, target_kinds: tuple[str, ...], positive: str | None
+) -> tuple[Target, str]:
+    present = values.dropna()
+    gap = f"; {values.isna().sum()} rows without it cannot train" if values.isna().any() else ""
+    if "category" in target_kinds:
+        classes = tuple(sorted({label(value) for value in present}, key=str))
+        if len(classes) != 2:
+            msg = (
+                f"the target {name!r} has {len(classes)} distinct values; this project predicts"
+                " one of two classes (problem_type=classification): pick a two-class column"
+            )
+            raise SchemaError(msg)
+        classes = tuple(str(value) for value in classes) if mixed(classes) else classes
+        chosen, why = choose_positive(values, classes, positive)
+        target = Target(name, "category", "The class to predict.", classes=classes, positive=chosen)
+        return target, f"classes {list(classes)}; positive {chosen!r}: {why}{gap}"
+    if not pd.api.types.is_numeric_dtype(present) or pd.api.types.is_bool_dtype(present):
+        msg = (
+            f"the target {name!r} holds {present.dtype} values; this project predicts a number"
+            " (problem_type=regression): pick a numeric column"
+        )
+        raise SchemaError(msg)
+    numbers = present.astype("float64")
+    whole = bool((numbers % 1 == 0).all())
+    minimum, maximum, why = widened(numbers.min(), numbers.max(), whole=whole, margin=MARGIN)
+    target = Target(
+        name,
+        "integer" if whole else "number",
+        "The number to predict.",
+        minimum=minimum,
+        maximum=maximum,
+        mean=significant(float(numbers.mean())),
+        std=significant(float(numbers.std(ddof=0))),
+    )
+    return target, f"{target.kind} from {minimum} to {maximum} ({why}){gap}"
+
+
+def draft_schema(
+    table: pd.DataFrame,
+    target: str,
+    target_kinds: tuple[str, ...],
+    *,
+    positive: str | None = None,
+    max_categories: int = MAX_CATEGORIES,
+    margin: float = MARGIN,
+) -> Draft:
+    """A schema for `table`, with `target` as the column to predict."""
+    if target not in table.columns:
+        columns = ", ".join(map(repr, table.columns[:10]))
+        msg = f"the table has no column {target!r} to predict; its columns: {columns}"
+        raise SchemaError(msg)
+    decisions = []
+    declared, reason = target_of(target, table[target], target_kinds, positive)
+    decisions.append(Decision(target, "target", reason))
+    features = []
+    for name in table.columns:
+        if name == target:
+            continue
+        column = feature(str(name), table[name], max_categories, margin)
+        if isinstance(column, str):
+            decisions.append(Decision(str(name), "left out", column))
+            continue
+        features.append(column)
+        decisions.append(Decision(str(name), "feature", explain(column)))
+    if not features:
+        msg = "no column of the table can be a feature: see the reasons above"
+        raise SchemaError(msg)
+    return Draft(Schema(tuple(features), declared), decisions, len(table))
+
+
+def explain(column: Column) -> str:
+    if column.categories:
+        shown = ", ".join(map(repr, column.categories[:6]))
+        more = f", ... ({len(column.categories)})" if len(column.categories) > 6 else ""
+        described = f"category: {shown}{more}"
+    else:
+        described = f"{column.kind} from {column.minimum} to {column.maximum}"
+    if column.nullable:
+        described += f"; {column.missing_rate:.1%} missing"
+    return described
+
+
+# Writing the draft as Python source ---------------------------------------------------------
+
+
+def quoted(text: str) -> str:
+    """A string literal as `ruff format` writes it: double quotes unless that needs escapes."""
+    if '"' in text and "'" not in text:
+        return "'" + text.replace("\\", "\\\\") + "'"
+    return json.dumps(text, ensure_ascii=False)
+
+
+def literal(value: Any) -> str:
+    if isinstance(value, str):
+        return quoted(value)
+    if isinstance(value, tuple):
+        return "(" + ", ".join(literal(item) for item in value) + ")"
+    return repr(value)
+
+
+def argument(indent: str, name: str | None, value: Any) -> list[str]:
+    prefix = f"{indent}{name}=" if name else indent
+    line = f"{prefix}{literal(value)},"
+    if not isinstance(value, tuple) or (len(value) > 1 and len(line) <= LINE_LIMIT):
+        return [line if len(line) <= LINE_LIMIT else f"{line}  # noqa: E501"]
+    items = [f"{indent}    {literal(item)}," for item in value]  # one per line, ruff keeps it
+    return [f"{prefix}(", *items, f"{indent}),"]
+
+
+def call(kind: str, positional: list[Any], keywords: dict[str, Any], indent: str) -> list[str]:
+    inner = indent + "    "
+    lines = [f"{indent}{kind}("]
+    for value in positional:
+        lines += argument(inner, None, value)
+    for name, value in keywords.items():
+        lines += argument(inner, name, value)
+    return [*lines, f"{indent}),"]
+
+
+def column_source(column: Column) -> list[str]:
+    keywords = {
+        name: getattr(column, name)
+        for name in ("minimum", "maximum", "categories", "nullable", "missing_rate", "mean", "std")
+        if getattr(column, name) not in (None, (), False)
+    }
+    return call("Column", [column.name, column.kind, column.description], keywords, "    ")
+
+
+def target_source(target: Target) -> list[str]:
+    names = ("classes", "positive", "minimum", "maximum", "mean", "std")
+    keywords = {name: getattr(target, name) for name in names}
+    keywords = {name: value for name, value in keywords.items() if value not in (None, ())}
+    lines = call("Target", [target.name, target.kind, target.description], keywords, "")
+    lines[-1] = ")"
+    return lines
+
+
+def command_lines(command: str) -> str:
+    """The command that made the draft, indented, broken before `--` options if it is long."""
+    if len(command) + 4 <= LINE_LIMIT:
+        return f"    {command}"
+    head, _, options = command.partition(" --")
+    return f"    {head}\n        --{options}" if options else f"    {command}"
+
+
+TITLE = (
+    "The data this project learns from, declared once: every column, its kind and allowed values."
+)
+
+
+def source(draft: Draft, command: str) -> str:
+    """`schema.py` for the draft; `command` is how it was made, for the docstring."""
+    header = f'''"""{TITLE}
+
+Drafted from {draft.rows:,} rows by:
+
+{command_lines(command)}
+
+Review it: descriptions, ranges, categories, and which class is positive. Validation of files, the
+API's request schema, the embedded sample dataset, drift monitoring and the tests all follow this
+file; `schema infer --check FILE` tells whether a file still matches it.
+"""
+
+from .columns import Column, Schema, Target
+
+FEATURES = (
+'''
+    body = [line for column in draft.schema.features for line in column_source(column)]
+    target = target_source(draft.schema.target)
+    target[0] = "TARGET = " + target[0]
+    lines = [*body, ")", *target, "", "SCHEMA = Schema(FEATURES, TARGET)"]
+    return header + "\n".join(lines) + "\n"
