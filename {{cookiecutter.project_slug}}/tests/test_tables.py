@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import fsspec
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -14,6 +15,15 @@ from {{ cookiecutter.package_name }} import tables
 from {{ cookiecutter.package_name }}.errors import DataError
 
 SUFFIXES = [".csv", ".parquet", ".jsonl"]
+
+
+def assert_same_table(read: pd.DataFrame, written: pd.DataFrame) -> None:
+    """Equal values; a missing text value may come back as None or NaN, depending on the format."""
+
+    def normalized(table: pd.DataFrame) -> pd.DataFrame:
+        return table.astype(object).where(table.notna(), np.nan)
+
+    pd.testing.assert_frame_equal(normalized(read), normalized(written), check_dtype=False)
 
 
 @pytest.fixture
@@ -32,14 +42,14 @@ def test_every_format_reads_back_what_it_wrote(
 ) -> None:
     location = tmp_path / f"table{suffix}"
     tables.write_table(sample, location)
-    pd.testing.assert_frame_equal(tables.read_table(location), sample, check_dtype=False)
+    assert_same_table(tables.read_table(location), sample)
 
 
 @pytest.mark.parametrize("suffix", SUFFIXES)
 def test_a_uri_works_like_a_path(memory: str, sample: pd.DataFrame, suffix: str) -> None:
     location = tables.join(memory, "nested", f"table{suffix}")
     tables.write_table(sample, location)
-    pd.testing.assert_frame_equal(tables.read_table(location), sample, check_dtype=False)
+    assert_same_table(tables.read_table(location), sample)
     chunks = list(tables.read_chunks(location, rows=600))
     assert [len(chunk) for chunk in chunks] == [600, 600, 600, 200]
 
@@ -50,8 +60,7 @@ def test_chunks_add_up_to_the_table(tmp_path: Path, sample: pd.DataFrame, suffix
     tables.write_table(sample, location)
     chunks = list(tables.read_chunks(location, rows=700))
     assert [len(chunk) for chunk in chunks] == [700, 700, 600]
-    whole = pd.concat(chunks, ignore_index=True)
-    pd.testing.assert_frame_equal(whole, sample, check_dtype=False)
+    assert_same_table(pd.concat(chunks, ignore_index=True), sample)
 
 
 def test_chunk_writer_takes_the_first_chunks_types(tmp_path: Path) -> None:
