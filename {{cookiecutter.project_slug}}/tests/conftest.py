@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from {{ cookiecutter.package_name }}.workflows.train import TrainingOutcome
 
 SAMPLE_ROWS = 2_000
+pytest_plugins = ("pytester",)  # test_isolation.py runs a test inside a second pytest
 
 
 @pytest.fixture(autouse=True)

@@ -53,7 +53,8 @@ def linear_predictor(features: pd.DataFrame, schema: Schema) -> npt.NDArray[np.f
         part, part_variance = contribution(column, features[column.name], rng)
         total += part
         variance += part_variance
-    return total / np.sqrt(max(variance, 1e-12))
+    scaled: npt.NDArray[np.float64] = total / np.sqrt(max(variance, 1e-12))
+    return scaled
 
 
 def make_target(
@@ -66,7 +67,8 @@ def make_target(
         probability = 1 / (1 + np.exp(-(SIGNAL_STRENGTH * signal + base)))
         positive = rng.random(len(features)) < probability
         labels = np.array([target.negative, target.positive], dtype=object)
-        return labels[positive.astype(int)]
+        drawn: npt.NDArray[Any] = labels[positive.astype(int)]
+        return drawn
     as_column = target.as_column()
     center, spread = as_column.typical()
     noisy = (signal + NOISE * rng.normal(0, 1, len(features))) / np.sqrt(1 + NOISE**2)
@@ -74,7 +76,10 @@ def make_target(
     low = -np.inf if target.minimum is None else target.minimum
     high = np.inf if target.maximum is None else target.maximum
     values = np.clip(values, low, high)
-    return np.round(values).astype("int64") if target.kind == "integer" else np.round(values, 4)
+    numbers: npt.NDArray[Any] = (
+        np.round(values).astype("int64") if target.kind == "integer" else np.round(values, 4)
+    )
+    return numbers
 
 
 def drifted(table: pd.DataFrame, schema: Schema, drift: float, rng: np.random.Generator) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.columns import Column, Label, Schema, Target
+from {{ cookiecutter.package_name }}.columns import Column, Kind, Label, Schema, Target
 from {{ cookiecutter.package_name }}.errors import SchemaError
 
 MAX_CATEGORIES = 20
@@ -107,7 +107,7 @@ def number_column(name: str, values: pd.Series, margin: float) -> Column | str:
     minimum, maximum, _ = widened(present.min(), present.max(), whole=whole, margin=margin)
     observed = f"{significant(present.min())} to {significant(present.max())}"
     described = f"Observed {observed}."
-    kind = "integer" if whole else "number"
+    kind: Kind = "integer" if whole else "number"
     return Column(
         name,
         kind,
@@ -127,10 +127,10 @@ def category_column(name: str, values: pd.Series, max_categories: int) -> Column
         categories: tuple[Label, ...] = (False, True)
     elif distinct > max_categories:
         text = present.astype(str)
-        if distinct == len(present) >= 20:
-            return "every value is different (an identifier?)"
         if text.str.len().mean() >= 30 or text.str.contains(" ").mean() > 0.5:
             return f"holds free text ({distinct} distinct values); a model needs categories"
+        if distinct == len(present) >= 20:
+            return "every value is different (an identifier?)"
         return (
             f"has {distinct} distinct values, more than {max_categories}: group rare values,"
             " or raise --max-categories"
@@ -302,19 +302,20 @@ def call(kind: str, positional: list[Any], keywords: dict[str, Any], indent: str
     return [*lines, f"{indent}),"]
 
 
+def given(value: Any) -> bool:
+    """Whether an argument differs from its default (0 and 0.0 are values, not defaults)."""
+    return value is not None and value is not False and value != ()
+
+
 def column_source(column: Column) -> list[str]:
-    keywords = {
-        name: getattr(column, name)
-        for name in ("minimum", "maximum", "categories", "nullable", "missing_rate", "mean", "std")
-        if getattr(column, name) not in (None, (), False)
-    }
+    names = ("minimum", "maximum", "categories", "nullable", "missing_rate", "mean", "std")
+    keywords = {name: getattr(column, name) for name in names if given(getattr(column, name))}
     return call("Column", [column.name, column.kind, column.description], keywords, "    ")
 
 
 def target_source(target: Target) -> list[str]:
     names = ("classes", "positive", "minimum", "maximum", "mean", "std")
-    keywords = {name: getattr(target, name) for name in names}
-    keywords = {name: value for name, value in keywords.items() if value not in (None, ())}
+    keywords = {name: getattr(target, name) for name in names if given(getattr(target, name))}
     lines = call("Target", [target.name, target.kind, target.description], keywords, "")
     lines[-1] = ")"
     return lines

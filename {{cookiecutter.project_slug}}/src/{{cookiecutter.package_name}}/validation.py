@@ -7,6 +7,7 @@ person fixes a file in one pass instead of one error at a time.
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ from {{ cookiecutter.package_name }}.errors import DataValidationError
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 
 EXAMPLES = 5
+CONCAT_WARNING = "The behavior of DataFrame concatenation with empty or all-NA entries"
 
 
 def describe_rule(check: str) -> str:
@@ -68,7 +70,10 @@ def validate(table: pd.DataFrame, *, require_target: bool = True) -> pd.DataFram
     """
     schema = SCHEMA.dataframe_schema(with_target=require_target)
     try:
-        valid = schema.validate(table, lazy=True)
+        with warnings.catch_warnings():
+            # pandera collects failure cases with a concat that pandas 2.x warns about; harmless.
+            warnings.filterwarnings("ignore", CONCAT_WARNING, FutureWarning)
+            valid = schema.validate(table, lazy=True)
     except SchemaErrors as errors:
         raise DataValidationError(format_problems(errors.failure_cases)) from None
     columns = [*SCHEMA.names, SCHEMA.target.name] if require_target else list(SCHEMA.names)
@@ -86,10 +91,15 @@ def records_to_frame(records: list[dict[str, object]]) -> pd.DataFrame:
     types, and marks missing values as NaN, which is all the model needs.
     """
     frame = pd.DataFrame.from_records(records, columns=list(SCHEMA.names))
-    types = {column.name: column.pandas_type() for column in SCHEMA.features}
-    numeric = [name for name in SCHEMA.numeric if frame[name].isna().any()]
-    frame = frame.astype({**types, **dict.fromkeys(numeric, float)})
-    return frame.where(frame.notna(), np.nan)
+    for column in SCHEMA.features:
+        values = frame[column.name]
+        if column.categories:  # the labels as sent; None becomes NaN, which the imputer knows
+            frame[column.name] = np.where(values.isna(), np.nan, values.astype(object))
+        elif values.isna().any():
+            frame[column.name] = values.astype(float)
+        else:
+            frame[column.name] = values.astype(column.pandas_type())
+    return frame
 
 
 def split_target(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:

@@ -1,0 +1,171 @@
+"""Drafting a schema from a team's table: each decision, each refusal, and the source it writes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.package_name }}.columns import Column, Schema, Target
+from {{ cookiecutter.package_name }}.errors import SchemaError
+from {{ cookiecutter.package_name }}.schema_drafting import Draft, draft_schema, source, widened
+
+CLASSES = ("category",)
+NUMBERS = ("number", "integer")
+ROWS = 200
+
+
+@pytest.fixture
+def table() -> pd.DataFrame:
+    """A table with a bit of everything a team's export holds."""
+    rng = np.random.default_rng(0)
+    mean_radius = rng.normal(14, 3.5, ROWS).round(3)
+    return pd.DataFrame(
+        {
+            "mean radius": mean_radius,
+            "visits": rng.poisson(3, ROWS),
+            "income": np.where(rng.random(ROWS) < 0.1, np.nan, rng.normal(5e4, 1e4, ROWS)),
+            "plan": rng.choice(["basic", "pro", "team"], ROWS),
+            "active": rng.random(ROWS) < 0.5,
+            "customer_id": np.arange(1_000, 1_000 + ROWS),
+            "country": ["NL"] * ROWS,
+            "signed_up": pd.date_range("2024-01-01", periods=ROWS, freq="D").astype(str),
+            "comment": [f"customer said thing number {i} about the service" for i in range(ROWS)],
+            "city": [f"city-{i % 40}" for i in range(ROWS)],
+            "diagnosis": np.where(mean_radius > 15, "malignant", "benign"),
+            "spend": rng.gamma(2, 300, ROWS).round(2),
+        }
+    )
+
+
+def decided(draft: Draft) -> dict[str, str]:
+    return {decision.column: decision.outcome for decision in draft.decisions}
+
+
+def reasons(draft: Draft) -> dict[str, str]:
+    return {decision.column: decision.reason for decision in draft.decisions}
+
+
+def test_each_kind_of_column_gets_its_declaration(table: pd.DataFrame) -> None:
+    schema = draft_schema(table.drop(columns="spend"), "diagnosis", CLASSES).schema
+    assert schema.column("mean radius").kind == "number"
+    visits = schema.column("visits")
+    assert visits.kind == "integer"
+    assert visits.minimum == 0  # counts never go below zero, whatever the margin
+    income = schema.column("income")
+    assert income.nullable
+    assert income.missing_rate == pytest.approx(0.1, abs=0.05)
+    assert schema.column("plan").categories == ("basic", "pro", "team")
+    assert schema.column("active").categories == (False, True)
+
+
+def test_columns_a_model_cannot_use_are_left_out_with_a_reason(table: pd.DataFrame) -> None:
+    draft = draft_schema(table.drop(columns="spend"), "diagnosis", CLASSES)
+    outcome, why = decided(draft), reasons(draft)
+    for name in ("customer_id", "country", "signed_up", "comment", "city"):
+        assert outcome[name] == "left out", name
+    assert "identifier" in why["customer_id"]
+    assert "same value ('NL')" in why["country"]
+    assert "dates" in why["signed_up"]
+    assert "free text" in why["comment"]
+    assert "40 distinct values, more than 20" in why["city"]
+    assert "\n" not in "".join(why.values())
+
+
+def test_more_categories_are_kept_when_asked(table: pd.DataFrame) -> None:
+    draft = draft_schema(table, "diagnosis", CLASSES, max_categories=50)
+    assert len(draft.schema.column("city").categories) == 40
+
+
+def test_text_classes_get_the_rarer_one_as_positive(table: pd.DataFrame) -> None:
+    draft = draft_schema(table, "diagnosis", CLASSES)
+    target = draft.schema.target
+    assert target.classes == ("benign", "malignant")
+    rarer = table["diagnosis"].value_counts().idxmin()
+    assert target.positive == rarer
+    assert "rarer class" in reasons(draft)["diagnosis"]
+
+
+@pytest.mark.parametrize(
+    ("labels", "positive"), [((0, 1), 1), ((False, True), True), (("no", "yes"), "no")]
+)
+def test_the_positive_class(labels: tuple[object, ...], positive: object) -> None:
+    values = [labels[0]] * 50 + [labels[1]] * 150  # the second label is common
+    table = pd.DataFrame({"x": np.arange(200) % 7, "y": values})
+    assert draft_schema(table, "y", CLASSES).schema.target.positive == positive
+
+
+def test_the_positive_class_can_be_chosen(table: pd.DataFrame) -> None:
+    draft = draft_schema(table, "diagnosis", CLASSES, positive="benign")
+    assert draft.schema.target.positive == "benign"
+    with pytest.raises(SchemaError, match="'maybe' is not a class of the target"):
+        draft_schema(table, "diagnosis", CLASSES, positive="maybe")
+
+
+def test_a_number_target_for_regression(table: pd.DataFrame) -> None:
+    target = draft_schema(table, "spend", NUMBERS).schema.target
+    assert target.kind == "number"
+    assert target.minimum == 0
+
+
+@pytest.mark.parametrize(
+    ("target", "kinds", "message"),
+    [
+        ("nope", CLASSES, "the table has no column 'nope' to predict; its columns: 'mean radius'"),
+        ("plan", CLASSES, "'plan' has 3 distinct values; this project predicts one of two"),
+        ("spend", CLASSES, "distinct values; this project predicts one of two classes"),
+        ("diagnosis", NUMBERS, "'diagnosis' holds .* values; this project predicts a number"),
+    ],
+)
+def test_a_target_that_does_not_fit_is_refused(
+    table: pd.DataFrame, target: str, kinds: tuple[str, ...], message: str
+) -> None:
+    with pytest.raises(SchemaError, match=message):
+        draft_schema(table, target, kinds)
+
+
+def test_a_table_with_no_usable_column_is_refused() -> None:
+    table = pd.DataFrame({"id": range(100), "y": [0, 1] * 50})
+    with pytest.raises(SchemaError, match="no column of the table can be a feature"):
+        draft_schema(table, "y", CLASSES)
+
+
+def test_the_draft_accepts_the_table_it_was_drafted_from(table: pd.DataFrame) -> None:
+    schema = draft_schema(table, "diagnosis", CLASSES).schema
+    valid = schema.dataframe_schema(with_target=True).validate(table)
+    assert len(valid) == ROWS
+
+
+def test_the_source_declares_exactly_the_draft(table: pd.DataFrame) -> None:
+    draft = draft_schema(table, "diagnosis", CLASSES)
+    text = source(draft, "uv run project schema infer data.csv --target diagnosis")
+    namespace: dict[str, object] = {}
+    code = text.replace("from .columns import", "from {{ cookiecutter.package_name }}.columns import")
+    exec(compile(code, "schema.py", "exec"), namespace)  # noqa: S102 - our own generated source
+    assert namespace["SCHEMA"] == draft.schema
+    assert all(len(line) <= 100 for line in text.splitlines()), "a line is over the limit"
+
+
+def test_odd_names_and_labels_survive_the_source() -> None:
+    schema = Schema(
+        (
+            Column('size "cm"', "number", "It's big.", minimum=0.5, maximum=3.0),
+            Column("kind", "category", categories=("a/b", "naïve", "back\\slash")),
+        ),
+        Target("y", "category", classes=(False, True), positive=True),
+    )
+    text = source(Draft(schema, [], 10), "schema infer x.csv --target y")
+    namespace: dict[str, object] = {}
+    code = text.replace("from .columns import", "from {{ cookiecutter.package_name }}.columns import")
+    exec(compile(code, "schema.py", "exec"), namespace)  # noqa: S102 - our own generated source
+    assert namespace["SCHEMA"] == schema
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "whole", "expected"),
+    [(0, 120, True, (0, 140)), (6.981, 28.11, False, (4, 31)), (-5, 5, True, (-6, 6))],
+)
+def test_ranges_get_a_margin(
+    low: float, high: float, whole: bool, expected: tuple[float, float]
+) -> None:
+    assert widened(low, high, whole=whole, margin=0.1)[:2] == expected

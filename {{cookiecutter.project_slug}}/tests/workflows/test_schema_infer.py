@@ -1,0 +1,87 @@
+"""`schema infer` as a team runs it: draft a file, keep an existing one, check new data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from {{ cookiecutter.package_name }} import tables
+from {{ cookiecutter.package_name }}.cli import app
+from {{ cookiecutter.package_name }}.schema import SCHEMA
+from {{ cookiecutter.package_name }}.workflows.schema_infer import schema_file
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def labelled(tmp_path: Path, sample: pd.DataFrame) -> str:
+    return tables.write_table(sample, tmp_path / "labelled.csv")
+
+
+def infer(*args: str):
+    return runner.invoke(app, ["schema", "infer", *args])
+
+
+def test_a_draft_is_written_with_every_decision_printed(labelled: str, tmp_path: Path) -> None:
+    output = tmp_path / "schema.py"
+    result = infer(labelled, "--target", SCHEMA.target.name, "--output", str(output))
+    assert result.exit_code == 0, result.output
+    assert f"target '{SCHEMA.target.name}'" in result.output
+    for name in SCHEMA.names:
+        assert f"'{name}'" in result.output
+    text = output.read_text(encoding="utf-8")
+    assert "from .columns import Column, Schema, Target" in text
+    assert "schema infer labelled.csv --target" in text
+    compile(text, str(output), "exec")
+
+
+def test_an_existing_schema_is_kept_without_force(labelled: str, tmp_path: Path) -> None:
+    output = tmp_path / "schema.py"
+    output.write_text("# mine\n", encoding="utf-8")
+    result = infer(labelled, "--target", SCHEMA.target.name, "--output", str(output))
+    assert result.exit_code == 1
+    assert "pass --force to replace it" in result.output
+    assert output.read_text(encoding="utf-8") == "# mine\n"
+    forced = infer(labelled, "--target", SCHEMA.target.name, "--output", str(output), "--force")
+    assert forced.exit_code == 0, forced.output
+    assert output.read_text(encoding="utf-8") != "# mine\n"
+
+
+def test_a_refused_draft_writes_nothing(labelled: str, tmp_path: Path) -> None:
+    output = tmp_path / "schema.py"
+    result = infer(labelled, "--target", "no such column", "--output", str(output))
+    assert result.exit_code == 1
+    assert "the table has no column 'no such column' to predict" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not output.exists()
+
+
+def test_the_target_is_required_to_draft(labelled: str) -> None:
+    result = infer(labelled)
+    assert result.exit_code == 2
+    assert "--target" in result.output
+
+
+def test_check_says_a_matching_table_matches(labelled: str) -> None:
+    result = infer("--check", labelled)
+    assert result.exit_code == 0, result.output
+    assert "matches schema.py" in result.output
+
+
+def test_check_lists_every_mismatch_and_unused_column(tmp_path: Path, sample: pd.DataFrame) -> None:
+    changed = sample.drop(columns=SCHEMA.names[0]).assign(**{"a new column": 1})
+    location = tables.write_table(changed, tmp_path / "new.parquet")
+    result = infer("--check", location)
+    assert result.exit_code == 1
+    assert f"mismatch: column '{SCHEMA.names[0]}' is missing" in result.output
+    assert "not used: 'a new column'" in result.output
+    assert "does NOT match schema.py" in result.output
+
+
+def test_the_schema_file_is_the_projects_own() -> None:
+    path = schema_file()
+    assert path.name == "schema.py"
+    assert (path.parents[2] / "pyproject.toml").is_file()
