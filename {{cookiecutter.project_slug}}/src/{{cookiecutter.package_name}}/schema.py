@@ -3,7 +3,7 @@
 Validation of files, the API's request schema, the embedded sample dataset, drift monitoring and
 the tests all follow this file. To use your own data, let the command line draft it from a file:
 
-    uv run {{ cookiecutter.project_slug }} schema infer your-data.csv --target your_target_column --force
+    uv run {{ cookiecutter.project_slug }} schema infer data.csv --target COLUMN --force
 
 then review it: descriptions, ranges, which class is positive. `schema infer --check` tells whether
 a file still matches. This example describes customers of a subscription business.
