@@ -24,12 +24,13 @@ def test_the_users_settings_never_reach_the_tests(
     watched.mkdir()
     for name in ("MODELS_DIR", "DATA_DIR", "REPORTS_DIR"):
         monkeypatch.setenv(f"{ENV_PREFIX}{name}", str(watched))
-    env_file = pytester.path / ".env"
+    env_file = pytester.path / ".env"  # the second pytest's working directory, as a user's
     env_file.write_text(f"{ENV_PREFIX}MODELS_DIR={watched}\n", encoding="utf-8")
-    monkeypatch.setattr(config, "ENV_FILE", env_file)  # as a real run would read it
+    monkeypatch.setattr(config, "ENV_FILE", env_file)
     assert config.load_settings().models.dir == watched  # the bait is in place
 
-    result = pytester.runpytest_inprocess(
+    # A process of its own, as a real run: pytest in this one would disturb coverage measurement.
+    result = pytester.runpytest_subprocess(
         str(TESTS / "test_cli.py"),
         "-k",
         "train_then_predict_then_info",
@@ -37,6 +38,8 @@ def test_the_users_settings_never_reach_the_tests(
         "no:cacheprovider",
         "-p",
         "no:cov",
+        "-p",
+        "no:xdist",
         f"--rootdir={TESTS.parent}",
     )
 
