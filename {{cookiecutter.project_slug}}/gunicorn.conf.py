@@ -2,26 +2,35 @@
 
     gunicorn --config gunicorn.conf.py {{ cookiecutter.package_name }}.api.wsgi:app
 
-Tuned by environment variables: PORT (8000), HOST (0.0.0.0), WEB_CONCURRENCY (workers, 2),
-GUNICORN_THREADS (1), GUNICORN_TIMEOUT (30 s). The app, and so the model, is loaded once in the
-master before the workers fork; SIGTERM stops accepting requests and lets running ones finish.
+Workers are gevent workers: each connection is a greenlet, so slow clients (headers or bodies
+dribbled byte by byte) cost a little memory, never a worker, and /health keeps answering; a body
+that stalls longer than the api.read_timeout_seconds setting gets 408. Tuned by environment
+variables: PORT (8000), HOST (0.0.0.0), WEB_CONCURRENCY (worker processes, 2), GUNICORN_TIMEOUT
+(30 s). SIGTERM stops accepting requests and lets running ones finish.
 """
 
 import os
+import shutil
 import tempfile
 
 # Every worker writes its metrics here and /metrics adds them up. prometheus_client reads this when
 # it is first imported, so it is set before anything imports it (hence no import of it up here).
-os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="prometheus-"))
+if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="prometheus-")
+    OWN_METRICS_DIR = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+else:
+    OWN_METRICS_DIR = ""
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104 - a container listens on all interfaces
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-worker_class = "gthread" if threads > 1 else "sync"
-preload_app = True
+worker_class = "gevent"
+worker_connections = 1000  # per worker: slow clients wait in greenlets, not in workers
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
 accesslog = "-"
 errorlog = "-"
 logger_class = "{{ cookiecutter.package_name }}.api.access_log.JsonAccessLogger"
@@ -31,3 +40,8 @@ def child_exit(server, worker):  # gunicorn's hook: forget the metrics of a work
     from prometheus_client import multiprocess  # after PROMETHEUS_MULTIPROC_DIR is set
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):  # gunicorn's hook: remove the metrics folder this configuration made
+    if OWN_METRICS_DIR:
+        shutil.rmtree(OWN_METRICS_DIR, ignore_errors=True)

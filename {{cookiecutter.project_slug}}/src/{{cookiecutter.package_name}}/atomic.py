@@ -16,17 +16,20 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
-
-import fsspec
+from typing import IO, TYPE_CHECKING, Any
 
 from {{ cookiecutter.package_name }}.errors import DataError
+
+if TYPE_CHECKING:
+    import fsspec
 
 Location = str | Path  # a local path, or an fsspec URI such as s3://bucket/key
 
 
 def filesystem(location: Location) -> tuple[fsspec.AbstractFileSystem, str]:
     """The fsspec filesystem of a path or URI, and the path within it."""
+    import fsspec  # here: the API reads models with plain files and never needs it
+
     try:
         fs, path = fsspec.core.url_to_fs(str(location))
     except (ImportError, ValueError) as error:  # an unknown protocol, or its extra not installed

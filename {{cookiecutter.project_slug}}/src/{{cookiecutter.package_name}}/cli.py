@@ -136,6 +136,7 @@ def train(
         outcome = train_model(settings, data_path)
     typer.echo(f"model {outcome.version}: " + json.dumps(outcome.metrics))
     typer.echo(str(outcome.gate))
+    typer.echo(outcome.serving)
     typer.echo(f"report: {outcome.report[0].parent}")
     if not outcome.promoted:
         typer.echo("not promoted: the current model is unchanged", err=True)
@@ -386,8 +387,14 @@ def serve(
     port: Annotated[int, typer.Option(envvar="PORT", min=1, max=65535)] = 8000,
     host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
     workers: Annotated[int, typer.Option(envvar="WEB_CONCURRENCY", min=1)] = 2,
+    verbose: Verbose = False,
 ) -> None:
     """Serve the current model over HTTP with gunicorn (run it from the project's folder)."""
+    from {{ cookiecutter.package_name }}.api.app import configured_keys
+
+    settings = load(verbose)
+    with reported(verbose, exit_code=2):  # no key, an unreadable keys file: say so before gunicorn
+        configured_keys(settings.api)
     os.environ.update(PORT=str(port), HOST=host, WEB_CONCURRENCY=str(workers))
     command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
     # Replace this process, so that signals (SIGTERM from a container runtime) reach gunicorn.

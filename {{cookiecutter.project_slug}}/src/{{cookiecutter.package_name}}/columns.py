@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 Kind = Literal["integer", "number", "category"]
 Label = str | int | bool  # a category, or a class of the target
 DEFAULT_MISSING_RATE = 0.05  # the sample's share of missing values in a nullable column
+MISSING = "(missing)"  # a missing category, as the model sees it: a category of its own
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,22 @@ class Target:
             mean=self.mean,
             std=self.std,
         )
+
+    def prediction_json_schema(self) -> dict[str, Any]:
+        """The JSON Schema of one prediction (what the API answers for each record)."""
+        if self.is_classes:
+            properties: dict[str, Any] = {
+                "prediction": {"enum": list(self.classes)},
+                "probability": {
+                    "type": "number",
+                    "minimum": 0,
+                    "maximum": 1,
+                    "description": f"The probability that {self.name} is {self.positive!r}.",
+                },
+            }
+        else:
+            properties = {"prediction": {"type": "number"}}
+        return {"type": "object", "properties": properties, "required": list(properties)}
 
     def describe(self) -> dict[str, Any]:
         described = self.as_column().describe()

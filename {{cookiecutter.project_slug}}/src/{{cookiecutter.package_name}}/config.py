@@ -164,6 +164,11 @@ class ApiSettings(Group):
         ge=0,
         description="How often each worker looks for a newly promoted model (0: every request).",
     )
+    read_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="Longest wait for the next part of a request body before answering 408.",
+    )
     prediction_log: Path | None = Field(
         default=None, description="Append sampled predictions here as JSON lines (for monitoring)."
     )

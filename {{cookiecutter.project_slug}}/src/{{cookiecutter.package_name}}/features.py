@@ -1,25 +1,40 @@
-"""The feature pipeline. It lives inside the saved model: training and serving transform alike."""
+"""The feature pipeline. It lives inside the saved model: training and serving transform alike.
+
+The model takes its input as `model_input` prepares it: numbers as floats (missing: NaN), and
+categories as text, a missing one as the `MISSING` token. Every step of the pipeline is one that
+skl2onnx converts, so the same model can be served by ONNX Runtime (see `onnx_export.py`).
+"""
 
 from __future__ import annotations
 
+import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+from {{ cookiecutter.package_name }}.columns import MISSING
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 
 
+def model_input(features: pd.DataFrame) -> pd.DataFrame:
+    """Validated features as the model takes them: floats, and text with missing marked."""
+    prepared = features[list(SCHEMA.names)].copy()
+    for name in SCHEMA.numeric:
+        prepared[name] = prepared[name].astype("float64")
+    for column in SCHEMA.features:
+        if column.categories:  # each label as its text: 1, 1.0 and "1" are the same category
+            labels = {label: str(label) for label in column.categories}
+            text = prepared[column.name].astype(object).map(labels)
+            prepared[column.name] = text.where(text.notna(), MISSING).astype(object)
+    return prepared
+
+
 def build_preprocessor() -> ColumnTransformer:
-    """Impute and scale numbers; impute and one-hot encode categories."""
+    """Impute and scale numbers; one-hot encode categories (an unseen one encodes as none)."""
     numeric = Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())])
-    categorical = Pipeline(
-        [
-            ("impute", SimpleImputer(strategy="most_frequent")),
-            ("encode", OneHotEncoder(handle_unknown="ignore", sparse_output=False)),
-        ]
-    )
+    categorical = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
     return ColumnTransformer(
         [
             ("numeric", numeric, SCHEMA.numeric),

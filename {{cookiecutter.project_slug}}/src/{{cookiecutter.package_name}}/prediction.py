@@ -7,20 +7,50 @@ writes atomically): a failed run never leaves a half-written output behind.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import ExitStack
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from tqdm import tqdm
 
 from {{ cookiecutter.package_name }} import problem, tables
 from {{ cookiecutter.package_name }}.errors import DataError, DataValidationError
-from {{ cookiecutter.package_name }}.validation import validate
+from {{ cookiecutter.package_name }}.features import model_input
+from {{ cookiecutter.package_name }}.serving import JOBLIB, Record
+from {{ cookiecutter.package_name }}.validation import records_to_frame, validate
+
+if TYPE_CHECKING:
+    from {{ cookiecutter.package_name }}.store import LoadedModel
 
 
 def predict_frame(model: Any, features: pd.DataFrame) -> pd.DataFrame:
     """The problem's prediction columns (and probabilities for classification) for each row."""
-    return pd.DataFrame(problem.predict_columns(model, features), index=features.index)
+    columns = problem.predict_columns(model, model_input(features))
+    return pd.DataFrame(columns, index=features.index)
+
+
+class SklearnPredictor:
+    """A model served from its pickle: what the API falls back to without an ONNX export."""
+
+    runtime = JOBLIB
+
+    def __init__(self, loaded: LoadedModel) -> None:
+        self.model = loaded.model
+        self.metadata = loaded.metadata
+
+    def predict(self, records: Sequence[Record]) -> list[dict[str, Any]]:
+        """The records were checked against the schema already (the API's JSON Schema does)."""
+        predicted = predict_frame(self.model, records_to_frame(records))
+        return [
+            {str(name): plain(value) for name, value in row.items()}
+            for row in predicted.to_dict(orient="records")
+        ]
+
+
+def plain(value: Any) -> Any:
+    """A NumPy scalar as a plain Python value (what JSON can hold)."""
+    return value.item() if hasattr(value, "item") else value
 
 
 def validate_chunk(chunk: pd.DataFrame, first_row: int) -> pd.DataFrame:

@@ -38,10 +38,6 @@ class Problem(Protocol):
         """The fitted model's predictions for validated features, one array per column."""
         ...
 
-    def prediction_schema(self) -> dict[str, Any]:
-        """The JSON Schema of one prediction: the fields `predict_columns` returns."""
-        ...
-
     def score(self, y_true: pd.Series, predicted: pd.DataFrame) -> dict[str, float]:
         """Every metric of the predictions against the truth; includes PRIMARY_METRIC."""
         ...

@@ -14,7 +14,7 @@ from sklearn.pipeline import Pipeline
 
 from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.errors import DataError, SchemaError, SettingsError
-from {{ cookiecutter.package_name }}.features import build_model
+from {{ cookiecutter.package_name }}.features import build_model, model_input
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.validation import split_target
 
@@ -68,5 +68,5 @@ def fit(table: pd.DataFrame, seed: int, hyperparameters: Mapping[str, Any]) -> P
     check_target(table)
     features, target = split_target(table)
     model = build_model(make_estimator(seed, hyperparameters))
-    model.fit(features, target)
+    model.fit(model_input(features), target)
     return model

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -84,7 +86,7 @@ def validate(table: pd.DataFrame, *, require_target: bool = True) -> pd.DataFram
     return valid.assign(**categories.where(categories.notna(), np.nan))
 
 
-def records_to_frame(records: list[dict[str, object]]) -> pd.DataFrame:
+def records_to_frame(records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """Features from records already checked against the schema (the API's JSON Schema does).
 
     Much cheaper than `validate` for a handful of rows: it only sets the declared column order and

@@ -10,10 +10,11 @@ from flask.testing import FlaskClient
 from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.api import create_app
 from {{ cookiecutter.package_name }}.api.app import configured_keys
-from {{ cookiecutter.package_name }}.api.auth import MissingApiKeysError
+from {{ cookiecutter.package_name }}.api.auth import ApiKeyError
 from {{ cookiecutter.package_name }}.columns import Column
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings, load_settings
 from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
+from {{ cookiecutter.package_name }}.onnx_export import ONNX_FILE
 from {{ cookiecutter.package_name }}.prediction import predict_frame
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import open_store
@@ -85,7 +86,8 @@ def test_not_ready_without_a_model(settings: Settings) -> None:
     assert client.get("/health").status_code == 200
     ready = client.get("/ready")
     assert ready.status_code == 503
-    assert "no current model" in ready.json["error"]["message"]
+    assert "no model is loaded" in ready.json["error"]["message"]
+    assert "/" not in ready.json["error"]["message"]  # no file paths on an open endpoint
     assert client.post("/predict", json={}, headers=AUTH).status_code == 503
 
 
@@ -190,7 +192,7 @@ def test_unexpected_error_is_500_without_a_traceback(
     client: FlaskClient, sample: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     service = client.application.extensions["service"]
-    monkeypatch.setattr(service, "predict", lambda records: 1 / 0)
+    monkeypatch.setattr(service, "predict", lambda *args: 1 / 0)
     response = client.post("/predict", json=records(sample, 1), headers=AUTH)
     assert response.status_code == 500
     assert "Traceback" not in response.get_data(as_text=True)
@@ -229,7 +231,7 @@ def test_api_key_authentication(
 
 
 def test_refuses_to_start_without_keys(settings: Settings) -> None:
-    with pytest.raises(MissingApiKeysError, match=f"{ENV_PREFIX}API_ALLOW_ANONYMOUS=true"):
+    with pytest.raises(ApiKeyError, match=f"{ENV_PREFIX}API_ALLOW_ANONYMOUS=true"):
         make_app(settings, keys=[])
 
 
@@ -338,10 +340,14 @@ def test_a_promoted_model_that_cannot_load_leaves_the_old_one_serving(
     client = make_app(settings, model_reload_seconds=0).test_client()
     other = settings.with_overrides(**{"training.seed": 12})
     broken = fit_candidate(other, labelled_data(other))
-    (settings.models.dir / broken / MODEL_FILE).write_bytes(b"not a pickle")
+    for name in (MODEL_FILE, ONNX_FILE):
+        (settings.models.dir / broken / name).write_bytes(b"tampered")
     open_store(settings).promote(broken, action="test", reason="a broken model")
-    assert client.get("/ready").json["model_version"] == trained.version
-    assert f"still serving model {trained.version}" in caplog.text
+    ready = client.get("/ready").json
+    assert ready["model_version"] == trained.version
+    assert "failed its checks" in ready["warning"]
+    assert f"still serving model {trained.version}, refused {broken}" in caplog.text
+    assert metric(client.get("/metrics").get_data(as_text=True), "model_current_refused") == 1
 
 
 def test_the_reload_interval_spares_the_disk(settings: Settings, trained: TrainingOutcome) -> None:

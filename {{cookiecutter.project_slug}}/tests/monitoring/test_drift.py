@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -96,9 +97,21 @@ def test_a_model_without_a_profile_cannot_be_monitored(settings: Settings) -> No
 
 @pytest.mark.parametrize("content", ["{not json", "[]", '{"rows": 1}'])
 def test_a_malformed_profile_is_refused(settings: Settings, content: str) -> None:
+    """Even one whose checksum matches (written wrong in the first place)."""
     version = fit_candidate(settings, labelled_data(settings))
     (settings.models.dir / version / "profile.json").write_text(content)
+    store = open_store(settings)
+    checksum = hashlib.sha256(content.encode()).hexdigest()
+    store.update_metadata(version, {"files_sha256": {"profile.json": checksum}})
     with pytest.raises(ArtifactError, match=r"profile of model .* is malformed"):
+        load_profile(store, version)
+
+
+def test_a_tampered_profile_is_refused(settings: Settings) -> None:
+    version = fit_candidate(settings, labelled_data(settings))
+    path = settings.models.dir / version / "profile.json"
+    path.write_text(path.read_text().replace("0", "1", 1))
+    with pytest.raises(ArtifactError, match="does not match the SHA-256"):
         load_profile(open_store(settings), version)
 
 

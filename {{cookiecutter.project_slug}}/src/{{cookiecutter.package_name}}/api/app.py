@@ -1,6 +1,8 @@
-"""The Flask app factory: configuration in, an app out, no globals.
+"""The Flask app factory: settings in, an app out, no globals.
 
-Every response is JSON (errors too, never HTML or a traceback) and carries an `X-Request-ID`.
+Every response the app makes is JSON (errors too, never HTML or a traceback) and carries an
+`X-Request-ID`. What the server refuses before the app sees a request (a malformed request line,
+a URL over 4 KB, over 100 headers) is gunicorn's plain-text 400; see the README.
 """
 
 from __future__ import annotations
@@ -11,11 +13,10 @@ import time
 import uuid
 
 from flask import Flask, Response, g, request
-from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from {{ cookiecutter.package_name }}.api import routes
-from {{ cookiecutter.package_name }}.api.auth import MissingApiKeysError
+from {{ cookiecutter.package_name }}.api.auth import ApiKeyError, check_key, is_authorised, is_public
 from {{ cookiecutter.package_name }}.api.metrics import ServiceMetrics
 from {{ cookiecutter.package_name }}.api.prediction_log import PredictionLog
 from {{ cookiecutter.package_name }}.api.responses import error_response
@@ -30,20 +31,27 @@ from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
 from {{ cookiecutter.package_name }}.store import ModelStore, open_store
 
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
+METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}  # metric labels stay few
 logger = logging.getLogger(__name__)
-
-
-class UnsortedJSONProvider(DefaultJSONProvider):
-    sort_keys = False
 
 
 def configured_keys(api: ApiSettings) -> list[str]:
     """Every accepted key: from the api.keys setting and from the api.keys_file secrets file."""
-    keys = [key.get_secret_value() for key in api.keys]
+    keys = [check_key(key.get_secret_value(), env_name("api", "keys")) for key in api.keys]
     if api.keys_file is not None:
-        lines = api.keys_file.read_text(encoding="utf-8").splitlines()
-        keys += [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+        try:
+            lines = api.keys_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            variable = env_name("api", "keys_file")
+            msg = f"cannot read the API keys file {variable}='{api.keys_file}': {error}"
+            raise ApiKeyError(msg) from None
+        origin = str(api.keys_file)
+        keys += [
+            check_key(line.strip(), origin)
+            for line in lines
+            if line.strip() and not line.startswith("#")
+        ]
     if keys or api.allow_anonymous:
         return keys
     msg = (
@@ -51,7 +59,7 @@ def configured_keys(api: ApiSettings) -> list[str]:
         f"{env_name('api', 'keys_file')} (one key per line); to serve without authentication, "
         f"set {env_name('api', 'allow_anonymous')}=true"
     )
-    raise MissingApiKeysError(msg)
+    raise ApiKeyError(msg)
 
 
 def prediction_buckets(store: ModelStore) -> list[float]:
@@ -82,27 +90,40 @@ def create_app(settings: Settings | None = None) -> Flask:
         metrics=ServiceMetrics(prediction_buckets(store)),
     )
     service.load()
-    if service.model is None:
-        logger.warning("starting without a model: %s", service.load_error)
 
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # no /static route: the API serves no files
     app.config["MAX_CONTENT_LENGTH"] = api.max_body_bytes
-    app.json = UnsortedJSONProvider(app)  # keep schema order: columns as declared, errors as found
     app.extensions["service"] = service
     app.register_blueprint(routes.blueprint)
 
     @app.before_request
-    def start() -> None:
-        service.refresh()
+    def start() -> Response | None:
         incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        g.request_id = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         g.started = time.perf_counter()
+        connection = request.environ.get("gunicorn.socket")
+        if connection is not None:  # a body that stalls gets 408, not a worker held for good
+            connection.settimeout(api.read_timeout_seconds)
+        g.model = service.refresh()
+        view = app.view_functions.get(request.endpoint or "")
+        if view is None or is_public(view) or is_authorised(request, service.keys):
+            return None
+        if not service.keys:  # anonymous access was enabled explicitly
+            return None
+        response = error_response(
+            401,
+            "Unauthorized",
+            "send a valid API key as `Authorization: Bearer <key>` or `X-API-Key: <key>`",
+        )
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response
 
     @app.after_request
     def finish(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "")
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
-        service.metrics.requests.labels(request.method, endpoint, response.status_code).inc()
+        method = request.method if request.method in METHODS else "other"
+        service.metrics.requests.labels(method, endpoint, response.status_code).inc()
         elapsed = time.perf_counter() - g.get("started", time.perf_counter())
         service.metrics.latency.labels(endpoint).observe(elapsed)
         return response

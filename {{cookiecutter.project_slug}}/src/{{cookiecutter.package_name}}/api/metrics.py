@@ -75,6 +75,12 @@ class ServiceMetrics:
             "Times a worker started serving a newly promoted (or rolled back) model.",
             registry=self.registry,
         )
+        self.current_refused = Gauge(
+            "model_current_refused",
+            "1 while CURRENT names a model that failed its checks (an older one keeps serving).",
+            registry=self.registry,
+            multiprocess_mode="max",
+        )
 
     def exposition(self) -> tuple[bytes, str]:
         """The metrics in Prometheus' text format, and its content type."""

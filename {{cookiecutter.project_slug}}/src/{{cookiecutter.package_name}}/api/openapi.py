@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from {{ cookiecutter.package_name }} import __version__, problem
+from {{ cookiecutter.package_name }} import __version__
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 
 OPENAPI_RECORD = "#/components/schemas/Record"
@@ -139,7 +139,7 @@ def openapi_document(max_batch: int) -> dict[str, Any]:
         "components": {
             "schemas": {
                 "Record": record_schema(),
-                "Prediction": problem.prediction_schema(),
+                "Prediction": SCHEMA.target.prediction_json_schema(),
                 "Error": ERROR,
             },
             "securitySchemes": {

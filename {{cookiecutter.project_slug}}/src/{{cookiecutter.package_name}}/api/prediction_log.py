@@ -1,17 +1,17 @@
 """Sampled predictions as JSON lines, the input of drift monitoring.
 
-Each line is written with one `write` to a file opened in append mode, so lines from several
-gunicorn workers never interleave.
+Each batch is appended with one write to a file opened in append mode (`atomic.append_lines`), so
+lines from several gunicorn workers never interleave.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import random
 import time
 from pathlib import Path
 from typing import Any
+
+from {{ cookiecutter.package_name }}.atomic import append_lines
 
 
 class PredictionLog:
@@ -30,21 +30,14 @@ class PredictionLog:
         if random.random() >= self.sample_rate:  # noqa: S311 - sampling, not security
             return
         now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        lines = "".join(
-            json.dumps(
-                {
-                    "time": now,
-                    "request_id": request_id,
-                    "model_version": model_version,
-                    "features": record,
-                    **prediction,
-                }
-            )
-            + "\n"
+        entries = [
+            {
+                "time": now,
+                "request_id": request_id,
+                "model_version": model_version,
+                "features": record,
+                **prediction,
+            }
             for record, prediction in zip(records, predictions, strict=True)
-        )
-        descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(descriptor, lines.encode())
-        finally:
-            os.close(descriptor)
+        ]
+        append_lines(self.path, entries)

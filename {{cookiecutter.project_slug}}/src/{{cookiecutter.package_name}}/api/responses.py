@@ -1,10 +1,19 @@
-"""JSON error responses: the one shape every error of the API takes."""
+"""JSON responses, encoded with orjson: the one shape every error of the API takes."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, g, jsonify
+import orjson
+from flask import Response, g
+
+from {{ cookiecutter.package_name }}.api.records import MAX_DETAILS
+
+JSON = "application/json"
+
+
+def json_response(document: Any, status: int = 200) -> Response:
+    return Response(orjson.dumps(document), status=status, mimetype=JSON)
 
 
 def error_response(
@@ -12,7 +21,7 @@ def error_response(
 ) -> Response:
     error: dict[str, Any] = {"status": status, "title": title, "message": message}
     if details:
-        error["details"] = details
-    response = jsonify(error=error, request_id=g.get("request_id", ""))
-    response.status_code = status
-    return response
+        error["details"] = details[:MAX_DETAILS]
+        if len(details) > MAX_DETAILS:
+            error["details_omitted"] = len(details) - MAX_DETAILS
+    return json_response({"error": error, "request_id": g.get("request_id", "")}, status)

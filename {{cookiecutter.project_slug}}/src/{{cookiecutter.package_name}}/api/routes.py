@@ -1,98 +1,126 @@
-"""The endpoints. Each parses its input, calls the core through the service, and formats JSON."""
+"""The endpoints. Each parses its input, calls the service, and formats JSON.
+
+Every route needs an API key unless it is marked `@public`.
+"""
 
 from __future__ import annotations
 
-import json
 from typing import Any, cast
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, request
 
-from {{ cookiecutter.package_name }}.api.auth import is_authorised
+from {{ cookiecutter.package_name }}.api.auth import public
 from {{ cookiecutter.package_name }}.api.openapi import openapi_document
-from {{ cookiecutter.package_name }}.api.responses import error_response
-from {{ cookiecutter.package_name }}.api.service import Service
+from {{ cookiecutter.package_name }}.api.records import BodyError, parse
+from {{ cookiecutter.package_name }}.api.responses import error_response, json_response
+from {{ cookiecutter.package_name }}.api.service import Service, Serving
 
 blueprint = Blueprint("api", __name__)
-PROTECTED = {"api.predict", "api.invocations", "api.metadata"}
+READ_CHUNK = 64 * 1024
+
+
+class BodyTooLargeError(Exception):
+    pass
 
 
 def service() -> Service:
     return cast(Service, current_app.extensions["service"])
 
 
-@blueprint.before_request
-def authenticate() -> Response | None:
-    if request.endpoint not in PROTECTED or is_authorised(request, service().keys):
-        return None
-    if not service().keys:  # anonymous access was enabled explicitly
-        return None
-    response = error_response(
-        401,
-        "Unauthorized",
-        "send a valid API key as `Authorization: Bearer <key>` or `X-API-Key: <key>`",
-    )
-    response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
-    return response
+def serving() -> Serving | None:
+    """The model this request is served with: read once per request (see `Service.refresh`)."""
+    return cast("Serving | None", g.get("model"))
 
 
 def no_model() -> Response:
-    return error_response(503, "Service Unavailable", f"no model loaded: {service().load_error}")
+    """503 without internal details (file paths stay in the service's log)."""
+    return error_response(503, "Service Unavailable", "no model is loaded yet; see the service log")
 
 
 @blueprint.get("/health")
+@public
 def health() -> Response:
-    return jsonify(status="alive")
+    return json_response({"status": "alive"})
 
 
 @blueprint.get("/ready")
+@public
 def ready() -> Response:
-    model = service().model
+    model = serving()
     if model is None:
         return no_model()
-    return jsonify(status="ready", model_version=model.version)
+    status: dict[str, Any] = {"status": "ready", "model_version": model.version}
+    if service().refused:
+        status["warning"] = "the current model failed its checks; an earlier one keeps serving"
+    return json_response(status)
 
 
 @blueprint.get("/ping")
+@public
 def ping() -> Response:
     """SageMaker's health check: 200 once the model is loaded."""
     return ready()
 
 
+def read_body(limit: int) -> bytes:
+    """The body, at most `limit` bytes, whether it has a Content-Length or comes in chunks."""
+    stream = request.stream
+    received = bytearray()
+    while chunk := stream.read(READ_CHUNK):
+        received += chunk
+        if len(received) > limit:
+            raise BodyTooLargeError
+    return bytes(received)
+
+
 def parse_records() -> list[dict[str, Any]] | Response:
     """The request's records, or the error response that explains why there are none."""
-    if not request.is_json:
+    if request.mimetype != "application/json":
         message = f"send a JSON body with Content-Type: application/json, not {request.mimetype!r}"
         return error_response(415, "Unsupported Media Type", message)
+    encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding != "identity":
+        message = f"send the body uncompressed, not with Content-Encoding: {encoding}"
+        return error_response(415, "Unsupported Media Type", message)
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
     try:
-        body = json.loads(request.get_data())
-    except (json.JSONDecodeError, UnicodeDecodeError) as problem:
-        return error_response(400, "Bad Request", f"malformed JSON: {problem}")
-    records = body if isinstance(body, list) else [body]
-    limit = service().max_batch
-    if not records or len(records) > limit:
-        message = f"send 1 to {limit} records in one request, not {len(records)}"
+        records = parse(read_body(limit))
+    except BodyTooLargeError:
+        return error_response(413, "Content Too Large", f"send at most {limit:,} bytes")
+    except TimeoutError:
+        response = error_response(408, "Request Timeout", "the body did not arrive in time")
+        response.headers["Connection"] = "close"
+        return response
+    except OSError as error:  # a broken chunked body, a connection reset
+        return error_response(400, "Bad Request", f"the body could not be read: {error}")
+    except BodyError as error:
+        return error_response(400, "Bad Request", str(error))
+    batch = service().max_batch
+    if not records or len(records) > batch:
+        message = f"send 1 to {batch} records in one request, not {len(records)}"
         return error_response(422, "Unprocessable Content", message)
-    problems = service().problems(records)
+    problems = service().validator.problems(records)
     if problems:
         message = f"{len(problems)} field(s) do not match the schema (see /openapi.json)"
-        return error_response(422, "Unprocessable Content", message, problems)
+        details = [problem.to_dict() for problem in problems]
+        return error_response(422, "Unprocessable Content", message, details)
     return records  # every record is an object: the schema says so
 
 
 @blueprint.post("/predict")
 def predict() -> Response:
     """One record (an object) or a batch (a list of objects)."""
-    current = service()
-    if current.model is None:
+    model = serving()
+    if model is None:
         return no_model()
     records = parse_records()
     if isinstance(records, Response):
         return records
-    predictions = current.predict(records)
-    current.metrics.predictions.labels(current.model.version).inc(len(predictions))
-    if current.prediction_log is not None:
-        current.prediction_log.write(g.request_id, current.model.version, records, predictions)
-    return jsonify(model_version=current.model.version, predictions=predictions)
+    predictions = service().predict(model, records)
+    log = service().prediction_log
+    if log is not None:
+        log.write(g.request_id, model.version, records, predictions)
+    return json_response({"model_version": model.version, "predictions": predictions})
 
 
 @blueprint.post("/invocations")
@@ -103,18 +131,20 @@ def invocations() -> Response:
 
 @blueprint.get("/metadata")
 def metadata() -> Response:
-    model = service().model
+    model = serving()
     if model is None:
         return no_model()
-    return jsonify(model.metadata)
+    return json_response(model.metadata)
 
 
 @blueprint.get("/openapi.json")
+@public
 def openapi() -> Response:
-    return jsonify(openapi_document(service().max_batch))
+    return json_response(openapi_document(service().max_batch))
 
 
 @blueprint.get("/metrics")
+@public
 def metrics() -> Response:
     body, content_type = service().metrics.exposition()
     return Response(body, content_type=content_type)

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
-from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.errors import ArtifactError
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the API reads profiles without pandas or scikit-learn
+    import pandas as pd
+
     from {{ cookiecutter.package_name }}.store import ModelStore
 
 PROFILE_FILE = "profile.json"
@@ -98,6 +98,8 @@ def categorical_profile(values: pd.Series) -> ColumnProfile:
 
 def build_profile(features: pd.DataFrame, predictions: pd.DataFrame, seed: int) -> Profile:
     """The profile of validated training features and of the model's predictions on them."""
+    from {{ cookiecutter.package_name }} import problem
+
     rng = np.random.default_rng(seed)
     columns = {
         name: categorical_profile(features[name])

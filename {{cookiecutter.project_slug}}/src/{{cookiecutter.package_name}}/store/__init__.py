@@ -76,10 +76,13 @@ class ModelStore(Protocol):
     """What every workflow needs from a place that keeps models."""
 
     def save(
-        self, model: Any, metadata: Mapping[str, Any], files: Mapping[str, str] | None = None
+        self,
+        model: Any,
+        metadata: Mapping[str, Any],
+        files: Mapping[str, str | bytes] | None = None,
     ) -> str:
-        """Store a fitted model as a new version, with metadata and small text files (such as
-        its drift profile). Returns the version; the current model does not change."""
+        """Store a fitted model as a new version, with metadata and files (its drift profile, its
+        ONNX export), each checksummed. Returns the version; the current model does not change."""
         ...
 
     def load(self, version: str | None = None) -> LoadedModel:
@@ -95,7 +98,11 @@ class ModelStore(Protocol):
         ...
 
     def read_file(self, version: str, name: str) -> str:
-        """A text file saved with a version."""
+        """A text file saved with a version (its checksum verified)."""
+        ...
+
+    def read_bytes(self, version: str, name: str) -> bytes:
+        """A file saved with a version (its checksum verified); no unpickling."""
         ...
 
     def current(self) -> str:

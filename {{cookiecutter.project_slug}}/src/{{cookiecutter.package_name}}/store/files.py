@@ -124,7 +124,10 @@ class FileModelStore:
     # Saving ---------------------------------------------------------------------------------
 
     def save(
-        self, model: Any, metadata: Mapping[str, Any], files: Mapping[str, str] | None = None
+        self,
+        model: Any,
+        metadata: Mapping[str, Any],
+        files: Mapping[str, str | bytes] | None = None,
     ) -> str:
         import joblib
 
@@ -132,8 +135,11 @@ class FileModelStore:
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=self.root, prefix=f".staging-{version}-"))
         try:
-            for name, text in (files or {}).items():
-                (staging / name).write_text(text, encoding="utf-8")
+            checksums = {}
+            for name, content in (files or {}).items():
+                data = content.encode("utf-8") if isinstance(content, str) else content
+                (staging / name).write_bytes(data)
+                checksums[name] = hashlib.sha256(data).hexdigest()
             joblib.dump(model, staging / MODEL_FILE)
             complete = {
                 "version": version,
@@ -144,6 +150,7 @@ class FileModelStore:
                 **metadata,
                 "model_file": MODEL_FILE,
                 "model_sha256": sha256(staging / MODEL_FILE),
+                "files_sha256": checksums,
             }
             (staging / METADATA_FILE).write_text(to_json(complete), encoding="utf-8")
             staging.chmod(0o755)  # mkdtemp makes it private; a service may run as another user
@@ -173,15 +180,28 @@ class FileModelStore:
             raise ArtifactError(msg)
         return metadata
 
-    def read_file(self, version: str, name: str) -> str:
-        path = self.root / self.checked_version(version) / name
+    def read_bytes(self, version: str, name: str) -> bytes:
+        """A file saved with a version, checked against the SHA-256 recorded when it was saved."""
+        metadata = self.metadata(version)
+        path = self.root / metadata["version"] / name
         if not path.is_file():
             msg = f"model version '{version}' has no {name} in '{self.root}'"
             raise ModelNotFoundError(msg)
+        data: bytes = path.read_bytes()
+        expected = (metadata.get("files_sha256") or {}).get(name)
+        if expected is not None and hashlib.sha256(data).hexdigest() != expected:
+            msg = (
+                f"'{path}' does not match the SHA-256 in its metadata: it was modified or truncated"
+            )
+            raise ArtifactError(msg)
+        return data
+
+    def read_file(self, version: str, name: str) -> str:
+        data = self.read_bytes(version, name)
         try:
-            return path.read_text(encoding="utf-8")
+            return data.decode("utf-8")
         except UnicodeDecodeError as error:
-            msg = f"'{path}' is not UTF-8 text ({error})"
+            msg = f"{name} of model version '{version}' is not UTF-8 text ({error})"
             raise ArtifactError(msg) from error
 
     def load(self, version: str | None = None) -> LoadedModel:

@@ -100,7 +100,7 @@ def challenge(
     source = LabelledData(pd.concat([training, holdout], ignore_index=True), new.location)
     champion = current_champion(store)
     model = fit(training, seed, settings.training.hyperparameters)
-    challenger = save_candidate(settings, model, source, training)
+    challenger = save_candidate(settings, model, source, training, holdout)
 
     outcome = record_evaluation(settings, challenger, evaluate(model, holdout))
     champion_metrics = None if champion is None else evaluate(champion.model, holdout).metrics

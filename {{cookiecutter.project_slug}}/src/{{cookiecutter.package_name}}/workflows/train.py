@@ -28,6 +28,8 @@ from {{ cookiecutter.package_name }}.evaluation import (
     write_report,
 )
 from {{ cookiecutter.package_name }}.monitoring.profile import PROFILE_FILE, build_profile
+from {{ cookiecutter.package_name }}.onnx_export import ONNX_FILE, export
+from {{ cookiecutter.package_name }}.onnx_export import describe as describe_export
 from {{ cookiecutter.package_name }}.prediction import predict_frame
 from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.schema import SCHEMA
@@ -44,6 +46,7 @@ class TrainingOutcome:
     metrics: dict[str, float]
     gate: GateDecision
     report: list[Path]
+    serving: str = ""  # how the API will serve it: its ONNX export, or the pickle (and why)
 
     @property
     def promoted(self) -> bool:
@@ -99,12 +102,17 @@ def validate_snapshot(settings: Settings, raw: str, run_id: str) -> str:
 
 
 def save_candidate(
-    settings: Settings, model: Any, data: LabelledData, training: pd.DataFrame
+    settings: Settings,
+    model: Any,
+    data: LabelledData,
+    training: pd.DataFrame,
+    holdout: pd.DataFrame,
 ) -> str:
-    """Save a fitted model with its metadata and the reference profile of its training rows.
+    """Save a fitted model with its metadata, the reference profile of its training rows, and its
+    ONNX export when it predicts like the model on the holdout.
 
     `data` is what the model was made from (its fingerprint identifies it), `training` the rows
-    it was fitted on. Returns the new version; nothing is promoted.
+    it was fitted on, `holdout` the others. Returns the new version; nothing is promoted.
     """
     features, _ = split_target(training)
     profile = build_profile(features, predict_frame(model, features), settings.training.seed)
@@ -125,7 +133,11 @@ def save_candidate(
         "features": SCHEMA.describe(),
         "target": SCHEMA.target.describe(),
     }
-    return open_store(settings).save(model, metadata, {PROFILE_FILE: profile.to_json()})
+    exported = export(model, holdout, metadata)
+    files: dict[str, str | bytes] = {PROFILE_FILE: profile.to_json()}
+    if exported.model is not None:
+        files[ONNX_FILE] = exported.model
+    return open_store(settings).save(model, {**metadata, "onnx": exported.details}, files)
 
 
 def fit_candidate(settings: Settings, data: LabelledData) -> str:
@@ -133,9 +145,9 @@ def fit_candidate(settings: Settings, data: LabelledData) -> str:
 
     The candidate is not evaluated or promoted yet: `evaluate_candidate` does that on the holdout.
     """
-    training, _ = split(data.table, settings.training.test_size, settings.training.seed)
+    training, holdout = split(data.table, settings.training.test_size, settings.training.seed)
     model = fit(training, settings.training.seed, settings.training.hyperparameters)
-    return save_candidate(settings, model, data, training)
+    return save_candidate(settings, model, data, training, holdout)
 
 
 def holdout_of(metadata: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:
@@ -163,11 +175,11 @@ def evaluate_candidate(settings: Settings, version: str, data: LabelledData) -> 
 def record_evaluation(settings: Settings, version: str, evaluation: Evaluation) -> TrainingOutcome:
     """Apply the quality gate to a version's holdout evaluation; record it and write the report."""
     gate = quality_gate(evaluation.metrics, settings.training.min_score)
-    open_store(settings).update_metadata(
-        version, {"metrics": evaluation.metrics, "quality_gate": gate.to_dict()}
-    )
+    store = open_store(settings)
+    store.update_metadata(version, {"metrics": evaluation.metrics, "quality_gate": gate.to_dict()})
     report = write_report(evaluation, gate, settings.reports.dir / version)
-    return TrainingOutcome(version, evaluation.metrics, gate, report)
+    serving = describe_export(store.metadata(version).get("onnx") or {})
+    return TrainingOutcome(version, evaluation.metrics, gate, report, serving)
 
 
 def promote_if_passed(settings: Settings, version: str) -> bool:

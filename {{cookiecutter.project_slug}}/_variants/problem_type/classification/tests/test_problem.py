@@ -69,5 +69,5 @@ def test_one_class_alone_cannot_be_scored() -> None:
 
 
 def test_the_response_schema_lists_the_classes() -> None:
-    schema = problem.prediction_schema()
+    schema = TARGET.prediction_json_schema()
     assert schema["properties"]["prediction"]["enum"] == list(TARGET.classes)

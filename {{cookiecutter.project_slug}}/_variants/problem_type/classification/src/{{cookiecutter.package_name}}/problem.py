@@ -51,18 +51,6 @@ def predict_columns(model: Any, features: pd.DataFrame) -> dict[str, npt.NDArray
     return {"prediction": labels[(probability >= 0.5).astype(int)], "probability": probability}
 
 
-def prediction_schema() -> dict[str, Any]:
-    """The JSON Schema of one prediction (the API's response)."""
-    return {
-        "type": "object",
-        "properties": {
-            "prediction": {"enum": list(SCHEMA.target.classes)},
-            "probability": {"type": "number", "minimum": 0, "maximum": 1},
-        },
-        "required": list(PREDICTION_COLUMNS),
-    }
-
-
 def score(y_true: pd.Series, predicted: pd.DataFrame) -> dict[str, float]:
     positive = SCHEMA.target.positive
     truth = (y_true == positive).to_numpy()

@@ -36,15 +36,6 @@ def predict_columns(model: Any, features: pd.DataFrame) -> dict[str, npt.NDArray
     return {"prediction": model.predict(features)}
 
 
-def prediction_schema() -> dict[str, Any]:
-    """The JSON Schema of one prediction (the API's response)."""
-    return {
-        "type": "object",
-        "properties": {"prediction": {"type": "number"}},
-        "required": list(PREDICTION_COLUMNS),
-    }
-
-
 def score(y_true: pd.Series, predicted: pd.DataFrame) -> dict[str, float]:
     y_pred = predicted["prediction"]
     return {
