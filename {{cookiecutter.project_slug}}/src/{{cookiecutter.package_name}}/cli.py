@@ -213,7 +213,12 @@ def monitor(
     settings = load(verbose, **{"models.dir": models_dir})
     with reported(verbose, exit_code=2):  # 1 means drift here: bad input is 2
         outcome = monitor_batch(settings, batch, model_version)
-    result = outcome.result
+    result, read = outcome.result, outcome.batch
+    if read.skipped:
+        typer.echo(
+            f"skipped {read.skipped:,} prediction-log line(s) that hold no valid record, e.g. "
+            + "; ".join(read.examples)
+        )
     for check in result.drifted:
         typer.echo(
             f"drift: {check.name}: {check.effect_name} {check.effect:.3f}, "

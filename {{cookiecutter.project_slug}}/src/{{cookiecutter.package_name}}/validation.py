@@ -86,6 +86,29 @@ def validate(table: pd.DataFrame, *, require_target: bool = True) -> pd.DataFram
     return valid.assign(**categories.where(categories.notna(), np.nan))
 
 
+def invalid_rows(table: pd.DataFrame) -> dict[Any, str]:
+    """The rows of a feature table that break the schema, each with its first problem in words.
+
+    A problem of a whole column (one that is missing) is every row's problem.
+    """
+    schema = SCHEMA.dataframe_schema(with_target=False)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", CONCAT_WARNING, FutureWarning)
+            schema.validate(table, lazy=True)
+    except SchemaErrors as errors:
+        problems: dict[Any, str] = {}
+        for failure in errors.failure_cases.itertuples():
+            why = f"column '{failure.column}' {describe_rule(str(failure.check))}"
+            if failure.check == "column_in_dataframe":
+                why = f"column '{failure.failure_case}' is missing"
+            rows = table.index if pd.isna(failure.index) else [failure.index]
+            for row in rows:
+                problems.setdefault(row, why)
+        return problems
+    return {}
+
+
 def records_to_frame(records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """Features from records already checked against the schema (the API's JSON Schema does).
 

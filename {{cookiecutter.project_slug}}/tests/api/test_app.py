@@ -4,13 +4,13 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from flask import Flask
+from flask import Flask, jsonify
 from flask.testing import FlaskClient
 
 from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.api import create_app
 from {{ cookiecutter.package_name }}.api.app import configured_keys
-from {{ cookiecutter.package_name }}.api.auth import ApiKeyError
+from {{ cookiecutter.package_name }}.api.auth import ApiKeyError, public
 from {{ cookiecutter.package_name }}.columns import Column
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings, load_settings
 from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
@@ -206,6 +206,19 @@ def test_request_id_is_echoed_or_made(client: FlaskClient) -> None:
     )
     made = client.get("/health", headers={"X-Request-ID": "bad id with spaces"})
     assert len(made.headers["X-Request-ID"]) == 32
+    # A trailing newline would split the log line and the response header: a new id instead.
+    newline = client.get("/health", environ_overrides={"HTTP_X_REQUEST_ID": "abc\n"})
+    assert len(newline.headers["X-Request-ID"]) == 32
+
+
+def test_a_new_route_needs_a_key_unless_marked_public(settings: Settings, trained: object) -> None:
+    app = make_app(settings)
+    app.add_url_rule("/added", "added", lambda: jsonify(secret=True))
+    app.add_url_rule("/open", "open", public(lambda: jsonify(open=True)))
+    client = app.test_client()
+    assert client.get("/added").status_code == 401
+    assert client.get("/added", headers=AUTH).status_code == 200
+    assert client.get("/open").status_code == 200
 
 
 @pytest.mark.parametrize(

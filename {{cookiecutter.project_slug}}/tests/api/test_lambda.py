@@ -77,3 +77,22 @@ def test_lambda_serves_the_same_app(handler: Any, sample: pd.DataFrame, make_eve
     response = handler(make_event("POST", "/predict", records), None)
     assert response["statusCode"] == 200, response
     assert len(body_of(response)["predictions"]) == 2
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {},
+        [],
+        {"httpMethod": "GET"},
+        {"version": "2.0", "requestContext": {}},
+        {**rest_api_event("POST", "/predict", "%%%"), "isBase64Encoded": True},
+    ],
+    ids=["empty", "not an object", "no path", "no http context", "bad base64"],
+)
+def test_a_malformed_event_gets_a_json_400(handler: Any, event: Any) -> None:
+    response = handler(event, None)
+    assert response["statusCode"] == 400
+    error = body_of(response)["error"]
+    assert error["message"].startswith("not an API Gateway request event")
+    assert response["headers"]["X-Request-ID"]

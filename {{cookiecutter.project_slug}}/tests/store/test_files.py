@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import stat
+import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +83,26 @@ def test_files_and_folders_are_readable_by_a_service_user(
     assert stat.S_IMODE(folder.stat().st_mode) & 0o055 == 0o055
     for path in [*folder.iterdir(), files.root / CURRENT]:
         assert stat.S_IMODE(path.stat().st_mode) & 0o044 == 0o044, path
+
+
+SERVICE_USER = 10001  # the user the API's Docker image runs as (see the Dockerfile)
+CAT = shutil.which("cat") or "cat"
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0, reason="switching user needs root")
+def test_another_user_reads_every_file_training_wrote(settings: Settings) -> None:
+    mount = Path(tempfile.mkdtemp())  # like a volume mounted into the container
+    mount.chmod(0o755)
+    try:
+        train(settings.with_overrides(**{"models.dir": mount / "models"}))
+        files = [str(path) for path in (mount / "models").rglob("*") if path.is_file()]
+        result = subprocess.run(
+            [CAT, *files], user=SERVICE_USER, group=SERVICE_USER, capture_output=True, check=False
+        )
+        assert result.returncode == 0, result.stderr.decode()
+        assert len(files) >= 5
+    finally:
+        shutil.rmtree(mount)
 
 
 def test_failed_gate_keeps_the_current_model(

@@ -149,7 +149,7 @@ def test_the_first_retrain_needs_only_the_gate() -> None:
         (["missing.csv"], "no such file"),
         (["bad.csv"], "does not match the schema"),
         (["few.csv"], "at least 100"),
-        (["log.jsonl"], "cannot read 'log.jsonl' as JSON lines"),
+        (["log.jsonl"], "'log.jsonl' holds no valid record in its 2 line(s): line 1: column"),
     ],
 )
 @pytest.mark.usefixtures("trained")
@@ -175,6 +175,27 @@ def test_monitor_reads_the_api_prediction_log(project_dir: Path) -> None:
     result = invoke("monitor", "predictions.jsonl")
     assert result.exit_code == 0, result.output
     assert "400 rows" in result.output
+
+
+@pytest.mark.usefixtures("trained")
+def test_monitor_skips_and_counts_log_lines_without_a_valid_record(project_dir: Path) -> None:
+    records = json.loads(make_dataset(400, seed=13)[list(SCHEMA.names)].to_json(orient="records"))
+    required = next(c.name for c in SCHEMA.features if not c.nullable and not c.categories)
+    lines = [json.dumps({"request_id": str(i), "features": r}) for i, r in enumerate(records)]
+    lines[10] = lines[10].replace(f'"{required}":', f'"{required}":NaN,"was":')  # NaN, not JSON
+    lines[20] = json.dumps({"request_id": "20", "features": [1, 2]})
+    lines[30] = json.dumps({"features": {**records[30], required: None}})
+    lines.append(lines[0][:40])  # a line cut short
+    Path("predictions.jsonl").write_text("\n".join(lines) + "\n")
+    result = invoke("monitor", "predictions.jsonl")
+    assert result.exit_code == 0, result.output
+    assert "skipped 4 prediction-log line(s) that hold no valid record" in result.output
+    assert "line 11: " in result.output
+    assert "line 21: no `features` object" in result.output
+    assert "397 rows" in result.output
+    report = json.loads(next(Path("reports").rglob("drift.json")).read_text())
+    assert report["skipped_lines"] == 4
+    assert report["skipped_examples"][1] == "line 21: no `features` object"
 
 
 @pytest.mark.usefixtures("trained")

@@ -5,7 +5,7 @@ Every route needs an API key unless it is marked `@public`.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import IO, Any, cast
 
 from flask import Blueprint, Response, current_app, g, request
 
@@ -62,14 +62,38 @@ def ping() -> Response:
     return ready()
 
 
+def read_chunk(stream: IO[bytes], size: int) -> bytes:
+    try:
+        return stream.read(size)
+    except TimeoutError:
+        raise
+    except Exception as error:  # a reset, or the server's own parse errors (a bad chunk size)
+        msg = f"the body could not be read ({type(error).__name__}: {error})"
+        raise BodyError(msg) from None
+
+
 def read_body(limit: int) -> bytes:
-    """The body, at most `limit` bytes, whether it has a Content-Length or comes in chunks."""
-    stream = request.stream
+    """The body, at most `limit` bytes, whether it has a Content-Length or comes in chunks.
+
+    Read from the server's input stream itself: werkzeug's wrapper would report a read timeout as
+    a disconnected client (400) rather than a 408.
+    """
+    length = request.content_length  # None when the body comes in chunks
+    if length is not None and length > limit:
+        raise BodyTooLargeError
+    wanted = limit + 1 if length is None else length
+    stream = request.environ["wsgi.input"]
     received = bytearray()
-    while chunk := stream.read(READ_CHUNK):
+    while len(received) < wanted:
+        chunk = read_chunk(stream, min(READ_CHUNK, wanted - len(received)))
+        if not chunk:
+            break
         received += chunk
-        if len(received) > limit:
-            raise BodyTooLargeError
+    if len(received) > limit:
+        raise BodyTooLargeError
+    if length is not None and len(received) < length:
+        msg = f"the body ended after {len(received):,} of its {length:,} bytes (Content-Length)"
+        raise BodyError(msg)
     return bytes(received)
 
 
@@ -91,8 +115,6 @@ def parse_records() -> list[dict[str, Any]] | Response:
         response = error_response(408, "Request Timeout", "the body did not arrive in time")
         response.headers["Connection"] = "close"
         return response
-    except OSError as error:  # a broken chunked body, a connection reset
-        return error_response(400, "Bad Request", f"the body could not be read: {error}")
     except BodyError as error:
         return error_response(400, "Bad Request", str(error))
     batch = service().max_batch

@@ -70,7 +70,12 @@ class Service:
         return Serving(predictor, version, monitored=profile.prediction_column)
 
     def use(self, model: Serving) -> None:
-        self.model, self.load_error, self.refused = model, None, None
+        self.model, self.load_error = model, None
+        self.accept()
+
+    def accept(self) -> None:
+        """CURRENT names a model that loads (again): nothing is refused any more."""
+        self.refused = None
         self.metrics.current_refused.set(0)
 
     def refresh(self) -> Serving | None:
@@ -83,6 +88,7 @@ class Service:
         try:
             version = self.store.current()
             if self.model is not None and version == self.model.version:
+                self.accept()  # e.g. CURRENT put back after naming a refused version
                 return self.model
             if version == self.refused:
                 return self.model

@@ -19,7 +19,6 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
-from {{ cookiecutter.package_name }} import tables
 from {{ cookiecutter.package_name }}.config import DriftSettings
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.monitoring.profile import (
@@ -28,8 +27,6 @@ from {{ cookiecutter.package_name }}.monitoring.profile import (
     bin_shares,
 )
 from {{ cookiecutter.package_name }}.schema import SCHEMA
-from {{ cookiecutter.package_name }}.tables import Location
-from {{ cookiecutter.package_name }}.validation import validate
 
 EPSILON = 1e-4  # a share of zero would make the PSI infinite
 
@@ -228,16 +225,3 @@ def compare(
         for check, p in zip(checks, adjusted, strict=True)
     ]
     return DriftResult(len(features), profile.rows, checks, thresholds)
-
-
-def load_batch(location: Location) -> pd.DataFrame:
-    """The features of a batch, checked by the schema: a table (CSV, Parquet, JSON lines), or the
-    API's prediction log (JSON lines whose `features` hold each scored record)."""
-    table = tables.read_table(location)
-    if "features" in table.columns and set(table.columns).isdisjoint(SCHEMA.names):
-        logged = table["features"]
-        if not all(isinstance(record, dict) for record in logged):
-            msg = f"'{location}' is not a prediction log: some `features` are not JSON objects"
-            raise DataError(msg)
-        table = pd.DataFrame.from_records(list(logged))
-    return validate(table, require_target=False)[list(SCHEMA.names)]

@@ -8,12 +8,8 @@ from typing import Any
 
 from {{ cookiecutter.package_name }} import tables
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.monitoring.drift import (
-    DriftResult,
-    Thresholds,
-    compare,
-    load_batch,
-)
+from {{ cookiecutter.package_name }}.monitoring.batches import Batch, load_batch
+from {{ cookiecutter.package_name }}.monitoring.drift import DriftResult, Thresholds, compare
 from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
 from {{ cookiecutter.package_name }}.monitoring.report import write_html, write_json
 from {{ cookiecutter.package_name }}.prediction import predict_frame
@@ -24,6 +20,7 @@ from {{ cookiecutter.package_name }}.store import now, open_store, timestamp
 class Monitoring:
     version: str
     result: DriftResult
+    batch: Batch
     json_report: Path
     html_report: Path
 
@@ -34,6 +31,7 @@ class Monitoring:
             "drifted": [check.name for check in self.result.drifted],
             "model_version": self.version,
             "rows": self.result.rows,
+            "skipped_lines": self.batch.skipped,
             "report": str(self.html_report),
         }
 
@@ -44,7 +42,8 @@ def monitor(
     """Compare `batch` (default: the monitoring.data setting) with the training data of a model
     (default: the current one)."""
     location = batch or settings.required("monitoring.data")
-    features = load_batch(location)
+    data = load_batch(location)
+    features = data.features
     store = open_store(settings)
     loaded = store.load(version)
     profile = load_profile(store, loaded.version)
@@ -52,12 +51,18 @@ def monitor(
     result = compare(profile, features, predictions, Thresholds.from_settings(settings.drift))
     out_dir = settings.reports.dir / "monitoring" / f"{timestamp()}-{loaded.version}"
     out_dir.mkdir(parents=True, exist_ok=True)
-    metadata = {"created_at": now(), "model_version": loaded.version, "batch": str(location)}
+    metadata = {
+        "created_at": now(),
+        "model_version": loaded.version,
+        "batch": str(location),
+        **data.to_dict(),
+    }
     name = str(location).rstrip("/").rsplit("/", 1)[-1]
     title = f"Drift report: {name} against model {loaded.version}"
     return Monitoring(
         version=loaded.version,
         result=result,
+        batch=data,
         json_report=write_json(result, metadata, out_dir / "drift.json"),
         html_report=write_html(
             result, profile, features, predictions, title, out_dir / "drift.html"
