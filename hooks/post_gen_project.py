@@ -35,6 +35,7 @@ OPTION_PATHS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
             "tests/test_cli_serve.py",
             "benchmarks/bench_api.py",
             "benchmarks/bare_app.py",
+            "benchmarks/peer_fastapi.py",
         ),
         "none": (),
     },

@@ -98,6 +98,10 @@ API_FILES = {
         "tests/api/test_app.py",
         "tests/api/test_serving.py",
         "benchmarks/bench_api.py",
+        "benchmarks/bare_app.py",
+        "benchmarks/peer_fastapi.py",
+        "tests/api/conftest.py",
+        "tests/api/test_hostile.py",
     },
     "none": set(),
 }

@@ -1,10 +1,11 @@
-"""The baseline of bench_api.py: a Flask endpoint that returns a fixed JSON document."""
+"""The ceiling of bench_api.py: a Flask endpoint that reads the body and returns fixed JSON."""
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, request
 
 app = Flask(__name__)
 
 
-@app.get("/fixed")
+@app.post("/fixed")
 def fixed() -> Response:
-    return jsonify(status="ok", predictions=[{"prediction": 0}])
+    request.get_data()
+    return jsonify(model_version="fixed", predictions=[{"prediction": 0}])

@@ -16,7 +16,12 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from {{ cookiecutter.package_name }}.api import routes
-from {{ cookiecutter.package_name }}.api.auth import ApiKeyError, check_key, is_authorised, is_public
+from {{ cookiecutter.package_name }}.api.auth import (
+    ApiKeyError,
+    check_key,
+    is_authorised,
+    is_public,
+)
 from {{ cookiecutter.package_name }}.api.metrics import ServiceMetrics
 from {{ cookiecutter.package_name }}.api.prediction_log import PredictionLog
 from {{ cookiecutter.package_name }}.api.responses import error_response

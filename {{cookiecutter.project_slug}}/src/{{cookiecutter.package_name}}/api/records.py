@@ -64,11 +64,16 @@ class RecordValidator:
         """Every problem of every record (none when the batch is valid)."""
         found: list[Problem] = []
         for index, record in enumerate(records):
-            try:
-                self.whole(record)
-            except fastjsonschema.JsonSchemaValueException:
+            if not self.is_valid(record):
                 found += self.record_problems(index, record)
         return found
+
+    def is_valid(self, record: Any) -> bool:
+        try:
+            self.whole(record)
+        except fastjsonschema.JsonSchemaValueException:
+            return False
+        return True
 
     def record_problems(self, index: int, record: Any) -> list[Problem]:
         if not isinstance(record, dict):

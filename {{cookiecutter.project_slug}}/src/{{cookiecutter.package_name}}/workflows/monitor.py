@@ -9,7 +9,11 @@ from typing import Any
 from {{ cookiecutter.package_name }} import tables
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.monitoring.batches import Batch, load_batch
-from {{ cookiecutter.package_name }}.monitoring.drift import DriftResult, Thresholds, compare
+from {{ cookiecutter.package_name }}.monitoring.drift import (
+    DriftResult,
+    Thresholds,
+    compare,
+)
 from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
 from {{ cookiecutter.package_name }}.monitoring.report import write_html, write_json
 from {{ cookiecutter.package_name }}.prediction import predict_frame
