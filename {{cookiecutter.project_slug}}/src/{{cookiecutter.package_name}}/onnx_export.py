@@ -41,6 +41,13 @@ def describe(details: dict[str, Any]) -> str:
     )
 
 
+def one_line(error: Exception, limit: int = 200) -> str:
+    """An exception in one short line: its type and the start of its message."""
+    lines = str(error).strip().splitlines()
+    text = f"{type(error).__name__}: {lines[0] if lines else ''}"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def input_types() -> list[tuple[str, Any]]:
     from skl2onnx.common.data_types import FloatTensorType, StringTensorType
 
@@ -93,8 +100,7 @@ def export(model: Any, holdout: pd.DataFrame, metadata: dict[str, Any]) -> Expor
     try:
         exported = convert(model)
     except Exception as error:  # skl2onnx raises many kinds for an estimator it cannot convert
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        return Export(None, {"file": None, "reason": f"{type(error).__name__}: {first_line}"})
+        return Export(None, {"file": None, "reason": one_line(error)})
     classes = None
     if hasattr(model, "classes_"):  # the order of the probability columns
         classes = [plain(label) for label in model.classes_]
@@ -104,7 +110,7 @@ def export(model: Any, holdout: pd.DataFrame, metadata: dict[str, Any]) -> Expor
         predictor = OnnxPredictor(exported, {**metadata, "onnx": details})
         difference = largest_difference(model, predictor, features)
     except Exception as error:  # the export does not run: serve the pickle
-        return Export(None, {"file": None, "reason": f"{type(error).__name__}: {error}"})
+        return Export(None, {"file": None, "reason": one_line(error)})
     if not difference <= TOLERANCE:
         reason = f"its predictions differ from the model's by {difference:.2g} on the holdout"
         return Export(None, {"file": None, "reason": reason})

@@ -45,13 +45,30 @@ class OnnxPredictor:
     def __init__(self, model: bytes, metadata: dict[str, Any]) -> None:
         import onnxruntime
 
+        # One thread per session, without spin-waiting: the workers are the parallelism, and
+        # ONNX Runtime's default pool (a thread per core, spinning between runs) would take the
+        # CPU that other requests and workers need.
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.add_session_config_entry("session.inter_op.allow_spinning", "0")
         try:
-            self.session = onnxruntime.InferenceSession(model, providers=["CPUExecutionProvider"])
+            self.session = onnxruntime.InferenceSession(
+                model, options, providers=["CPUExecutionProvider"]
+            )
         except Exception as error:  # onnxruntime raises its own types for a corrupt model
             msg = f"model {metadata.get('version')}: its ONNX export does not load ({error})"
             raise ArtifactError(msg) from error
         self.metadata = metadata
         features = metadata["features"]
+        # The graph's inputs, in the order of the features; skl2onnx renames a column whose name
+        # is not a valid identifier ("mean radius" is the input "mean_radius").
+        inputs = [node.name for node in self.session.get_inputs()]
+        if len(inputs) != len(features):
+            msg = f"model {metadata.get('version')}: its ONNX export does not take the features"
+            raise ArtifactError(msg)
+        self.input_of = dict(zip((f["name"] for f in features), inputs, strict=True))
         self.numeric = [f["name"] for f in features if f["kind"] != "category"]
         self.labels = {
             f["name"]: {label: str(label) for label in f["categories"]}
@@ -70,13 +87,13 @@ class OnnxPredictor:
         feeds: dict[str, npt.NDArray[Any]] = {}
         for name in self.numeric:
             values = [math.nan if record[name] is None else record[name] for record in records]
-            feeds[name] = np.asarray(values, dtype=np.float32).reshape(-1, 1)
+            feeds[self.input_of[name]] = np.asarray(values, dtype=np.float32).reshape(-1, 1)
         for name, labels in self.labels.items():
             texts = [
                 MISSING if record[name] is None else labels.get(record[name], str(record[name]))
                 for record in records
             ]
-            feeds[name] = np.asarray(texts, dtype=object).reshape(-1, 1)
+            feeds[self.input_of[name]] = np.asarray(texts, dtype=object).reshape(-1, 1)
         return feeds
 
     def predict(self, records: Sequence[Record]) -> list[dict[str, Any]]:
