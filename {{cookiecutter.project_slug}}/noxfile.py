@@ -125,7 +125,7 @@ def serve(session: nox.Session) -> None:
 def dag(session: nox.Session) -> None:
     """Load the DAGs into a DagBag and run them with `dag.test()` on a throwaway SQLite database."""
     sync(session, "airflow")
-    session.run("pytest", "-m", "dag", *session.posargs)
+    session.run("pytest", "-m", "dag", "tests/orchestration", *session.posargs)
 {%- elif cookiecutter.orchestrator == "dagster" %}
 
 
@@ -133,7 +133,7 @@ def dag(session: nox.Session) -> None:
 def dag(session: nox.Session) -> None:
     """Validate the Dagster definitions and run both jobs in process, asset checks included."""
     sync(session, "dagster")
-    session.run("pytest", "-m", "dag", *session.posargs)
+    session.run("pytest", "-m", "dag", "tests/orchestration", *session.posargs)
 {%- elif cookiecutter.orchestrator == "cron" %}
 
 

@@ -4,7 +4,8 @@ most tutorials serve a model.
     uv run --group bench python benchmarks/bench_api.py [--requests 20000] [--concurrency 16]
 
 Each server runs 2 worker processes on a free loopback port and gets the same load: `--requests`
-one-record requests from `--concurrency` keep-alive connections (after a warm-up).
+one-record requests (a tenth for the slow peer) from `--concurrency` keep-alive connections, after
+a warm-up.
   (a) this project's API, POST /predict under gunicorn.conf.py (gevent workers, compiled JSON
       Schema validation, ONNX Runtime, API-key check, metrics, JSON access log to /dev/null)
   (b) the ceiling: a bare Flask endpoint (benchmarks/bare_app.py) under the same gunicorn settings
@@ -49,9 +50,10 @@ GUNICORN = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
 UVICORN = [sys.executable, "-m", "uvicorn", "--workers", str(WORKERS), "--no-access-log",
            "--log-level", "warning", "--host", "127.0.0.1", "--port", "{port}"]  # fmt: skip
 SERVERS = [
-    ("(a) this API, POST /predict", [*GUNICORN, f"{PACKAGE}.api.wsgi:app"], "/predict"),
-    ("(b) bare Flask, same gunicorn", [*GUNICORN, "benchmarks.bare_app:app"], "/fixed"),
-    ("(c) FastAPI + scikit-learn", [*UVICORN, "benchmarks.peer_fastapi:app"], "/predict"),
+    # name, command, path, and the share of --requests it gets (the peer is that much slower)
+    ("(a) this API, POST /predict", [*GUNICORN, f"{PACKAGE}.api.wsgi:app"], "/predict", 1),
+    ("(b) bare Flask, same gunicorn", [*GUNICORN, "benchmarks.bare_app:app"], "/fixed", 1),
+    ("(c) FastAPI + scikit-learn", [*UVICORN, "benchmarks.peer_fastapi:app"], "/predict", 10),
 ]
 TIMED = "import time\nstarted = time.perf_counter()\n{code}\nprint(time.perf_counter() - started)"
 COLD_START = f"from {PACKAGE}.api.app import create_app\ncreate_app()"
@@ -189,13 +191,13 @@ def main() -> None:
         record = json.loads(make_dataset(1, seed=0)[list(SCHEMA.names)].to_json(orient="records"))
         body = json.dumps(record[0]).encode()
         results = {
-            name: measure(command, path, env, body, args.requests, args.concurrency)
-            for name, command, path in SERVERS
+            name: measure(command, path, env, body, args.requests // share, args.concurrency)
+            for name, command, path, share in SERVERS
         }
         started = timed_start(COLD_START, env)
         floor = timed_start(LIBRARIES, env)
-    print(f"{args.requests:,} one-record requests per server, concurrency {args.concurrency}, "
-          f"{WORKERS} workers each, {os.cpu_count()} CPUs")  # fmt: skip
+    print(f"{args.requests:,} one-record requests per server ((c): a tenth), concurrency "
+          f"{args.concurrency}, {WORKERS} workers each, {os.cpu_count()} CPUs")  # fmt: skip
     for name, result in results.items():
         print(
             f"{name:32} {result.rps:7.0f} req/s  p50 {result.p50 * 1000:6.2f} ms  "

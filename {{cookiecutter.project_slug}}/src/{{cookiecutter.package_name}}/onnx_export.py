@@ -71,10 +71,9 @@ def convert(model: Any) -> bytes:
 
 def records(features: pd.DataFrame) -> list[dict[str, Any]]:
     """Validated rows as the API receives them: JSON values, None where missing."""
-    rows = features.astype(object).where(features.notna(), None)
     return [
-        {str(name): plain(value) for name, value in row.items()}
-        for row in rows.to_dict(orient="records")
+        {str(name): None if pd.isna(value) else plain(value) for name, value in row.items()}
+        for row in features.astype(object).to_dict(orient="records")
     ]
 
 

@@ -86,7 +86,7 @@ def test_lambda_serves_the_same_app(handler: Any, sample: pd.DataFrame, make_eve
         [],
         {"httpMethod": "GET"},
         {"version": "2.0", "requestContext": {}},
-        {**rest_api_event("POST", "/predict", "%%%"), "isBase64Encoded": True},
+        {**rest_api_event("POST", "/predict", "abc"), "isBase64Encoded": True},  # bad padding
     ],
     ids=["empty", "not an object", "no path", "no http context", "bad base64"],
 )
