@@ -140,6 +140,21 @@ def test_schema_violations_are_422_with_field_paths(
     assert paths == {"/0", f"/1/{pointer(bounded_column.name)}"}
 
 
+def test_a_flood_of_unknown_fields_lists_50_problems_and_counts_them_all(
+    client: FlaskClient, sample: pd.DataFrame
+) -> None:
+    batch = records(sample, 10)
+    for row in batch:
+        row.update({f"no such column {number}": 0 for number in range(20)})
+    response = client.post("/predict", json=batch, headers=AUTH)
+    assert response.status_code == 422
+    error = response.json["error"]
+    assert len(error["details"]) == 50
+    assert error["details"][0]["path"] == f"/0/{pointer('no such column 0')}"
+    assert error["details_omitted"] == 10 * 20 - 50
+    assert error["message"].startswith("200 field(s)")
+
+
 def test_an_unknown_category_is_422(
     client: FlaskClient, sample: pd.DataFrame, categorical_column: Column
 ) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import select
 import socket
 import threading
 import time
@@ -111,6 +112,22 @@ def test_a_stalled_body_gets_408_within_seconds(
     assert server.call("/health")[0] == 200
 
 
+def test_a_body_dribbled_byte_by_byte_is_cut_off(server: Server) -> None:
+    """Each byte comes before the read timeout (2 s) runs out; the whole body gets it twice."""
+    started = time.monotonic()
+    with server.connect(timeout=15) as connection:
+        connection.sendall(post(server, b"[", "Content-Length: 1000"))
+        while time.monotonic() - started < 12:
+            answered, _, _ = select.select([connection], [], [], 0.5)
+            if answered:
+                break
+            connection.sendall(b" ")
+        status, body = server.answer(connection)
+    assert status == 408
+    assert error_of(body)["title"] == "Request Timeout"
+    assert time.monotonic() - started < 10  # twice the read timeout, not 500 s of dribbling
+
+
 def chunked(body: bytes, size: int = 4096) -> bytes:
     parts = [body[start : start + size] for start in range(0, len(body), size)]
     return b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in parts) + b"0\r\n\r\n"
@@ -183,7 +200,7 @@ def test_unknown_methods_share_one_metric_label(server: Server) -> None:
 def test_what_the_server_refuses_before_the_app_is_a_400(
     server: Server, request_bytes: bytes
 ) -> None:
-    """gunicorn answers these itself, in plain text (the README says so): a 4xx, never a 500."""
+    """gunicorn answers these itself, in its own HTML (the README says so): a 4xx, never a 500."""
     status, _ = server.raw(request_bytes)
     assert status in {400, 414, 431}
     assert server.call("/health")[0] == 200

@@ -2,7 +2,7 @@
 
 Every response the app makes is JSON (errors too, never HTML or a traceback) and carries an
 `X-Request-ID`. What the server refuses before the app sees a request (a malformed request line,
-a URL over 4 KB, over 100 headers) is gunicorn's plain-text 400; see the README.
+a URL over 4 KB, over 100 headers) is gunicorn's own HTML answer; see the README.
 """
 
 from __future__ import annotations
@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     app = Flask(__name__, static_folder=None)  # no /static route: the API serves no files
     app.config["MAX_CONTENT_LENGTH"] = api.max_body_bytes
+    app.config["READ_TIMEOUT_SECONDS"] = api.read_timeout_seconds
     app.extensions["service"] = service
     app.register_blueprint(routes.blueprint)
 

@@ -8,7 +8,8 @@ record is checked on its own, to report every problem at once, as a JSON Pointer
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,27 @@ class Problem:
 
     def to_dict(self) -> dict[str, str]:
         return {"path": self.path, "message": self.message}
+
+
+@dataclass
+class Problems:
+    """The problems listed in an answer (at most MAX_DETAILS), and the count of all of them."""
+
+    listed: list[Problem]
+    total: int
+
+    def add(self, problems: Iterable[Problem], count: int | None = None) -> None:
+        """Count `count` problems (default: all of `problems`) and list them while there is
+        room; with a count, only as many of `problems` as fit are built."""
+        if count is None:
+            problems = list(problems)
+            count = len(problems)
+        room = MAX_DETAILS - len(self.listed)
+        self.listed.extend(itertools.islice(problems, max(room, 0)))
+        self.total += count
+
+    def __bool__(self) -> bool:
+        return self.total > 0
 
 
 def pointer(*parts: object) -> str:
@@ -60,12 +82,15 @@ class RecordValidator:
         }
         self.required = schema["required"]
 
-    def problems(self, records: list[Any]) -> list[Problem]:
-        """Every problem of every record (none when the batch is valid)."""
-        found: list[Problem] = []
+    def problems(self, records: list[Any]) -> Problems:
+        """The first MAX_DETAILS problems of the batch, and how many there are in all.
+
+        Problems past the first MAX_DETAILS are counted, never built: a body made of unknown
+        fields costs set operations, not an object per field."""
+        found = Problems([], 0)
         for index, record in enumerate(records):
             if not self.is_valid(record):
-                found += self.record_problems(index, record)
+                self.record_problems(index, record, found)
         return found
 
     def is_valid(self, record: Any) -> bool:
@@ -75,24 +100,22 @@ class RecordValidator:
             return False
         return True
 
-    def record_problems(self, index: int, record: Any) -> list[Problem]:
+    def record_problems(self, index: int, record: Any, found: Problems) -> None:
         if not isinstance(record, dict):
-            return [Problem(pointer(index), f"must be an object, not {type(record).__name__}")]
-        found = [
-            Problem(pointer(index), f"must have the field {name!r}")
-            for name in self.required
-            if name not in record
-        ]
-        found += [
-            Problem(pointer(index, name), "is not a field of the schema")
-            for name in record
-            if name not in self.fields
-        ]
+            found.add([Problem(pointer(index), f"must be an object, not {type(record).__name__}")])
+            return
+        missing = [name for name in self.required if name not in record]
+        found.add(Problem(pointer(index), f"must have the field {name!r}") for name in missing)
+        unknown = len(record) - len(record.keys() & self.fields.keys())
+        names = (name for name in record if name not in self.fields)
+        found.add(
+            (Problem(pointer(index, name), "is not a field of the schema") for name in names),
+            count=unknown,
+        )
         for name, check in self.fields.items():
             if name in record:
                 try:
                     check(record[name])
                 except fastjsonschema.JsonSchemaValueException as error:
                     message = error.message.removeprefix("data ")
-                    found.append(Problem(pointer(index, name), message))
-        return found
+                    found.add([Problem(pointer(index, name), message)])

@@ -17,11 +17,17 @@ def json_response(document: Any, status: int = 200) -> Response:
 
 
 def error_response(
-    status: int, title: str, message: str, details: list[dict[str, Any]] | None = None
+    status: int,
+    title: str,
+    message: str,
+    details: list[dict[str, Any]] | None = None,
+    total: int | None = None,
 ) -> Response:
+    """A JSON error; `details` lists at most MAX_DETAILS of the `total` problems (default: all)."""
     error: dict[str, Any] = {"status": status, "title": title, "message": message}
     if details:
         error["details"] = details[:MAX_DETAILS]
-        if len(details) > MAX_DETAILS:
-            error["details_omitted"] = len(details) - MAX_DETAILS
+        omitted = (len(details) if total is None else total) - len(error["details"])
+        if omitted:
+            error["details_omitted"] = omitted
     return json_response({"error": error, "request_id": g.get("request_id", "")}, status)
