@@ -3,7 +3,8 @@
 The JSON Schema of a record comes from `schema.py` (the same declaration that validates files)
 and is compiled to Python once, at start-up (fastjsonschema): a valid batch costs microseconds per
 record. A compiled schema stops at the first problem, so when a batch fails, each field of each
-record is checked on its own, to report every problem at once, as a JSON Pointer to the field.
+record is checked on its own, to report the problems at once (the first MAX_DETAILS, each as a
+JSON Pointer to its field, and the count of all).
 """
 
 from __future__ import annotations
