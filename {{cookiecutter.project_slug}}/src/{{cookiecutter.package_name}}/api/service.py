@@ -46,7 +46,6 @@ class Service:
     metrics: ServiceMetrics = field(default_factory=ServiceMetrics)
     validator: RecordValidator = field(default_factory=RecordValidator)
     model: Serving | None = None
-    load_error: str | None = None
     refused: str | None = None  # a version CURRENT names that could not be loaded
     checked_at: float = float("-inf")
 
@@ -56,7 +55,7 @@ class Service:
         try:
             self.use(self.prepare(self.store.current()))
         except ProjectError as error:
-            self.model, self.load_error = None, str(error)
+            self.model = None
             logger.error("no model loaded: %s", error)
 
     def prepare(self, version: str) -> Serving:
@@ -70,7 +69,7 @@ class Service:
         return Serving(predictor, version, monitored=profile.prediction_column)
 
     def use(self, model: Serving) -> None:
-        self.model, self.load_error = model, None
+        self.model = model
         self.accept()
 
     def accept(self) -> None:
@@ -87,28 +86,28 @@ class Service:
         self.checked_at = time.monotonic()
         try:
             version = self.store.current()
-            if self.model is not None and version == self.model.version:
-                self.accept()  # e.g. CURRENT put back after naming a refused version
-                return self.model
-            if version == self.refused:
-                return self.model
+        except ProjectError as error:
+            self.refuse(error, "(unreadable CURRENT)")
+            return self.model
+        if self.model is not None and version == self.model.version:
+            self.accept()  # e.g. CURRENT put back after naming a refused version
+            return self.model
+        if version == self.refused:
+            return self.model
+        try:
             model = self.prepare(version)
         except ProjectError as error:
-            self.refuse(error)
+            self.refuse(error, version)
             return self.model
         logger.info("now serving model %s", version)
         self.use(model)
         self.metrics.reloads.inc()
         return model
 
-    def refuse(self, error: ProjectError) -> None:
+    def refuse(self, error: ProjectError, version: str) -> None:
         self.metrics.current_refused.set(1)
-        try:
-            self.refused = self.store.current()
-        except ProjectError:
-            self.refused = "(unreadable CURRENT)"
+        self.refused = version
         if self.model is None:
-            self.load_error = str(error)
             logger.error("no model loaded: %s", error)
         else:
             logger.error(
