@@ -33,6 +33,8 @@ def default_sessions(context: dict[str, Any]) -> list[str]:
     sessions = ["lint", "typecheck", "tests", "notebooks"]
     if context.get("api") == "flask":
         sessions.append("serve")  # the real gunicorn server, called over HTTP
+    if context.get("ui") == "streamlit":
+        sessions.append("ui")  # the Streamlit app in a real headless browser
     if context.get("orchestrator", "none") != "none":
         sessions.append("dag")  # the pipeline on the chosen orchestrator
     return sessions

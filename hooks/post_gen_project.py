@@ -17,8 +17,8 @@ from pathlib import Path
 RENDERED_ANSWERS = r"""{{ cookiecutter | tojson }}"""
 
 # For each option, the paths that belong to each of its values: the paths of every value that was
-# not chosen are removed, unless the chosen value lists them too. New options add a line here, not
-# a branch of code. `{package}` is the package directory.
+# not chosen are removed, unless a chosen value (of any option) lists them too. New options add a
+# line here, not a branch of code. `{package}` is the package directory.
 OPTION_PATHS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "ci_provider": {
         "github": (".github",),
@@ -41,6 +41,34 @@ OPTION_PATHS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     },
     "serverless": {
         "aws-lambda": ("src/{package}/api/lambda_handler.py", "tests/api/test_lambda.py"),
+        "gcp-functions": (
+            "src/{package}/api/gcp_function.py",
+            "tests/api/test_gcp_function.py",
+            "deploy/gcp-functions",
+            "deploy/bundle.py",
+            "tests/test_bundle.py",
+        ),
+        "azure-functions": (
+            "src/{package}/api/azure_function.py",
+            "tests/api/test_azure_function.py",
+            "deploy/azure-functions",
+            "deploy/bundle.py",
+            "tests/test_bundle.py",
+        ),
+        "none": (),
+    },
+    "managed_endpoint": {
+        "azure-ml": (
+            "src/{package}/api/azureml_score.py",
+            "tests/api/test_azureml.py",
+            "deploy/azureml",
+            "deploy/bundle.py",
+            "tests/test_bundle.py",
+        ),
+        "none": (),
+    },
+    "ui": {
+        "streamlit": ("src/{package}/ui", "tests/ui", ".streamlit"),
         "none": (),
     },
     "orchestrator": {
@@ -75,17 +103,22 @@ def remove(path: Path) -> None:
 
 
 def unchosen_paths(answers: Mapping[str, object]) -> list[str]:
-    unchosen = []
-    for option, paths_by_value in OPTION_PATHS.items():
-        chosen = set(paths_by_value.get(str(answers.get(option)), ()))
-        unchosen += [
-            path
-            for value, paths in paths_by_value.items()
-            if answers.get(option) != value
-            for path in paths
-            if path not in chosen
-        ]
-    return unchosen
+    """Paths of the values not chosen, except those that a chosen value of any option lists too
+    (`deploy/bundle.py` serves both the serverless targets and the managed endpoint)."""
+    chosen = {
+        path
+        for option, paths_by_value in OPTION_PATHS.items()
+        for path in paths_by_value.get(str(answers.get(option)), ())
+    }
+    unchosen = [
+        path
+        for option, paths_by_value in OPTION_PATHS.items()
+        for value, paths in paths_by_value.items()
+        if answers.get(option) != value
+        for path in paths
+        if path not in chosen
+    ]
+    return list(dict.fromkeys(unchosen))
 
 
 def remove_unchosen_option_files(answers: Mapping[str, object], root: Path) -> None:

@@ -39,7 +39,9 @@ PEP440_PATTERN = re.compile(
 CHOICES = {
     "problem_type": ("classification", "regression"),
     "api": ("flask", "none"),
-    "serverless": ("none", "aws-lambda"),
+    "serverless": ("none", "aws-lambda", "gcp-functions", "azure-functions"),
+    "managed_endpoint": ("none", "azure-ml"),
+    "ui": ("none", "streamlit"),
     "orchestrator": ("none", "airflow", "dagster", "cron"),
     "python_version": ("3.10", "3.11", "3.12", "3.13"),
     "license": ("MIT", "BSD-3-Clause", "Apache-2.0", "Proprietary"),
@@ -50,10 +52,11 @@ CHOICES = {
 # of them would shadow the real library for everything in the project's environment.
 SHADOWED_DEPENDENCIES = frozenset(
     {
-        "airflow", "click", "dagster", "flask", "gunicorn", "jinja2", "joblib", "jupyter",
-        "jupytext", "matplotlib", "nox", "numpy", "pandas", "pandera", "pyarrow", "pydantic",
-        "pydantic_settings", "pytest", "requests", "ruff", "scipy", "seaborn", "sklearn", "src",
-        "tests", "tqdm", "typer", "uv", "werkzeug",
+        "airflow", "azure", "click", "dagster", "flask", "functions_framework", "gunicorn",
+        "jinja2", "joblib", "jupyter", "jupytext", "matplotlib", "nox", "numpy", "pandas",
+        "pandera", "pyarrow", "pydantic", "pydantic_settings", "pytest", "requests", "ruff",
+        "scipy", "seaborn", "selenium", "sklearn", "src", "streamlit", "tests", "tqdm", "typer",
+        "uv", "werkzeug",
     }
 )  # fmt: skip
 
@@ -92,6 +95,9 @@ class Requirement:
 # Combinations that cannot work together.
 REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement(option="serverless", value="aws-lambda", needs="api", allowed=("flask",)),
+    Requirement(option="serverless", value="gcp-functions", needs="api", allowed=("flask",)),
+    Requirement(option="serverless", value="azure-functions", needs="api", allowed=("flask",)),
+    Requirement(option="managed_endpoint", value="azure-ml", needs="api", allowed=("flask",)),
 )
 
 

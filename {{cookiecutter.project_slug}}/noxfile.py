@@ -22,7 +22,7 @@ nox.options.sessions = {{ cookiecutter | nox_sessions | tojson }}
 
 PYTHON = "{{ cookiecutter.python_version }}"
 # Tests marked with one of these session names (a real server, an orchestrator) run there only.
-SEPARATE_SESSIONS = [name for name in ("serve", "dag") if name in nox.options.sessions]
+SEPARATE_SESSIONS = [name for name in ("serve", "ui", "dag") if name in nox.options.sessions]
 {%- if cookiecutter.orchestrator in ["airflow", "dagster"] %}
 # The orchestrator's own types, so that the type checker checks the adapter against its real API.
 ORCHESTRATOR_GROUPS = ["{{ cookiecutter.orchestrator }}"]
@@ -117,6 +117,20 @@ def serve(session: nox.Session) -> None:
     """Start the real gunicorn on a free loopback port, call every endpoint, fuzz it, stop it."""
     sync(session, "serve")
     session.run("pytest", "-m", "serve", *session.posargs)
+{%- endif %}
+{%- if cookiecutter.ui == "streamlit" %}
+
+
+@nox.session(python=PYTHON)
+def ui(session: nox.Session) -> None:
+    """Start `streamlit run` on a free loopback port and drive the app in headless Chromium.
+
+    The browser is the machine's own (Debian: `apt-get install chromium chromium-driver`); nothing
+    is downloaded. Screenshots of each page are kept in the session's tmp folder.
+    """
+    sync(session, "browser")
+    session.env["UI_SCREENSHOTS"] = session.create_tmp()
+    session.run("pytest", "-m", "ui", *session.posargs)
 {%- endif %}
 {%- if cookiecutter.orchestrator == "airflow" %}
 

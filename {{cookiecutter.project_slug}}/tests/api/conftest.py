@@ -12,15 +12,19 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings, env_name
-from {{ cookiecutter.package_name }}.workflows.train import train
+from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings, env_name, load_settings
+from {{ cookiecutter.package_name }}.schema import SCHEMA
+from {{ cookiecutter.package_name }}.workflows.train import TrainingOutcome, train
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PROJECT = Path(__file__).resolve().parents[2]
 WORKERS = 2
@@ -149,3 +153,108 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     killed = "WORKER TIMEOUT" in log.read_text()
     assert not killed, "a request held a worker until gunicorn killed it"
     assert not list(work.glob("prometheus-*")), "gunicorn left its metrics folder behind"
+
+
+# The API's contract, as every adapter (a serverless function, a managed endpoint) must keep it:
+# each call below gets the same status and the same JSON from the adapter as from the Flask app.
+ADAPTER_KEY = "adapter-key"
+ADAPTER_MAX_BODY = 4096
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str
+    method: str
+    path: str
+    body: bytes | None = None
+    content_type: str | None = "application/json"
+    key: str | None = ADAPTER_KEY
+
+    @property
+    def headers(self) -> dict[str, str]:
+        headers = {"Content-Type": self.content_type} if self.content_type else {}
+        return headers | ({"Authorization": f"Bearer {self.key}"} if self.key else {})
+
+
+Answer = tuple[int, Any]  # the status, and the JSON body without its request id
+SameAsFlask = Callable[[Call, int, bytes], None]
+
+
+@pytest.fixture
+def contract_calls(sample: pd.DataFrame) -> list[Call]:
+    rows = json.loads(sample[list(SCHEMA.names)].head(3).to_json(orient="records"))
+    wrong = {name: [1] for name in SCHEMA.names}  # a list is no column's type
+    return [
+        Call("health", "GET", "/health", content_type=None, key=None),
+        Call("ready", "GET", "/ready", content_type=None, key=None),
+        Call("metadata", "GET", "/metadata", content_type=None),
+        Call("one record", "POST", "/predict", json.dumps(rows[0]).encode()),
+        Call("a batch", "POST", "/predict", json.dumps(rows).encode()),
+        Call("no key", "POST", "/predict", json.dumps(rows).encode(), key=None),
+        Call("a wrong key", "POST", "/predict", json.dumps(rows).encode(), key="wrong"),
+        Call("not JSON", "POST", "/predict", b'{"unfinished":'),
+        Call("not UTF-8", "POST", "/predict", b"\xff\xfe["),
+        Call("NaN", "POST", "/predict", b"[NaN]"),
+        Call("an empty batch", "POST", "/predict", b"[]"),
+        Call("wrong types", "POST", "/predict", json.dumps([wrong, rows[1]]).encode()),
+        Call("not JSON typed", "POST", "/predict", b"a,b\n1,2\n", content_type="text/csv"),
+        Call("too large", "POST", "/predict", b"[" + b" " * ADAPTER_MAX_BODY + b"]"),
+        Call("an unknown path", "GET", "/nowhere", content_type=None),
+        Call("a wrong method", "DELETE", "/predict", content_type=None),
+    ]
+
+
+@pytest.fixture
+def adapter_settings(
+    settings: Settings, trained: TrainingOutcome, monkeypatch: pytest.MonkeyPatch
+) -> Settings:
+    """The environment an adapter reads at its cold start: the trained model, a key, a small
+    body limit. (The autouse isolation has removed every variable of the user's.)"""
+    monkeypatch.setenv(env_name("models", "dir"), str(settings.models.dir))
+    monkeypatch.setenv(env_name("api", "keys"), ADAPTER_KEY)
+    monkeypatch.setenv(env_name("api", "max_body_bytes"), str(ADAPTER_MAX_BODY))
+    return load_settings()
+
+
+@pytest.fixture
+def loopback_port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def adapter_env(adapter_settings: Settings) -> dict[str, str]:
+    """The environment of an adapter's real server: the adapter's settings, none of the user's."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith(ENV_PREFIX)}
+    return env | {
+        env_name("models", "dir"): str(adapter_settings.models.dir),
+        env_name("api", "keys"): ADAPTER_KEY,
+        env_name("api", "max_body_bytes"): str(ADAPTER_MAX_BODY),
+    }
+
+
+def normalised(status: int, body: bytes) -> Answer:
+    document = json.loads(body)
+    if isinstance(document, dict):
+        document.pop("request_id", None)
+        for prediction in document.get("predictions", []):  # floats: compared to 1e-6
+            for name, value in prediction.items():
+                if isinstance(value, float):
+                    prediction[name] = round(value, 6)
+    return status, document
+
+
+@pytest.fixture
+def same_as_flask(adapter_settings: Settings, contract_calls: list[Call]) -> SameAsFlask:
+    """A check that an adapter answered a call as the Flask app answers it."""
+    from {{ cookiecutter.package_name }}.api.app import create_app
+
+    client = create_app(adapter_settings).test_client()
+    expected: dict[str, Answer] = {}
+    for call in contract_calls:
+        response = client.open(call.path, method=call.method, data=call.body, headers=call.headers)
+        expected[call.name] = normalised(response.status_code, response.data)
+
+    def check(call: Call, status: int, body: bytes) -> None:
+        assert normalised(status, body) == expected[call.name], call.name
+
+    return check

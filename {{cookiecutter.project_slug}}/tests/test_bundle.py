@@ -1,0 +1,95 @@
+"""deploy/bundle.py: the folder each deployment target uploads, built from the model in use."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.store import open_store
+from {{ cookiecutter.package_name }}.workflows.train import TrainingOutcome
+
+PROJECT = Path(__file__).resolve().parents[1]
+# The library each target's platform runs the package with.
+PLATFORM_LIBRARY = {
+    "gcp-functions": "functions-framework",
+    "azure-functions": "azure-functions",
+    "azureml": "azureml-inference-server-http",
+}
+
+
+def load_bundle() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bundle", PROJECT / "deploy" / "bundle.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bundle"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+bundle = load_bundle()
+
+
+@pytest.mark.parametrize("target", sorted(bundle.TARGETS))
+def test_a_bundle_holds_the_entry_the_package_its_pins_and_the_model(
+    target: str, settings: Settings, trained: TrainingOutcome, tmp_path: Path
+) -> None:
+    output = tmp_path / "dist" / target
+    version = bundle.write_bundle(target, output, settings.models.dir, None)
+
+    assert version == trained.version
+    entries = {path.name for path in (PROJECT / "deploy" / target).iterdir()}
+    assert entries <= {path.name for path in output.iterdir()}
+    package = output / "{{ cookiecutter.package_name }}"
+    assert (package / "__init__.py").is_file()
+    assert not list(package.rglob("__pycache__"))
+    assert (output / "models" / "CURRENT").read_text(encoding="utf-8").strip() == version
+    assert (output / "models" / version / "metadata.json").is_file()
+    pins = (output / "requirements.txt").read_text(encoding="utf-8")
+    names = {line.split("==")[0] for line in pins.splitlines() if "==" in line}
+    assert {PLATFORM_LIBRARY[target], "flask", "onnxruntime"} <= names
+    assert not names & {"pandas", "scikit-learn", "matplotlib"}, "training libraries shipped"
+    assert "--hash=sha256:" in pins
+
+
+def test_a_refused_bundle_leaves_the_previous_one_whole(
+    settings: Settings, trained: TrainingOutcome, tmp_path: Path
+) -> None:
+    target = sorted(bundle.TARGETS)[0]
+    output = tmp_path / "dist" / target
+    bundle.write_bundle(target, output, settings.models.dir, None)
+    before = sorted(path.relative_to(output) for path in output.rglob("*"))
+
+    with pytest.raises(bundle.BundleError, match="is not a model version"):
+        bundle.write_bundle(target, output, settings.models.dir, "no-such-version")
+    with pytest.raises(bundle.BundleError, match="unknown target 'heroku'"):
+        bundle.write_bundle("heroku", output, settings.models.dir, None)
+
+    assert sorted(path.relative_to(output) for path in output.rglob("*")) == before
+    assert [path.name for path in output.parent.iterdir()] == [target], "a staging folder is left"
+
+
+def test_a_model_without_its_onnx_export_is_not_bundled(
+    settings: Settings, trained: TrainingOutcome, tmp_path: Path
+) -> None:
+    store = open_store(settings)
+    store.update_metadata(trained.version, {"onnx": {"reason": "a step skl2onnx cannot convert"}})
+    with pytest.raises(bundle.BundleError, match="has no ONNX export"):
+        bundle.write_bundle(sorted(bundle.TARGETS)[0], tmp_path / "out", settings.models.dir, None)
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_command_line_says_what_it_bundled(
+    settings: Settings, trained: TrainingOutcome, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = sorted(bundle.TARGETS)[0]
+    arguments = [target, "--models", str(settings.models.dir), "--output", str(tmp_path / "b")]
+    assert bundle.main(arguments) == 0
+    assert f"bundled {target} with model {trained.version}" in capsys.readouterr().out
+    assert bundle.main([*arguments, "--version", "nope"]) == 1
+    assert "error: " in capsys.readouterr().err
