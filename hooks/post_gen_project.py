@@ -34,6 +34,7 @@ OPTION_PATHS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
             "tests/api",
             "tests/test_cli_serve.py",
             "benchmarks/bench_api.py",
+            "benchmarks/bench_cold_start.py",
             "benchmarks/bare_app.py",
             "benchmarks/peer_fastapi.py",
         ),

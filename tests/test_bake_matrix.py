@@ -98,6 +98,7 @@ API_FILES = {
         "tests/api/test_app.py",
         "tests/api/test_serving.py",
         "benchmarks/bench_api.py",
+        "benchmarks/bench_cold_start.py",
         "benchmarks/bare_app.py",
         "benchmarks/peer_fastapi.py",
         "tests/api/conftest.py",
@@ -105,8 +106,37 @@ API_FILES = {
     },
     "none": set(),
 }
-LAMBDA_FILES = {
+BUNDLE_FILES = {"deploy/bundle.py", "tests/test_bundle.py"}  # any target that uploads a folder
+SERVERLESS_FILES = {
     "aws-lambda": {"src/churn_forecast/api/lambda_handler.py", "tests/api/test_lambda.py"},
+    "gcp-functions": {
+        "src/churn_forecast/api/gcp_function.py",
+        "tests/api/test_gcp_function.py",
+        "deploy/gcp-functions/main.py",
+    },
+    "azure-functions": {
+        "src/churn_forecast/api/azure_function.py",
+        "tests/api/test_azure_function.py",
+        "deploy/azure-functions/function_app.py",
+        "deploy/azure-functions/host.json",
+        "deploy/azure-functions/.funcignore",
+    },
+    "none": set(),
+}
+MANAGED_ENDPOINT_FILES = {
+    "azure-ml": {
+        "src/churn_forecast/api/azureml_score.py",
+        "tests/api/test_azureml.py",
+        "deploy/azureml/score.py",
+    },
+    "none": set(),
+}
+UI_FILES = {
+    "streamlit": {
+        "src/churn_forecast/ui/app.py",
+        "tests/ui/test_app.py",
+        ".streamlit/config.toml",
+    },
     "none": set(),
 }
 
@@ -184,7 +214,14 @@ def test_expected_files_exist_and_unchosen_ones_do_not(baked: Baked) -> None:
     assert not missing, f"missing files: {sorted(missing)}"
     assert_only_chosen(files, CI_FILES, answers["ci_provider"])
     assert_only_chosen(files, API_FILES, answers["api"])
-    assert_only_chosen(files, LAMBDA_FILES, answers["serverless"])
+    assert_only_chosen(files, SERVERLESS_FILES, answers["serverless"])
+    assert_only_chosen(files, MANAGED_ENDPOINT_FILES, answers["managed_endpoint"])
+    assert_only_chosen(files, UI_FILES, answers["ui"])
+    bundled = {answers["serverless"], answers["managed_endpoint"]} & {
+        "gcp-functions", "azure-functions", "azure-ml"
+    }  # fmt: skip
+    assert (files >= BUNDLE_FILES) == bool(bundled)
+    assert not (BUNDLE_FILES & files) or bundled
     assert_only_chosen(files, ORCHESTRATOR_FILES, answers["orchestrator"])
     if answers["api"] == "none":
         assert not (project / "src/churn_forecast/api").exists()
@@ -327,8 +364,8 @@ def test_ci_validators_reject_a_broken_configuration(
     ("problem_type", "orchestrator", "serverless"),
     [
         ("classification", "airflow", "aws-lambda"),
-        ("regression", "dagster", "none"),
-        ("classification", "cron", "none"),
+        ("regression", "dagster", "gcp-functions"),
+        ("classification", "cron", "azure-functions"),
     ],
 )
 def test_longest_allowed_names_still_pass_ruff(
@@ -343,6 +380,8 @@ def test_longest_allowed_names_still_pass_ruff(
         problem_type=problem_type,
         orchestrator=orchestrator,
         serverless=serverless,
+        managed_endpoint="azure-ml",
+        ui="streamlit",
     )
     for command in (("ruff", "check", "."), ("ruff", "format", "--check", ".")):
         result = run_in(project, sys.executable, "-m", *command)
@@ -364,3 +403,4 @@ def test_ci_runs_every_default_nox_session_and_the_audit(baked: Baked) -> None:
     assert sessions[:4] == ["lint", "typecheck", "tests", "notebooks"]
     assert ("serve" in sessions) == (answers["api"] == "flask")
     assert ("dag" in sessions) == (answers["orchestrator"] != "none")
+    assert ("ui" in sessions) == (answers["ui"] == "streamlit")

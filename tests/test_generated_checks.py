@@ -13,21 +13,27 @@ from helpers import bake, explain, python_available, run_in
 
 pytestmark = pytest.mark.slow
 
-# Each CI provider, the oldest and newest supported Python, both problem types, each API choice,
-# and each orchestrator; every one of them runs all its default nox sessions.
+# Each CI provider, each supported Python, both problem types, each API choice, each orchestrator,
+# each serverless and managed endpoint target and each UI; every one runs all its default sessions.
 REPRESENTATIVE = [
     {"ci_provider": "github", "python_version": "3.10", "problem_type": "classification",
-     "api": "flask", "serverless": "aws-lambda", "orchestrator": "airflow"},
+     "api": "flask", "serverless": "aws-lambda", "managed_endpoint": "none", "ui": "none",
+     "orchestrator": "airflow"},
     {"ci_provider": "gitlab", "python_version": "3.13", "problem_type": "regression",
-     "api": "flask", "serverless": "none", "orchestrator": "dagster"},
+     "api": "flask", "serverless": "gcp-functions", "managed_endpoint": "azure-ml", "ui": "none",
+     "orchestrator": "dagster"},
     {"ci_provider": "none", "python_version": "3.12", "problem_type": "classification",
-     "api": "none", "serverless": "none", "orchestrator": "cron"},
+     "api": "none", "serverless": "none", "managed_endpoint": "none", "ui": "streamlit",
+     "orchestrator": "none"},
+    {"ci_provider": "github", "python_version": "3.11", "problem_type": "classification",
+     "api": "flask", "serverless": "azure-functions", "managed_endpoint": "none",
+     "ui": "streamlit", "orchestrator": "cron"},
 ]  # fmt: skip
-# Each orchestrator with the other API choice than above: their `dag` session only.
+# Each orchestrator without the API (above, each runs beside it): their `dag` session only.
 ORCHESTRATOR_PAIRINGS = [
     {"orchestrator": "airflow", "api": "none"},
     {"orchestrator": "dagster", "api": "none"},
-    {"orchestrator": "cron", "api": "flask"},
+    {"orchestrator": "cron", "api": "none"},
 ]
 GIT_IDENTITY = ("-c", "user.name=Test", "-c", "user.email=test@example.com")
 DATA = Path(__file__).parent / "data"
@@ -67,9 +73,13 @@ def test_pre_commit_passes_on_every_file_and_on_a_real_commit(project: Path) -> 
 
 def test_default_nox_sessions_pass(project: Path) -> None:
     output = check(project, "uv", "run", "nox")
-    sessions = ["lint", "typecheck", "tests", "notebooks", "dag"]  # dag: on its orchestrator
+    sessions = ["lint", "typecheck", "tests", "notebooks"]
     if (project / "gunicorn.conf.py").exists():
         sessions.append("serve")  # real gunicorn over HTTP, and schemathesis
+    if (project / ".streamlit").exists():
+        sessions.append("ui")  # the Streamlit app in headless Chromium
+    if list(project.glob("src/*/orchestration")) or (project / "deploy" / "cron").exists():
+        sessions.append("dag")  # the pipeline on its orchestrator
     for session in sessions:
         assert f"Session {session} was successful" in output
     assert "Required test coverage of 90" in output

@@ -21,6 +21,8 @@ GOOD_ANSWERS = {
     "problem_type": "classification",
     "api": "flask",
     "serverless": "none",
+    "managed_endpoint": "none",
+    "ui": "none",
     "orchestrator": "none",
     "python_version": "3.12",
     "license": "MIT",
@@ -80,12 +82,21 @@ SERVERLESS_NEEDS_API = pre_gen.Requirement(
 )
 
 
-def test_serverless_without_the_api_is_refused() -> None:
-    answers = {**GOOD_ANSWERS, "api": "none", "serverless": "aws-lambda"}
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("serverless", "aws-lambda"),
+        ("serverless", "gcp-functions"),
+        ("serverless", "azure-functions"),
+        ("managed_endpoint", "azure-ml"),
+    ],
+)
+def test_a_deployment_target_without_the_api_is_refused(option: str, value: str) -> None:
+    answers = {**GOOD_ANSWERS, "api": "none", option: value}
     (problem,) = pre_gen.find_problems(answers)
     assert str(problem) == (
-        "serverless='aws-lambda': needs api to be flask, but api='none'."
-        " Try: api=flask, or choose another serverless"
+        f"{option}={value!r}: needs api to be flask, but api='none'."
+        f" Try: api=flask, or choose another {option}"
     )
 
 
@@ -114,15 +125,34 @@ def test_supported_and_partial_combinations_pass() -> None:
 )
 def test_post_gen_removes_the_files_of_unchosen_values(provider: str, removed: list[str]) -> None:
     answers = {"ci_provider": provider, "api": "flask", "serverless": "aws-lambda"}
-    answers |= {"orchestrator": "cron"}
+    answers |= {"orchestrator": "cron", "managed_endpoint": "none", "ui": "streamlit"}
     orchestrators = {"src/{package}/orchestration", "dags", "tests/orchestration"}
-    assert sorted(set(post_gen.unchosen_paths(answers)) - orchestrators) == [
+    functions = {
+        "src/{package}/api/gcp_function.py", "tests/api/test_gcp_function.py",
+        "deploy/gcp-functions", "src/{package}/api/azure_function.py",
+        "tests/api/test_azure_function.py", "deploy/azure-functions", "deploy/bundle.py",
+        "tests/test_bundle.py", "src/{package}/api/azureml_score.py", "tests/api/test_azureml.py",
+        "deploy/azureml",
+    }  # fmt: skip
+    assert sorted(set(post_gen.unchosen_paths(answers)) - orchestrators - functions) == [
         *removed,
         "src/{package}/orchestration/airflow_dag.py",
         "src/{package}/orchestration/dagster_defs.py",
         "tests/orchestration/test_airflow_dag.py",
         "tests/orchestration/test_dagster_defs.py",
     ]
+    assert functions <= set(post_gen.unchosen_paths(answers))
+
+
+def test_a_file_that_a_chosen_value_of_another_option_needs_stays() -> None:
+    """deploy/bundle.py belongs to the function targets and to the Azure ML endpoint."""
+    answers = {"api": "flask", "serverless": "none", "managed_endpoint": "azure-ml", "ui": "none"}
+    unchosen = post_gen.unchosen_paths(answers)
+    assert "deploy/bundle.py" not in unchosen
+    assert "deploy/gcp-functions" in unchosen
+    assert len(unchosen) == len(set(unchosen)), "a path is listed twice"
+    answers |= {"managed_endpoint": "none"}
+    assert "deploy/bundle.py" in post_gen.unchosen_paths(answers)
 
 
 @pytest.mark.parametrize(
