@@ -8,6 +8,7 @@ TARGET is a folder of `deploy/` with an entry file for that platform; the bundle
 
     <entry files>        copied from deploy/TARGET/
     {{ cookiecutter.package_name }}/   the package's source (the platform puts the folder on sys.path)
+    *.dist-info/         its name and version, where importlib.metadata finds them
     requirements.txt     the target's dependency group as uv.lock pins it, with hashes
     models/              the model version to serve (default: CURRENT) and CURRENT
 
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
 from {{ cookiecutter.package_name }}.config import load_settings
@@ -34,6 +36,7 @@ from {{ cookiecutter.package_name }}.store import open_store
 
 PROJECT = Path(__file__).resolve().parents[1]
 PACKAGE = PROJECT / "src" / "{{ cookiecutter.package_name }}"
+DISTRIBUTION = "{{ cookiecutter.project_slug }}"
 # Each target: its folder under deploy/, and the dependency group its platform installs.
 TARGETS = {
 {%- if cookiecutter.serverless in ["gcp-functions", "azure-functions"] %}
@@ -86,6 +89,16 @@ def checked_version(models: Path, version: str | None) -> str:
     return chosen
 
 
+def write_metadata(folder: Path) -> None:
+    """The distribution's name and version beside the package, where `importlib.metadata` looks
+    (the package reads its `__version__` there; the platform installs the dependencies alone)."""
+    version = metadata.version(DISTRIBUTION)
+    info = folder / f"{DISTRIBUTION.replace('-', '_')}-{version}.dist-info"
+    info.mkdir()
+    fields = f"Metadata-Version: 2.1\nName: {DISTRIBUTION}\nVersion: {version}\n"
+    (info / "METADATA").write_text(fields, encoding="utf-8")
+
+
 def write_bundle(target: str, output: Path, models: Path, version: str | None) -> str:
     """Write the bundle of `target` to `output` (replaced whole); return the version shipped."""
     if target not in TARGETS:
@@ -99,6 +112,7 @@ def write_bundle(target: str, output: Path, models: Path, version: str | None) -
         shutil.copytree(PROJECT / "deploy" / target, staging, dirs_exist_ok=True, ignore=UNSHIPPED)
         shutil.copytree(PACKAGE, staging / PACKAGE.name, ignore=UNSHIPPED)
         (staging / "requirements.txt").write_text(pinned, encoding="utf-8")
+        write_metadata(staging)
         shutil.copytree(models / chosen, staging / "models" / chosen, ignore=UNSHIPPED)
         (staging / "models" / "CURRENT").write_text(chosen + "\n", encoding="utf-8")
         staging.chmod(0o755)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 
@@ -55,6 +57,13 @@ def test_a_bundle_holds_the_entry_the_package_its_pins_and_the_model(
     assert {PLATFORM_LIBRARY[target], "flask", "onnxruntime"} <= names
     assert not names & {"pandas", "scikit-learn", "matplotlib"}, "training libraries shipped"
     assert "--hash=sha256:" in pins
+    # The package imports from the bundle alone, its version included (-S: no site-packages).
+    code = "import {{ cookiecutter.package_name }} as p; print(p.__version__)"
+    imported = subprocess.run(
+        [sys.executable, "-S", "-c", code], cwd=output, capture_output=True, text=True, check=False
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.strip() == metadata.version("{{ cookiecutter.project_slug }}")
 
 
 def test_a_refused_bundle_leaves_the_previous_one_whole(

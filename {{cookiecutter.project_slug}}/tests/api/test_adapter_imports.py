@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+from {{ cookiecutter.package_name }}.config import env_name
+
 PACKAGE = "{{ cookiecutter.package_name }}"
 # Each entry point the project may have, and the code that starts it as its platform does.
 ENTRY_POINTS = {
@@ -32,8 +34,10 @@ def test_an_entry_point_loads_no_orchestrator_notebook_or_training_library(
     entry_point: str, adapter_env: dict[str, str]
 ) -> None:
     code = f"{ENTRY_POINTS[entry_point]}; {REPORT}"
+    # Azure ML mounts the model where AZUREML_MODEL_DIR says; the others read the setting.
+    env = adapter_env | {"AZUREML_MODEL_DIR": adapter_env[env_name("models", "dir")]}
     result = subprocess.run(
-        [sys.executable, "-c", code], env=adapter_env, capture_output=True, text=True, check=False
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
     loaded = set(json.loads(result.stdout.splitlines()[-1]))

@@ -10,12 +10,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import functions_framework
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from {{ cookiecutter.package_name }}.config import Settings, env_name
@@ -23,13 +24,15 @@ from {{ cookiecutter.package_name }}.config import Settings, env_name
 PROJECT = Path(__file__).resolve().parents[2]
 MAIN = PROJECT / "deploy" / "gcp-functions" / "main.py"
 MODULE = "{{ cookiecutter.package_name }}.api.gcp_function"
+# functions-framework's app for a function in a source file (its own signature is untyped).
+create_app: Callable[..., Flask] = functions_framework.create_app
 
 
 @pytest.fixture
 def function(adapter_settings: Settings) -> Iterator[FlaskClient]:
     """functions-framework's app for `handle`, loaded from main.py as Cloud Functions loads it."""
     sys.modules.pop(MODULE, None)  # the model loads at import: a cold start per test
-    yield functions_framework.create_app(target="handle", source=str(MAIN)).test_client()
+    yield create_app(target="handle", source=str(MAIN)).test_client()
     sys.modules.pop(MODULE, None)
 
 
@@ -55,7 +58,7 @@ def test_main_serves_the_model_next_to_it_when_no_folder_is_set(
     (bundle / "models").symlink_to(adapter_settings.models.dir)
     sys.modules.pop(MODULE, None)
     try:
-        client = functions_framework.create_app(target="handle", source=str(bundle / "main.py"))
+        client = create_app(target="handle", source=str(bundle / "main.py"))
         ready = client.test_client().get("/ready")
     finally:
         sys.modules.pop(MODULE, None)
