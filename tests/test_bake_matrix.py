@@ -202,9 +202,10 @@ def test_pairwise_set_covers_every_pair_of_option_values() -> None:
     assert expected <= seen, f"pairs never baked: {sorted(expected - seen)}"
 
 
-@pytest.fixture(params=COMBINATIONS, ids=combination_id)
-def baked(request: pytest.FixtureRequest, output_dir: Path) -> Baked:
-    return request.param, bake(output_dir, **request.param)
+@pytest.fixture(scope="module", params=COMBINATIONS, ids=combination_id)
+def baked(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Baked:
+    """One bake per combination, shared by the tests that read it (none of them writes in it)."""
+    return request.param, bake(tmp_path_factory.mktemp("baked"), **request.param)
 
 
 def test_expected_files_exist_and_unchosen_ones_do_not(baked: Baked) -> None:
@@ -260,15 +261,18 @@ def test_answers_reach_the_project_metadata(baked: Baked) -> None:
     assert f'PRIMARY_METRIC = "{metric}"' in problem
 
 
+@pytest.mark.once
 def test_ruff_finds_nothing_to_fix(baked: Baked) -> None:
     _, project = baked
     for command in (("ruff", "check", "."), ("ruff", "format", "--check", ".")):
-        result = run_in(project, sys.executable, "-m", *command)
+        result = run_in(project, sys.executable, "-m", *command, "--no-cache")
         assert result.returncode == 0, explain(result)
 
 
-def test_package_imports_on_the_chosen_python(baked: Baked) -> None:
-    answers, project = baked
+@pytest.mark.once
+def test_package_imports_on_the_chosen_python(baked: Baked, tmp_path: Path) -> None:
+    answers, baked_project = baked
+    project = Path(shutil.copytree(baked_project, tmp_path / baked_project.name))  # uv writes
     version = answers["python_version"]
     if not python_available(version):
         pytest.skip(f"Python {version} is not installed on this machine")
@@ -292,6 +296,7 @@ CI_VALIDATORS = {
 }
 
 
+@pytest.mark.once
 def test_dockerfile_passes_hadolint(baked: Baked) -> None:
     answers, project = baked
     if answers["api"] == "none":
@@ -304,6 +309,7 @@ def test_dockerfile_passes_hadolint(baked: Baked) -> None:
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
 
 
+@pytest.mark.once
 @pytest.mark.skipif(SYSTEMD_ANALYZE is None, reason="systemd-analyze is not installed")
 def test_systemd_units_pass_systemd_analyze_verify(output_dir: Path) -> None:
     project = bake(output_dir, orchestrator="cron", api="none")
@@ -316,6 +322,7 @@ def test_systemd_units_pass_systemd_analyze_verify(output_dir: Path) -> None:
     assert result.stdout + result.stderr == "", explain(result)
 
 
+@pytest.mark.once
 @pytest.mark.skipif(SYSTEMD_ANALYZE is None, reason="systemd-analyze is not installed")
 def test_systemd_analyze_verify_rejects_a_broken_unit(output_dir: Path) -> None:
     """Guards the check above: a typo in a unit must produce a message."""
@@ -332,6 +339,7 @@ def validate_ci(project: Path, provider: str) -> subprocess.CompletedProcess[str
     return run_in(project, *CI_VALIDATORS[provider])
 
 
+@pytest.mark.once
 def test_ci_configuration_is_valid(baked: Baked) -> None:
     answers, project = baked
     provider = answers["ci_provider"]
@@ -343,6 +351,7 @@ def test_ci_configuration_is_valid(baked: Baked) -> None:
     assert result.returncode == 0, explain(result)
 
 
+@pytest.mark.once
 @pytest.mark.parametrize(
     ("provider", "path", "broken_line"),
     [
@@ -360,6 +369,7 @@ def test_ci_validators_reject_a_broken_configuration(
     assert validate_ci(project, provider).returncode != 0
 
 
+@pytest.mark.once
 @pytest.mark.parametrize(
     ("problem_type", "orchestrator", "serverless"),
     [
