@@ -37,6 +37,8 @@ OPTION_PATHS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
             "benchmarks/bench_cold_start.py",
             "benchmarks/bare_app.py",
             "benchmarks/peer_fastapi.py",
+            "src/{package}/ui/remote.py",  # the Streamlit app scoring through the API
+            "tests/ui/test_remote.py",
         ),
         "none": (),
     },

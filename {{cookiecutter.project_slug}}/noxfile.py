@@ -130,7 +130,7 @@ def ui(session: nox.Session) -> None:
     """
     sync(session, "browser")
     session.env["UI_SCREENSHOTS"] = session.create_tmp()
-    session.run("pytest", "-m", "ui", *session.posargs)
+    session.run("pytest", "-m", "ui", "tests/ui", *session.posargs)
 {%- endif %}
 {%- if cookiecutter.orchestrator == "airflow" %}
 

@@ -85,3 +85,13 @@ def test_file_without_rows_is_refused(
     with pytest.raises(DataError, match="has no rows to score"):
         score_file(store.load().model, source, tmp_path / "out.parquet", chunk_rows=10)
     assert not (tmp_path / "out.parquet").exists()
+
+
+def test_a_csv_with_a_header_and_no_rows_is_refused(
+    store: ModelStore, sample: pd.DataFrame, tmp_path: Path
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(",".join(sample.columns) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match="has no rows to score"):
+        score_file(store.load().model, source, tmp_path / "out.csv", chunk_rows=10)
+    assert not (tmp_path / "out.csv").exists()

@@ -4,7 +4,9 @@ The columns come from the schema (conftest.py), so these tests hold for any sche
 cannot exercise (no categories, nothing nullable) is skipped with the reason.
 """
 
+import dataclasses
 import json
+import math
 from typing import Any
 
 import numpy as np
@@ -146,3 +148,12 @@ def test_records_become_the_same_frame_as_validation_gives(sample: pd.DataFrame)
     frame = records_to_frame(records)
     pd.testing.assert_frame_equal(frame, expected, check_dtype=False)
     assert not frame.map(lambda value: value is None).any().any()
+
+
+def test_infinity_is_refused_in_a_number_column_without_bounds(numeric_column: Column) -> None:
+    """A bound already excludes infinity; without one, a check of its own does."""
+    unbounded = dataclasses.replace(numeric_column, minimum=None, maximum=None)
+    (finite,) = [check for check in unbounded.checks() if check.name == "finite_numbers"]
+    values = pd.Series([1.0, math.inf, -math.inf])
+    assert list(finite(values).check_output) == [True, False, False]
+    assert describe_rule("finite_numbers") == "must hold finite numbers, not infinity"

@@ -11,7 +11,7 @@ scikit-learn.
 from __future__ import annotations
 
 import json
-{%- if cookiecutter.api == "flask" %}
+{%- if cookiecutter.api == "flask" or cookiecutter.ui == "streamlit" %}
 import os
 {%- endif %}
 import sys
@@ -404,4 +404,38 @@ def serve(
     command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
     # Replace this process, so that signals (SIGTERM from a container runtime) reach gunicorn.
     os.execv(sys.executable, [*command, "{{ cookiecutter.package_name }}.api.wsgi:app"])  # noqa: S606
+{%- endif %}
+{%- if cookiecutter.ui == "streamlit" %}
+
+
+@app.command()
+def ui(
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8501,
+    host: Annotated[
+        str, typer.Option(help="The address to listen on; 0.0.0.0: every network.")
+    ] = "127.0.0.1",
+    models_dir: ModelsDir = None,
+    verbose: Verbose = False,
+) -> None:
+    """Start the web app: score a record or a file, the model card, the latest drift report."""
+    import importlib.util
+
+    from {{ cookiecutter.package_name }}.config import env_name
+
+    if importlib.util.find_spec("streamlit") is None:
+        typer.echo(
+            "error: the web app needs Streamlit, which is not installed here:"
+            " run `uv sync --group ui`",
+            err=True,
+        )
+        raise typer.Exit(1)
+    load(verbose, **{"models.dir": models_dir})  # a bad setting: one line here, not a broken page
+    if models_dir is not None:
+        os.environ[env_name("models", "dir")] = str(models_dir)
+    script = Path(__file__).with_name("ui") / "app.py"
+    options = [f"--server.port={port}", f"--server.address={host}"]
+    options += ["--browser.gatherUsageStats=false"]  # wherever it starts, it reports nothing
+    # Replace this process, so that signals (Ctrl-C, a container's SIGTERM) reach Streamlit.
+    command = [sys.executable, "-m", "streamlit", "run", str(script), *options]
+    os.execv(sys.executable, command)  # noqa: S606
 {%- endif %}

@@ -8,6 +8,7 @@ with `schema infer`) and have the rest follow.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -87,6 +88,8 @@ class Column:
             checks.append(pa.Check.ge(self.minimum))
         if self.maximum is not None:
             checks.append(pa.Check.le(self.maximum))
+        if self.is_numeric and None in (self.minimum, self.maximum):  # a bound excludes inf
+            checks.append(pa.Check(lambda s: ~s.isin([math.inf, -math.inf]), name="finite_numbers"))
         if self.kind == "integer" and self.nullable:  # held as floats, so NaN can mark missing
             checks.append(pa.Check(lambda s: s.isna() | (s % 1 == 0), name="whole_numbers"))
         return checks

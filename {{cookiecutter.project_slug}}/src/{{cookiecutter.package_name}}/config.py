@@ -21,7 +21,21 @@ from pathlib import Path
 {%- if cookiecutter.api == "flask" %}
 from typing import Annotated, Any
 
+{%- if cookiecutter.ui == "streamlit" %}
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+{%- else %}
+
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+{%- endif %}
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 {%- else %}
 from typing import Any
@@ -183,6 +197,32 @@ class ApiSettings(Group):
             return [key.strip() for key in value.split(",") if key.strip()]
         return value
 {%- endif %}
+{%- if cookiecutter.ui == "streamlit" %}
+
+
+class UiSettings(Group):
+    model_reload_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="How often the web app looks for a newly promoted model (0: each interaction).",
+    )
+{%- if cookiecutter.api == "flask" %}
+    api_url: HttpUrl | None = Field(
+        default=None,
+        description="Score through the API at this URL (its /predict) instead of loading the model"
+        " in the app; unset: the app loads the model itself.",
+    )
+    api_key: SecretStr | None = Field(
+        default=None, description="The API key the app sends to api_url (Authorization: Bearer)."
+    )
+    api_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="Longest wait for one answer of the API."
+    )
+    api_batch: int = Field(
+        default=1_000, ge=1, description="Records per request to the API (at most its max_batch)."
+    )
+{%- endif %}
+{%- endif %}
 
 
 class Settings(BaseSettings):
@@ -206,6 +246,9 @@ class Settings(BaseSettings):
     retrain: RetrainSettings = RetrainSettings()
 {%- if cookiecutter.api == "flask" %}
     api: ApiSettings = ApiSettings()
+{%- endif %}
+{%- if cookiecutter.ui == "streamlit" %}
+    ui: UiSettings = UiSettings()
 {%- endif %}
 
     def required(self, dotted: str) -> Any:

@@ -79,6 +79,8 @@ def score_file(
             tqdm(total=tables.count_rows(source), unit="rows", disable=not progress, desc="predict")
         )
         for chunk in tables.read_chunks(source, chunk_rows):
+            if chunk.empty:  # a header and no rows: nothing to score (said below)
+                continue
             features = validate_chunk(chunk, first_row=sink.rows + 1)
             scored = predict_frame(model, features)
             # Scoring an already scored file replaces its predictions instead of repeating them.

@@ -34,6 +34,7 @@ def describe_rule(check: str) -> str:
         (r"greater_than_or_equal_to\((.*)\)", "must be at least {0}"),
         (r"less_than_or_equal_to\((.*)\)", "must be at most {0}"),
         (r"whole_numbers", "must hold whole numbers"),
+        (r"finite_numbers", "must hold finite numbers, not infinity"),
     ]
     for pattern, text in rules:
         match = re.fullmatch(pattern, check)

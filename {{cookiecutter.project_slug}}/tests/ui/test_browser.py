@@ -1,0 +1,265 @@
+"""The app in a real browser: `{{ cookiecutter.project_slug }} ui` on a free loopback port, driven
+in headless Chromium.
+
+Run by `nox -s ui` (marker `ui`); the `tests` session leaves these out. The browser is the
+machine's own: Debian's `chromium` and `chromium-driver`, Chrome and its driver on PATH, or the
+driver in `$CHROMEWEBDRIVER` (GitHub's runners). Selenium is given both paths, so it never
+downloads a browser or a driver. Without them the tests are skipped, saying why, except on CI
+(`CI` set), where they fail with the command that installs them. Each page's screenshot is
+checked for content, and copied into `$UI_SCREENSHOTS` when that names a folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import pytest
+
+from {{ cookiecutter.package_name }} import problem, tables
+from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings, env_name
+from {{ cookiecutter.package_name }}.sample_data import make_dataset
+from {{ cookiecutter.package_name }}.schema import SCHEMA
+from {{ cookiecutter.package_name }}.ui.views.record import key_of
+from {{ cookiecutter.package_name }}.workflows.monitor import monitor
+from {{ cookiecutter.package_name }}.workflows.sample import write_sample
+from {{ cookiecutter.package_name }}.workflows.train import train
+
+if TYPE_CHECKING:
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.remote.webelement import WebElement
+
+pytestmark = pytest.mark.ui
+
+PROJECT = Path(__file__).resolve().parents[2]
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+INSTALL = "sudo apt-get install chromium chromium-driver"
+WAIT = 60  # seconds for the server to start, or a page to show what it should
+ROWS = 30  # in the uploaded file
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def browser_and_driver() -> tuple[str, str] | None:
+    browser = next((found for name in BROWSERS if (found := shutil.which(name))), None)
+    drivers = [shutil.which("chromedriver"), "/usr/bin/chromedriver"]
+    if os.environ.get("CHROMEWEBDRIVER"):  # GitHub's runners: Chrome on PATH, its driver here
+        drivers.insert(0, str(Path(os.environ["CHROMEWEBDRIVER"]) / "chromedriver"))
+    driver = next((found for found in drivers if found and Path(found).is_file()), None)
+    return (browser, driver) if browser and driver else None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[WebDriver]:
+    found = browser_and_driver()
+    if found is None:
+        why = f"no Chromium (or Chrome) with its chromedriver on this machine: {INSTALL}"
+        if os.environ.get("CI"):
+            pytest.fail(why)
+        pytest.skip(why)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = found[0]
+    # --no-sandbox: containers and CI runners often run as root, where Chromium's sandbox cannot
+    # start; the browser only visits the app on loopback.
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
+        options.add_argument(argument)
+    options.add_argument("--window-size=1280,1600")
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=found[1]))
+    driver.set_page_load_timeout(WAIT)
+    yield driver
+    driver.quit()
+
+
+@dataclass(frozen=True)
+class App:
+    url: str
+    version: str
+    batch: Path  # a file to upload
+    log: Path
+
+
+def is_up(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as answer:  # noqa: S310
+            return bool(answer.status == 200)
+    except (urllib.error.URLError, OSError):  # not listening yet
+        return False
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """`ui` started as a user starts it, in a folder of its own (the project's .streamlit
+    settings, no .env), with a trained model and a drift report; stopped by its process id."""
+    work = tmp_path_factory.mktemp("ui")
+    settings = Settings().with_overrides(
+        **{
+            "models.dir": work / "models",
+            "reports.dir": work / "reports",
+            "data.sample_rows": 2_000,
+        }
+    )
+    version = train(settings).version
+    drifted = work / "drifted.parquet"
+    write_sample(settings, str(drifted), 500, drift=3.0)
+    monitor(settings, str(drifted))
+    batch = work / "batch.csv"
+    tables.write_table(make_dataset(200, seed=3)[list(SCHEMA.names)].head(ROWS), batch)
+    shutil.copytree(PROJECT / ".streamlit", work / ".streamlit")
+    # None of the user's settings: no <PREFIX>_* variable, and no .env (it runs in `work`).
+    env = {name: value for name, value in os.environ.items() if not name.startswith(ENV_PREFIX)}
+    env |= {
+        env_name("models", "dir"): str(settings.models.dir),
+        env_name("reports", "dir"): str(settings.reports.dir),
+    }
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = work / "streamlit.log"
+    command = [sys.executable, "-m", "{{ cookiecutter.package_name }}", "ui", "--port", str(port)]
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            command, cwd=work, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+        try:
+            deadline = time.monotonic() + WAIT
+            while not is_up(url):
+                assert process.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, f"the app did not start in {WAIT} s"
+                time.sleep(0.2)
+            yield App(url, version, batch, log)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+    assert "Traceback" not in log.read_text(), log.read_text()
+
+
+def shown(browser: WebDriver, text: str) -> None:
+    """Wait until the page shows `text`."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def showing(driver: WebDriver) -> bool:
+        return text in driver.find_element(By.TAG_NAME, "body").text
+
+    WebDriverWait(browser, WAIT).until(showing, f"the page never showed {text!r}")
+
+
+def field(browser: WebDriver, name: str) -> WebElement:
+    """The input of a column's field, once the form is there."""
+    selector = f".st-key-{key_of(SCHEMA.column(name))} input"
+    return elements(browser, selector)[0]
+
+
+def elements(browser: WebDriver, selector: str, count: int = 1) -> list[WebElement]:
+    """At least `count` elements that match a CSS selector, once the page shows them."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def found(driver: WebDriver) -> list[WebElement] | Literal[False]:
+        matches = driver.find_elements(By.CSS_SELECTOR, selector)
+        return matches if len(matches) >= count else False
+
+    matching: list[WebElement] = WebDriverWait(browser, WAIT).until(
+        found, f"the page never showed {count} of {selector!r}"
+    )
+    return matching
+
+
+def type_into(element: WebElement, text: str) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    element.send_keys(Keys.CONTROL, "a")
+    element.send_keys(text, Keys.TAB)
+
+
+def screenshot(browser: WebDriver, name: str, folder: Path) -> Path:
+    """A screenshot of the page, checked to show something: many colours, much not white."""
+    import numpy as np
+    from PIL import Image
+
+    path = folder / f"{name}.png"
+    browser.save_screenshot(str(path))
+    with Image.open(path) as image:
+        pixels = np.asarray(image.convert("RGB")).reshape(-1, 3)
+    colours = len(np.unique(pixels, axis=0))
+    inked = int((pixels.min(axis=1) < 200).sum())  # text, borders, plots: not the background
+    assert colours > 100, f"{name}: only {colours} colours, a blank page?"
+    assert inked > len(pixels) / 500, f"{name}: almost nothing drawn"
+    keep = os.environ.get("UI_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(keep) / path.name)
+    return path
+
+
+def test_a_record_is_typed_in_and_scored(browser: WebDriver, app: App, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(app.url)
+    bounded = next(c for c in SCHEMA.features if c.is_numeric and c.maximum is not None)
+    number = field(browser, bounded.name)
+    type_into(number, "9" * 20)
+    shown(browser, "outside the allowed range")  # the browser says so, in the field
+    type_into(number, str(bounded.maximum))
+    category = next((c for c in SCHEMA.features if len(c.categories) >= 2), None)
+    if category is not None:
+        field(browser, category.name).click()
+        choice = str(category.categories[-1])
+        options = browser.find_elements(By.CSS_SELECTOR, "[role=option]")
+        next(option for option in options if option.text == choice).click()
+    browser.find_element(By.XPATH, "//button[.//p[text()='Predict']]").click()
+    shown(browser, f"predicted {SCHEMA.target.name}")
+    metrics = browser.find_elements(By.CSS_SELECTOR, "[data-testid=stMetric]")
+    assert len(metrics) == len(problem.PREDICTION_COLUMNS)
+    captions = browser.find_elements(By.CSS_SELECTOR, "[data-testid=stCaptionContainer]")
+    assert captions[-1].text == f"by model {app.version}"
+    screenshot(browser, "record", tmp_path)
+
+
+def test_a_file_is_uploaded_scored_and_offered_for_download(
+    browser: WebDriver, app: App, tmp_path: Path
+) -> None:
+    browser.get(f"{app.url}/file")
+    elements(browser, "input[type=file]")[0].send_keys(str(app.batch))
+    shown(browser, f"Scored {ROWS} rows with model {app.version}.")
+    elements(browser, "[data-testid=stDownloadButton]")
+    screenshot(browser, "file", tmp_path)
+
+
+def test_a_bad_upload_shows_the_clis_message(browser: WebDriver, app: App, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.touch()
+    browser.get(f"{app.url}/file")
+    elements(browser, "input[type=file]")[0].send_keys(str(empty))
+    shown(browser, "cannot read 'empty.csv': the file is empty")
+
+
+def test_the_model_card_and_the_drift_report_are_shown(
+    browser: WebDriver, app: App, tmp_path: Path
+) -> None:
+    browser.get(f"{app.url}/model")
+    shown(browser, f"Model {app.version}")
+    shown(browser, "Quality gate passed")
+    elements(browser, "[data-testid=stImage] img", count=2)  # the evaluation plots
+    screenshot(browser, "model", tmp_path)
+    browser.get(f"{app.url}/drift")
+    shown(browser, "Drift in ")
+    screenshot(browser, "drift", tmp_path)
