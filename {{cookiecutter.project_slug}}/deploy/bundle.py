@@ -7,7 +7,7 @@ TARGET is a folder of `deploy/` with an entry file for that platform; the bundle
 `dist/TARGET/` (git-ignored) and holds:
 
     <entry files>        copied from deploy/TARGET/
-    {{ cookiecutter.package_name }}/   the package's source (the platform puts the folder on sys.path)
+    <package>/           the package's source (the platform puts the folder on sys.path)
     *.dist-info/         its name and version, where importlib.metadata finds them
     requirements.txt     the target's dependency group as uv.lock pins it, with hashes
     models/              the model version to serve (default: CURRENT) and CURRENT

@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings, env_name, load_settings
+from {{ cookiecutter.package_name }}.config import (
+    ENV_PREFIX,
+    Settings,
+    env_name,
+    load_settings,
+)
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.workflows.train import TrainingOutcome, train
 

@@ -1,4 +1,4 @@
-"""The app in a real browser: `{{ cookiecutter.project_slug }} ui` on a free loopback port, driven
+"""The app in a real browser: the CLI's `ui` command on a free loopback port, driven
 in headless Chromium.
 
 Run by `nox -s ui` (marker `ui`); the `tests` session leaves these out. The browser is the
@@ -133,7 +133,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = work / "streamlit.log"
-    command = [sys.executable, "-m", "{{ cookiecutter.package_name }}", "ui", "--port", str(port)]
+    package = "{{ cookiecutter.package_name }}"
+    command = [sys.executable, "-m", package, "ui", "--port", str(port)]
     with log.open("w") as output:
         process = subprocess.Popen(
             command, cwd=work, env=env, stdout=output, stderr=subprocess.STDOUT

@@ -17,7 +17,12 @@ from werkzeug.serving import make_server
 
 from {{ cookiecutter.package_name }} import problem, tables
 from {{ cookiecutter.package_name }}.api import create_app
-from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings, load_settings, masked
+from {{ cookiecutter.package_name }}.config import (
+    ENV_PREFIX,
+    Settings,
+    load_settings,
+    masked,
+)
 from {{ cookiecutter.package_name }}.errors import DataValidationError, SettingsError
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.ui.remote import (

@@ -20,7 +20,12 @@ from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import DataError, ProjectError
 from {{ cookiecutter.package_name }}.prediction import plain, validate_chunk
 from {{ cookiecutter.package_name }}.schema import SCHEMA
-from {{ cookiecutter.package_name }}.ui.scoring import Scored, ScoredFile, record_frame, uploaded
+from {{ cookiecutter.package_name }}.ui.scoring import (
+    Scored,
+    ScoredFile,
+    record_frame,
+    uploaded,
+)
 
 DETAILS_SHOWN = 5  # of the problems the API lists for a refused batch
 
