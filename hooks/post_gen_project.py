@@ -126,7 +126,12 @@ def unchosen_paths(answers: Mapping[str, object]) -> list[str]:
 
 def remove_unchosen_option_files(answers: Mapping[str, object], root: Path) -> None:
     for relative in unchosen_paths(answers):
-        remove(root / relative.format(package=answers["package_name"]))
+        path = root / relative.format(package=answers["package_name"])
+        remove(path)
+        for folder in path.parents:  # `deploy/` once its only target is gone
+            if folder == root or not folder.is_dir() or any(folder.iterdir()):
+                break
+            folder.rmdir()
 
 
 def install_variants(answers: Mapping[str, object], root: Path) -> None:

@@ -204,7 +204,8 @@ def test_pairwise_set_covers_every_pair_of_option_values() -> None:
 
 @pytest.fixture(scope="module", params=COMBINATIONS, ids=combination_id)
 def baked(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Baked:
-    """One bake per combination, shared by the tests that read it (none of them writes in it)."""
+    """One bake per combination, shared by the tests that read it (none changes its files; the CI
+    check adds a .git folder, which the file checks skip)."""
     return request.param, bake(tmp_path_factory.mktemp("baked"), **request.param)
 
 
@@ -243,6 +244,12 @@ def test_no_unrendered_jinja_and_no_empty_files(baked: Baked) -> None:
         )
         if path.name not in INTENTIONALLY_EMPTY:
             assert text.strip(), f"{relative} is empty"
+    empty = [
+        path.relative_to(project).as_posix()
+        for path in project.rglob("*")
+        if path.is_dir() and ".git" not in path.parts and not any(path.iterdir())
+    ]
+    assert not empty, f"empty folders left by unchosen options: {empty}"
 
 
 def test_answers_reach_the_project_metadata(baked: Baked) -> None:

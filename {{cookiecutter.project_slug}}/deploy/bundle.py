@@ -47,6 +47,7 @@ TARGETS = {
 {%- endif %}
 }
 UNSHIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".DS_Store")
+MARKER = ".bundle"  # in every bundle: only a folder holding it is ever replaced
 
 
 class BundleError(Exception):
@@ -76,9 +77,8 @@ def requirements(group: str) -> str:
 
 def checked_version(models: Path, version: str | None) -> str:
     """The version to ship, after checking that the serving libraries load it (its ONNX)."""
-    settings = load_settings().with_overrides(**{"models.dir": models})
-    store = open_store(settings)
     try:
+        store = open_store(load_settings().with_overrides(**{"models.dir": models}))
         chosen = version or store.current()
         predictor = load_predictor(store, chosen)
     except ProjectError as error:
@@ -104,6 +104,9 @@ def write_bundle(target: str, output: Path, models: Path, version: str | None) -
     if target not in TARGETS:
         msg = f"unknown target {target!r}; this project bundles: {', '.join(TARGETS)}"
         raise BundleError(msg)
+    if output.exists() and not (output / MARKER).is_file():
+        msg = f"'{output}' exists and is not a bundle: choose another --output"
+        raise BundleError(msg)
     chosen = checked_version(models, version)
     pinned = requirements(TARGETS[target])
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -113,6 +116,7 @@ def write_bundle(target: str, output: Path, models: Path, version: str | None) -
         shutil.copytree(PACKAGE, staging / PACKAGE.name, ignore=UNSHIPPED)
         (staging / "requirements.txt").write_text(pinned, encoding="utf-8")
         write_metadata(staging)
+        (staging / MARKER).write_text(f"{target} {chosen}\n", encoding="utf-8")
         shutil.copytree(models / chosen, staging / "models" / chosen, ignore=UNSHIPPED)
         (staging / "models" / "CURRENT").write_text(chosen + "\n", encoding="utf-8")
         staging.chmod(0o755)
@@ -135,10 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--version", help="the model version to ship (default: CURRENT)")
     args = parser.parse_args(argv)
     output = args.output or PROJECT / "dist" / args.target
-    models = args.models or load_settings().models.dir
     try:
+        models = args.models or load_settings().models.dir
         version = write_bundle(args.target, output.resolve(), Path(models), args.version)
-    except BundleError as error:
+    except (BundleError, ProjectError, OSError, metadata.PackageNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(f"bundled {args.target} with model {version} in {output}")

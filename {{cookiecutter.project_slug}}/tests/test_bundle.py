@@ -66,8 +66,11 @@ def test_a_bundle_holds_the_entry_the_package_its_pins_and_the_model(
     assert imported.stdout.strip() == metadata.version("{{ cookiecutter.project_slug }}")
 
 
-def test_a_refused_bundle_leaves_the_previous_one_whole(
-    settings: Settings, trained: TrainingOutcome, tmp_path: Path
+def test_a_refused_or_failed_bundle_leaves_the_previous_one_whole(
+    settings: Settings,
+    trained: TrainingOutcome,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     target = sorted(bundle.TARGETS)[0]
     output = tmp_path / "dist" / target
@@ -79,8 +82,27 @@ def test_a_refused_bundle_leaves_the_previous_one_whole(
     with pytest.raises(bundle.BundleError, match="unknown target 'heroku'"):
         bundle.write_bundle("heroku", output, settings.models.dir, None)
 
+    def fail(folder: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(bundle, "write_metadata", fail)  # halfway through the new bundle
+    with pytest.raises(OSError, match="No space left"):
+        bundle.write_bundle(target, output, settings.models.dir, None)
+
     assert sorted(path.relative_to(output) for path in output.rglob("*")) == before
     assert [path.name for path in output.parent.iterdir()] == [target], "a staging folder is left"
+
+
+def test_a_folder_that_is_not_a_bundle_is_never_replaced(
+    settings: Settings, trained: TrainingOutcome, tmp_path: Path
+) -> None:
+    """`--output .` or `--output dist` must not wipe the project or the other bundles."""
+    precious = tmp_path / "project"
+    (precious / ".git").mkdir(parents=True)
+    target = sorted(bundle.TARGETS)[0]
+    with pytest.raises(bundle.BundleError, match="exists and is not a bundle"):
+        bundle.write_bundle(target, precious, settings.models.dir, None)
+    assert (precious / ".git").is_dir()
 
 
 def test_a_model_without_its_onnx_export_is_not_bundled(
@@ -102,3 +124,5 @@ def test_the_command_line_says_what_it_bundled(
     assert f"bundled {target} with model {trained.version}" in capsys.readouterr().out
     assert bundle.main([*arguments, "--version", "nope"]) == 1
     assert "error: " in capsys.readouterr().err
+    assert bundle.main([target, "--models", str(tmp_path / "none"), "--output", str(tmp_path)]) == 1
+    assert "is not a bundle" in capsys.readouterr().err

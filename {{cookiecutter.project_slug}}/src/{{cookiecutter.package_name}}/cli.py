@@ -434,6 +434,9 @@ def ui(
         os.environ[env_name("models", "dir")] = str(models_dir)
     script = Path(__file__).with_name("ui") / "app.py"
     options = [f"--server.port={port}", f"--server.address={host}"]
+    # .streamlit/config.toml's settings, for a start from another folder than the project's
+    options += ["--server.headless=true", "--server.maxUploadSize=100"]
+    options += ["--client.toolbarMode=viewer", "--client.showErrorDetails=type"]
     options += ["--browser.gatherUsageStats=false"]  # wherever it starts, it reports nothing
     # Replace this process, so that signals (Ctrl-C, a container's SIGTERM) reach Streamlit.
     command = [sys.executable, "-m", "streamlit", "run", str(script), *options]

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from {{ cookiecutter.package_name }} import config
 from {{ cookiecutter.package_name }}.config import (
     ENV_PREFIX,
     Settings,
@@ -113,9 +114,17 @@ def is_ready(server: Server) -> bool:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     work = tmp_path_factory.mktemp("serve")
-    settings = Settings().with_overrides(
-        **{"models.dir": work / "models", "reports.dir": work / "reports", "data.sample_rows": 2000}
-    )
+    with pytest.MonkeyPatch.context() as patch:  # a session fixture: before the autouse isolation
+        for name in [name for name in os.environ if name.upper().startswith(ENV_PREFIX)]:
+            patch.delenv(name)
+        patch.setattr(config, "ENV_FILE", None)
+        settings = Settings().with_overrides(
+            **{
+                "models.dir": work / "models",
+                "reports.dir": work / "reports",
+                "data.sample_rows": 2000,
+            }
+        )
     train(settings)
     api = {
         env_name("api", "keys"): "serving-test-key",

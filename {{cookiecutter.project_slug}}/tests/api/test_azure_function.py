@@ -75,9 +75,11 @@ def test_the_function_keeps_the_api_contract(
         assert response.mimetype == "application/json", call.name
 
 
-def test_a_query_string_reaches_the_app(function: Function) -> None:
-    response = function(func.HttpRequest("GET", "https://x.example/health?probe=1", body=b""))
-    assert response.status_code == 200
+def test_the_path_and_the_query_string_reach_the_app_apart(function: Function) -> None:
+    request = func.HttpRequest("GET", "https://x.example/health?probe=1&b=%2F", body=b"")
+    environ = sys.modules[MODULE].to_environ(request)
+    assert (environ["PATH_INFO"], environ["QUERY_STRING"]) == ("/health", "probe=1&b=%2F")
+    assert function(request).status_code == 200
 
 
 def test_no_model_is_a_json_503_not_an_error_of_the_function(
@@ -92,3 +94,15 @@ def test_no_model_is_a_json_503_not_an_error_of_the_function(
         sys.modules.pop(MODULE, None)
     assert response.status_code == 503
     assert json.loads(response.get_body())["error"]["message"].startswith("no model is loaded")
+
+
+def test_a_body_that_came_in_chunks_reaches_the_app_whole(
+    function: Function, contract_calls: list[Any], same_as_flask: Any
+) -> None:
+    """The host reads a chunked body before the function runs; its framing header stays behind."""
+    (call,) = [call for call in contract_calls if call.name == "a batch"]
+    chunked = {**call.headers, "Transfer-Encoding": "chunked"}
+    response = function(
+        func.HttpRequest("POST", "https://x/predict", headers=chunked, body=call.body)
+    )
+    same_as_flask(call, response.status_code, response.get_body())

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Literal
 
 import pytest
 
-from {{ cookiecutter.package_name }} import problem, tables
+from {{ cookiecutter.package_name }} import config, problem, tables
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings, env_name
 from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.schema import SCHEMA
@@ -110,13 +110,17 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     """`ui` started as a user starts it, in a folder of its own (the project's .streamlit
     settings, no .env), with a trained model and a drift report; stopped by its process id."""
     work = tmp_path_factory.mktemp("ui")
-    settings = Settings().with_overrides(
-        **{
-            "models.dir": work / "models",
-            "reports.dir": work / "reports",
-            "data.sample_rows": 2_000,
-        }
-    )
+    with pytest.MonkeyPatch.context() as patch:  # a module fixture: before the autouse isolation
+        for name in [name for name in os.environ if name.upper().startswith(ENV_PREFIX)]:
+            patch.delenv(name)
+        patch.setattr(config, "ENV_FILE", None)
+        settings = Settings().with_overrides(
+            **{
+                "models.dir": work / "models",
+                "reports.dir": work / "reports",
+                "data.sample_rows": 2_000,
+            }
+        )
     version = train(settings).version
     drifted = work / "drifted.parquet"
     write_sample(settings, str(drifted), 500, drift=3.0)

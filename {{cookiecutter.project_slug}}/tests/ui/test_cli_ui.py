@@ -43,6 +43,9 @@ def test_ui_hands_over_to_streamlit_on_this_machine_only(started: list[list[str]
     assert option(command, "server.address") == "127.0.0.1"
     assert option(command, "server.port") == "8501"
     assert option(command, "browser.gatherUsageStats") == "false"
+    # The project folder's .streamlit/config.toml, for a start from any other folder.
+    assert option(command, "server.headless") == "true"
+    assert option(command, "client.showErrorDetails") == "type"  # no traceback for visitors
 
 
 def test_ui_takes_a_port_an_address_and_a_models_folder(
@@ -105,3 +108,4 @@ def test_the_streamlit_settings_keep_the_app_on_this_machine_and_private() -> No
     assert config.get_option("server.headless") is True
     assert config.get_option("browser.gatherUsageStats") is False
     assert 1 <= config.get_option("server.maxUploadSize") <= 1_000  # MB
+    assert config.get_option("client.showErrorDetails") == "type"

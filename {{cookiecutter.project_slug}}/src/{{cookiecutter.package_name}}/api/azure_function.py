@@ -23,6 +23,8 @@ from werkzeug.wrappers import Response
 from {{ cookiecutter.package_name }}.api.app import create_app
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]  # the app answers 405
+# The host has read the whole body: its framing headers no longer describe what the app gets.
+FRAMING = {"content-length", "transfer-encoding"}
 flask_app = create_app()
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
@@ -35,7 +37,7 @@ def to_environ(request: func.HttpRequest) -> dict[str, object]:
         base_url=f"{url.scheme or 'https'}://{url.netloc or 'localhost'}",
         query_string=url.query,
         method=request.method,
-        headers=list(request.headers.items()),
+        headers=[(k, v) for k, v in request.headers.items() if k.lower() not in FRAMING],
         data=request.get_body() or b"",
     )
     try:

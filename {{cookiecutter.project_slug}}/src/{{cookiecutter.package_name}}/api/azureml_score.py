@@ -30,8 +30,9 @@ from {{ cookiecutter.package_name }}.errors import ModelNotFoundError, SettingMi
 from {{ cookiecutter.package_name }}.store.files import CURRENT
 
 MODEL_DIR = "AZUREML_MODEL_DIR"
-# The app's route for a request to the server's /score, by method; any other method reaches
-# /predict, which answers it as the Flask API does (405, or the methods allowed for OPTIONS).
+# The app's route for a request to the server's /score, by method. The server passes on GET, POST
+# and OPTIONS only (it answers other methods with its own 405); OPTIONS reaches /predict, which
+# answers it as the Flask API does (the methods allowed).
 ROUTES = {"POST": "/predict", "GET": "/ready", "HEAD": "/ready"}
 
 app: Flask | None = None  # the project's app, made by init()

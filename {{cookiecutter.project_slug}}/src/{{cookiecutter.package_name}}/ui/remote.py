@@ -132,6 +132,8 @@ class RemoteScorer:
             tables.check_readable(upload.source)
             with tables.chunk_writer(upload.destination) as sink:
                 for chunk in tables.read_chunks(upload.source, self.batch):
+                    if chunk.empty:  # a header and no rows, as the CLI's predict says below
+                        continue
                     features = validate_chunk(chunk, first_row=sink.rows + 1)
                     version, predictions = self.client.predict(json_records(features))
                     scored = pd.DataFrame(predictions, index=chunk.index)
