@@ -43,10 +43,10 @@ class ModelHolder:
         with self.lock:
             if time.monotonic() - self.checked_at >= self.reload_seconds:
                 self.checked_at = time.monotonic()
-                self.look()
+                self.check_current()
             return InUse(self.model, self.problem)
 
-    def look(self) -> None:
+    def check_current(self) -> None:
         try:
             version = self.store.current()
         except ProjectError as error:  # no model yet, or an unreadable CURRENT
