@@ -126,10 +126,12 @@ def ui(session: nox.Session) -> None:
     """Start `streamlit run` on a free loopback port and drive the app in headless Chromium.
 
     The browser is the machine's own (Debian: `apt-get install chromium chromium-driver`); nothing
-    is downloaded. Screenshots of each page are kept in the session's tmp folder.
+    is downloaded. Screenshots of each page are kept in .nox/ui/screenshots.
     """
     sync(session, "browser")
-    session.env["UI_SCREENSHOTS"] = session.create_tmp()
+    screenshots = Path(session.virtualenv.location) / "screenshots"  # not create_tmp: TMPDIR
+    screenshots.mkdir(exist_ok=True)  # must stay short for Chromium (see tests/ui/test_browser.py)
+    session.env["UI_SCREENSHOTS"] = str(screenshots)
     session.run("pytest", "-m", "ui", "tests/ui", *session.posargs)
 {%- endif %}
 {%- if cookiecutter.orchestrator == "airflow" %}

@@ -83,7 +83,12 @@ def browser() -> Iterator[WebDriver]:
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
         options.add_argument(argument)
     options.add_argument("--window-size=1280,1600")
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=found[1]))
+    # Chromium's lock socket lives in TMPDIR, and a socket path longer than 107 bytes fails the
+    # start ("Chrome instance exited"): a deep TMPDIR (a nox session's) gets /tmp instead.
+    env = dict(os.environ)
+    if len(env.get("TMPDIR", "")) > 40 and Path("/tmp").is_dir():  # noqa: S108 - a lock, no data
+        env["TMPDIR"] = "/tmp"  # noqa: S108
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=found[1], env=env))
     driver.set_page_load_timeout(WAIT)
     yield driver
     driver.quit()
