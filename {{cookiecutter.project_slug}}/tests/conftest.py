@@ -29,14 +29,19 @@ SAMPLE_ROWS = 2_000
 pytest_plugins = ("pytester",)  # test_isolation.py runs a test inside a second pytest
 
 
+def hide_user_settings(patch: pytest.MonkeyPatch) -> None:
+    """Every `<PREFIX>_*` variable and the .env file out of sight, until `patch` is undone."""
+    for name in list(os.environ):
+        if name.upper().startswith(ENV_PREFIX):
+            patch.delenv(name)
+    patch.setattr(config, "ENV_FILE", None)
+
+
 @pytest.fixture(autouse=True)
 def isolated_from_user_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads the user's settings: every `<PREFIX>_*` variable and the .env file are
     ignored, so a test can never write into a real models folder or registry."""
-    for name in list(os.environ):
-        if name.upper().startswith(ENV_PREFIX):
-            monkeypatch.delenv(name)
-    monkeypatch.setattr(config, "ENV_FILE", None)
+    hide_user_settings(monkeypatch)
 
 
 def settings_in(root: Path, **overrides: object) -> Settings:
@@ -50,6 +55,19 @@ def settings_in(root: Path, **overrides: object) -> Settings:
             **overrides,
         }
     )
+
+
+def isolated_settings_in(root: Path) -> Settings:
+    """`settings_in`, for session and module fixtures: they run before the autouse isolation."""
+    with pytest.MonkeyPatch.context() as patch:
+        hide_user_settings(patch)
+        return settings_in(root)
+
+
+@pytest.fixture(scope="session")
+def settings_for_fixtures() -> Callable[[Path], Settings]:
+    """`isolated_settings_in`, for the session and module fixtures of other test folders."""
+    return isolated_settings_in
 
 
 @pytest.fixture
@@ -77,7 +95,7 @@ def trained_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Traini
     from {{ cookiecutter.package_name }}.workflows.train import train
 
     root = tmp_path_factory.mktemp("trained-once")
-    outcome = train(settings_in(root))
+    outcome = train(isolated_settings_in(root))
     assert outcome.promoted
     return root / "models", outcome
 

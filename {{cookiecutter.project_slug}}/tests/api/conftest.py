@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from {{ cookiecutter.package_name }} import config
 from {{ cookiecutter.package_name }}.config import (
     ENV_PREFIX,
     Settings,
@@ -112,19 +111,11 @@ def is_ready(server: Server) -> bool:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory, settings_for_fixtures: Callable[[Path], Settings]
+) -> Iterator[Server]:
     work = tmp_path_factory.mktemp("serve")
-    with pytest.MonkeyPatch.context() as patch:  # a session fixture: before the autouse isolation
-        for name in [name for name in os.environ if name.upper().startswith(ENV_PREFIX)]:
-            patch.delenv(name)
-        patch.setattr(config, "ENV_FILE", None)
-        settings = Settings().with_overrides(
-            **{
-                "models.dir": work / "models",
-                "reports.dir": work / "reports",
-                "data.sample_rows": 2000,
-            }
-        )
+    settings = settings_for_fixtures(work)
     train(settings)
     api = {
         env_name("api", "keys"): "serving-test-key",

@@ -20,14 +20,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import pytest
 
-from {{ cookiecutter.package_name }} import config, problem, tables
+from {{ cookiecutter.package_name }} import problem, tables
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings, env_name
 from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.schema import SCHEMA
@@ -111,21 +111,13 @@ def is_up(url: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+def app(
+    tmp_path_factory: pytest.TempPathFactory, settings_for_fixtures: Callable[[Path], Settings]
+) -> Iterator[App]:
     """`ui` started as a user starts it, in a folder of its own (the project's .streamlit
     settings, no .env), with a trained model and a drift report; stopped by its process id."""
     work = tmp_path_factory.mktemp("ui")
-    with pytest.MonkeyPatch.context() as patch:  # a module fixture: before the autouse isolation
-        for name in [name for name in os.environ if name.upper().startswith(ENV_PREFIX)]:
-            patch.delenv(name)
-        patch.setattr(config, "ENV_FILE", None)
-        settings = Settings().with_overrides(
-            **{
-                "models.dir": work / "models",
-                "reports.dir": work / "reports",
-                "data.sample_rows": 2_000,
-            }
-        )
+    settings = settings_for_fixtures(work)
     version = train(settings).version
     drifted = work / "drifted.parquet"
     write_sample(settings, str(drifted), 500, drift=3.0)
