@@ -35,6 +35,8 @@ def default_sessions(context: dict[str, Any]) -> list[str]:
         sessions.append("serve")  # the real gunicorn server, called over HTTP
     if context.get("ui") == "streamlit":
         sessions.append("ui")  # the Streamlit app in a real headless browser
+    if context.get("batch_engine") == "spark":
+        sessions.append("spark")  # real PySpark in local mode (Java 17+)
     if context.get("orchestrator", "none") != "none":
         sessions.append("dag")  # the pipeline on the chosen orchestrator
     return sessions

@@ -74,6 +74,17 @@ OPTION_PATHS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "streamlit": ("src/{package}/ui", "tests/ui", ".streamlit"),
         "none": (),
     },
+    "batch_engine": {
+        "spark": (
+            "src/{package}/spark",
+            "src/{package}/workflows/spark_batch.py",
+            "tests/spark",
+            "deploy/spark",
+            "deploy/databricks",
+            "benchmarks/bench_spark.py",
+        ),
+        "pandas": (),
+    },
     "orchestrator": {
         "airflow": (
             "src/{package}/orchestration",

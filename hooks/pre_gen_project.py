@@ -42,6 +42,7 @@ CHOICES = {
     "serverless": ("none", "aws-lambda", "gcp-functions", "azure-functions"),
     "managed_endpoint": ("none", "azure-ml"),
     "ui": ("none", "streamlit"),
+    "batch_engine": ("pandas", "spark"),
     "orchestrator": ("none", "airflow", "dagster", "cron"),
     "python_version": ("3.10", "3.11", "3.12", "3.13"),
     "license": ("MIT", "BSD-3-Clause", "Apache-2.0", "Proprietary"),
@@ -54,7 +55,7 @@ SHADOWED_DEPENDENCIES = frozenset(
     {
         "airflow", "azure", "click", "dagster", "flask", "functions_framework", "gunicorn",
         "jinja2", "joblib", "jupyter", "jupytext", "matplotlib", "nox", "numpy", "pandas",
-        "pandera", "pyarrow", "pydantic", "pydantic_settings", "pytest", "requests", "ruff",
+        "pandera", "pyarrow", "pydantic", "pydantic_settings", "pyspark", "pytest", "requests", "ruff",
         "scipy", "seaborn", "selenium", "sklearn", "src", "streamlit", "tests", "tqdm", "typer",
         "uv", "werkzeug",
     }

@@ -22,12 +22,20 @@ nox.options.sessions = {{ cookiecutter | nox_sessions | tojson }}
 
 PYTHON = "{{ cookiecutter.python_version }}"
 # Tests marked with one of these session names (a real server, an orchestrator) run there only.
-SEPARATE_SESSIONS = [name for name in ("serve", "ui", "dag") if name in nox.options.sessions]
+SEPARATE_SESSIONS = [
+    name for name in ("serve", "ui", "spark", "dag") if name in nox.options.sessions
+]
 {%- if cookiecutter.orchestrator in ["airflow", "dagster"] %}
 # The orchestrator's own types, so that the type checker checks the adapter against its real API.
 ORCHESTRATOR_GROUPS = ["{{ cookiecutter.orchestrator }}"]
 {%- else %}
 ORCHESTRATOR_GROUPS: list[str] = []
+{%- endif %}
+{%- if cookiecutter.batch_engine == "spark" and cookiecutter.orchestrator in ["airflow", "dagster"] %}
+# The orchestrator's batch-scoring step runs a Spark job.
+SPARK_GROUPS = ["spark"]
+{%- elif cookiecutter.orchestrator in ["airflow", "dagster"] %}
+SPARK_GROUPS: list[str] = []
 {%- endif %}
 
 
@@ -134,21 +142,34 @@ def ui(session: nox.Session) -> None:
     session.env["UI_SCREENSHOTS"] = str(screenshots)
     session.run("pytest", "-m", "ui", "tests/ui", *session.posargs)
 {%- endif %}
+{%- if cookiecutter.batch_engine == "spark" %}
+
+
+@nox.session(python=PYTHON)
+def spark(session: nox.Session) -> None:
+    """Real PySpark in local mode: score, monitor and sample partitioned datasets, spark-submit.
+
+    Spark starts a Java process: it needs Java 17 or 21 (`java -version`; Debian and Ubuntu:
+    `apt-get install openjdk-17-jre-headless`).
+    """
+    sync(session, "test", "spark")
+    session.run("pytest", "-m", "spark", "tests/spark", *session.posargs)
+{%- endif %}
 {%- if cookiecutter.orchestrator == "airflow" %}
 
 
 @nox.session(python=PYTHON)
 def dag(session: nox.Session) -> None:
     """Load the DAGs into a DagBag and run them with `dag.test()` on a throwaway SQLite database."""
-    sync(session, "airflow")
+    sync(session, "airflow", *SPARK_GROUPS)
     session.run("pytest", "-m", "dag", "tests/orchestration", *session.posargs)
 {%- elif cookiecutter.orchestrator == "dagster" %}
 
 
 @nox.session(python=PYTHON)
 def dag(session: nox.Session) -> None:
-    """Validate the Dagster definitions and run both jobs in process, asset checks included."""
-    sync(session, "dagster")
+    """Validate the Dagster definitions and run the jobs in process, asset checks included."""
+    sync(session, "dagster", *SPARK_GROUPS)
     session.run("pytest", "-m", "dag", "tests/orchestration", *session.posargs)
 {%- elif cookiecutter.orchestrator == "cron" %}
 

@@ -442,3 +442,11 @@ def ui(
     command = [sys.executable, "-m", "streamlit", "run", str(script), *options]
     os.execv(sys.executable, command)  # noqa: S606
 {%- endif %}
+{%- if cookiecutter.batch_engine == "spark" %}
+
+
+# Last: the Spark commands use this module's options and helpers.
+from {{ cookiecutter.package_name }}.spark.cli import spark_app  # noqa: E402
+
+app.add_typer(spark_app, name="spark")
+{%- endif %}

@@ -19,7 +19,11 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 {%- if cookiecutter.api == "flask" %}
+{%- if cookiecutter.batch_engine == "spark" %}
+from typing import Annotated, Any, Literal
+{%- else %}
 from typing import Annotated, Any
+{%- endif %}
 
 {%- if cookiecutter.ui == "streamlit" %}
 
@@ -38,7 +42,11 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 {%- endif %}
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 {%- else %}
+{%- if cookiecutter.batch_engine == "spark" %}
+from typing import Any, Literal
+{%- else %}
 from typing import Any
+{%- endif %}
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -224,6 +232,43 @@ class UiSettings(Group):
 {%- endif %}
 {%- endif %}
 
+{%- if cookiecutter.batch_engine == "spark" %}
+
+
+class SparkSettings(Group):
+    master: str = Field(
+        default="local[*]",
+        description="Where Spark runs when this process starts it (local[*]: every core here;"
+        " spark://host:7077, yarn, k8s://...); spark-submit and Databricks decide for themselves.",
+    )
+    batch_rows: int = Field(
+        default=10_000,
+        ge=100,
+        description="Rows per Arrow batch that an executor validates and scores at once.",
+    )
+    sample_rows: int = Field(
+        default=100_000,
+        ge=1_000,
+        description="Rows that `spark monitor` compares (and `spark sample` draws) at random.",
+    )
+    log_level: Literal["ALL", "DEBUG", "INFO", "WARN", "ERROR", "FATAL", "OFF"] = Field(
+        default="WARN", description="Spark's log level once the session has started."
+    )
+    source: str | None = Field(
+        default=None,
+        description="Dataset that the scheduled batch scoring reads (Parquet, CSV or JSON; a file,"
+        " a folder or any URI Spark reads).",
+    )
+    destination: str | None = Field(
+        default=None,
+        description="Parquet dataset that the scheduled batch scoring writes (replaced whole on"
+        " each run).",
+    )
+    schedule: str = Field(
+        default="0 4 * * *", description="When orchestrators score spark.source (cron, UTC)."
+    )
+{%- endif %}
+
 
 class Settings(BaseSettings):
     """Every setting of the project, in one tree."""
@@ -249,6 +294,9 @@ class Settings(BaseSettings):
 {%- endif %}
 {%- if cookiecutter.ui == "streamlit" %}
     ui: UiSettings = UiSettings()
+{%- endif %}
+{%- if cookiecutter.batch_engine == "spark" %}
+    spark: SparkSettings = SparkSettings()
 {%- endif %}
 
     def required(self, dotted: str) -> Any:

@@ -15,14 +15,15 @@ class DataError(ProjectError):
 class DataValidationError(ProjectError):
     """The data does not match the input schema; `problems` lists every violation at once."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], note: str = "") -> None:
         self.problems = problems
+        after = f" ({note})" if note else ""
         if len(problems) == 1:  # one line, like every other error
-            super().__init__(f"the data does not match the schema: {problems[0]}")
+            super().__init__(f"the data does not match the schema: {problems[0]}{after}")
             return
         listed = "\n".join(f"  - {problem}" for problem in problems)
         count = len(problems)
-        super().__init__(f"the data does not match the schema ({count} problems):\n{listed}")
+        super().__init__(f"the data does not match the schema ({count} problems{after}):\n{listed}")
 
 
 class SchemaError(ProjectError):

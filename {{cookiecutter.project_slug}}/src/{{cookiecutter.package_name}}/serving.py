@@ -9,7 +9,6 @@ keeps serving correctly even after `schema.py` changes.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -83,31 +82,38 @@ class OnnxPredictor:
             self.negative = next(label for label in self.classes if label != self.positive)
             self.positive_column = order.index(self.positive)
 
-    def feeds(self, records: Sequence[Record]) -> dict[str, npt.NDArray[Any]]:
+    def feeds(self, columns: Mapping[str, Sequence[Any]]) -> dict[str, npt.NDArray[Any]]:
+        """One tensor per input; a missing value is None (a record) or NaN (a table)."""
         feeds: dict[str, npt.NDArray[Any]] = {}
-        for name in self.numeric:
-            values = [math.nan if record[name] is None else record[name] for record in records]
-            feeds[self.input_of[name]] = np.asarray(values, dtype=np.float32).reshape(-1, 1)
+        for name in self.numeric:  # NumPy reads None as NaN in a float array
+            feeds[self.input_of[name]] = np.asarray(columns[name], dtype=np.float32).reshape(-1, 1)
         for name, labels in self.labels.items():
             texts = [
-                MISSING if record[name] is None else labels.get(record[name], str(record[name]))
-                for record in records
+                MISSING if value is None or value != value else labels.get(value, str(value))
+                for value in columns[name]  # NaN is the one value that differs from itself
             ]
             feeds[self.input_of[name]] = np.asarray(texts, dtype=object).reshape(-1, 1)
         return feeds
 
-    def predict(self, records: Sequence[Record]) -> list[dict[str, Any]]:
-        outputs = self.session.run(None, self.feeds(records))
+    def predict_columns(self, columns: Mapping[str, Sequence[Any]]) -> dict[str, npt.NDArray[Any]]:
+        """The prediction columns for feature columns (a table's, with its types already set)."""
+        outputs = self.session.run(None, self.feeds(columns))
         if not self.classes:
-            return [{"prediction": float(value)} for value in outputs[0].reshape(-1)]
-        probabilities = outputs[1][:, self.positive_column]
-        return [
-            {
-                "prediction": self.positive if probability >= 0.5 else self.negative,
-                "probability": float(probability),
-            }
-            for probability in probabilities
-        ]
+            return {"prediction": outputs[0].reshape(-1).astype(np.float64)}
+        probabilities = outputs[1][:, self.positive_column].astype(np.float64)
+        labels = np.array([self.negative, self.positive], dtype=object)
+        return {
+            "prediction": labels[(probabilities >= 0.5).astype(int)],
+            "probability": probabilities,
+        }
+
+    def predict(self, records: Sequence[Record]) -> list[dict[str, Any]]:
+        columns = {name: [record[name] for record in records] for name in self.input_of}
+        predicted = {
+            name: values.tolist() for name, values in self.predict_columns(columns).items()
+        }
+        rows = zip(*predicted.values(), strict=True)
+        return [dict(zip(predicted, row, strict=True)) for row in rows]
 
 
 def load_predictor(store: ModelStore, version: str | None = None) -> Predictor:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -48,10 +49,31 @@ def show(value: object) -> str:
     return repr(value.item() if hasattr(value, "item") else value)
 
 
-def format_problems(failures: pd.DataFrame) -> list[str]:
-    problems = []
+@dataclass(frozen=True)
+class Problem:
+    """One rule that some rows break: where, how many rows, and a few of the values."""
+
+    column: str
+    rule: str  # pandera's check name
+    rows: int = 0  # 0: the whole column (it is missing)
+    examples: tuple[str, ...] = ()  # values as the user wrote them, at most EXAMPLES
+
+    def __str__(self) -> str:
+        if self.rule == "column_in_dataframe":
+            return f"column '{self.column}' is missing"
+        rule, examples = describe_rule(self.rule), ", ".join(self.examples)
+        return f"column '{self.column}' {rule}: {self.rows} row(s), e.g. {examples}"
+
+    def merged(self, other: Problem) -> Problem:
+        """The same rule broken in another part of the data (Spark adds up its partitions)."""
+        examples = tuple(dict.fromkeys(self.examples + other.examples))[:EXAMPLES]
+        return Problem(self.column, self.rule, self.rows + other.rows, examples)
+
+
+def find_problems(failures: pd.DataFrame) -> list[Problem]:
+    """Pandera's failure cases as one Problem per column and rule."""
     missing = failures[failures["check"] == "column_in_dataframe"]
-    problems += [f"column '{name}' is missing" for name in missing["failure_case"]]
+    problems = [Problem(str(name), "column_in_dataframe") for name in missing["failure_case"]]
     failures = failures[failures["check"] != "column_in_dataframe"]
     # A column whose values cannot be converted also fails its other checks; report the cause only.
     unconvertible = set(failures.loc[failures["check"].str.startswith("coerce_dtype"), "column"])
@@ -59,10 +81,28 @@ def format_problems(failures: pd.DataFrame) -> list[str]:
         check = str(rule)
         if column in unconvertible and not check.startswith("coerce_dtype"):
             continue
-        rows = group["index"].notna().sum() or len(group)
-        examples = ", ".join(map(show, group["failure_case"].unique()[:EXAMPLES]))
-        problems.append(f"column '{column}' {describe_rule(check)}: {rows} row(s), e.g. {examples}")
+        rows = int(group["index"].notna().sum() or len(group))
+        examples = tuple(map(show, group["failure_case"].unique()[:EXAMPLES]))
+        problems.append(Problem(str(column), check, rows, examples))
     return problems
+
+
+def check(table: pd.DataFrame, *, require_target: bool = True) -> pd.DataFrame | list[Problem]:
+    """The validated table (see `validate`), or every problem it has."""
+    schema = SCHEMA.dataframe_schema(with_target=require_target)
+    try:
+        with warnings.catch_warnings():
+            # pandera collects failure cases with a concat that pandas 2.x warns about; harmless.
+            warnings.filterwarnings("ignore", CONCAT_WARNING, FutureWarning)
+            valid = schema.validate(table, lazy=True)
+    except SchemaErrors as errors:
+        return find_problems(errors.failure_cases)
+    columns = [*SCHEMA.names, SCHEMA.target.name] if require_target else list(SCHEMA.names)
+    valid = valid[columns]
+    # Missing categories arrive as None or NaN depending on the file type and pandas version; the
+    # model's imputer recognises NaN only, so a None would silently become an unknown category.
+    categories = valid[SCHEMA.categorical]
+    return valid.assign(**categories.where(categories.notna(), np.nan))
 
 
 def validate(table: pd.DataFrame, *, require_target: bool = True) -> pd.DataFrame:
@@ -71,20 +111,10 @@ def validate(table: pd.DataFrame, *, require_target: bool = True) -> pd.DataFram
     Raises DataValidationError listing every problem. Without `require_target` (prediction), the
     target column is neither needed nor returned.
     """
-    schema = SCHEMA.dataframe_schema(with_target=require_target)
-    try:
-        with warnings.catch_warnings():
-            # pandera collects failure cases with a concat that pandas 2.x warns about; harmless.
-            warnings.filterwarnings("ignore", CONCAT_WARNING, FutureWarning)
-            valid = schema.validate(table, lazy=True)
-    except SchemaErrors as errors:
-        raise DataValidationError(format_problems(errors.failure_cases)) from None
-    columns = [*SCHEMA.names, SCHEMA.target.name] if require_target else list(SCHEMA.names)
-    valid = valid[columns]
-    # Missing categories arrive as None or NaN depending on the file type and pandas version; the
-    # model's imputer recognises NaN only, so a None would silently become an unknown category.
-    categories = valid[SCHEMA.categorical]
-    return valid.assign(**categories.where(categories.notna(), np.nan))
+    checked = check(table, require_target=require_target)
+    if isinstance(checked, list):
+        raise DataValidationError([str(problem) for problem in checked])
+    return checked
 
 
 def invalid_rows(table: pd.DataFrame) -> dict[Any, str]:

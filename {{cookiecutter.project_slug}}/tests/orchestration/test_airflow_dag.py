@@ -6,7 +6,13 @@ imported, so the fixture sets the environment before importing it.
 
 from __future__ import annotations
 
+{% if cookiecutter.batch_engine == "spark" -%}
+import json
 import os
+import shutil
+{% else -%}
+import os
+{% endif -%}
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +22,9 @@ import pytest
 
 from {{ cookiecutter.package_name }}.config import (
     ENV_PREFIX,
+{%- if cookiecutter.batch_engine == "spark" %}
+    SparkSettings,
+{%- endif %}
     TrainingSettings,
     load_settings,
 )
@@ -30,6 +39,12 @@ pytestmark = [pytest.mark.dag, pytest.mark.filterwarnings("default")]
 DAGS_FOLDER = Path(__file__).resolve().parents[2] / "dags"
 DAG_ID = "{{ cookiecutter.package_name }}_training"
 MONITORING_DAG_ID = "{{ cookiecutter.package_name }}_monitoring"
+{%- if cookiecutter.batch_engine == "spark" %}
+SCORING_DAG_ID = "{{ cookiecutter.package_name }}_scoring"
+DAG_IDS = [DAG_ID, MONITORING_DAG_ID, SCORING_DAG_ID]
+{%- else %}
+DAG_IDS = [DAG_ID, MONITORING_DAG_ID]
+{%- endif %}
 TASKS = ["ingest", "validate", "train", "evaluate", "quality_gate", "promote"]
 
 
@@ -65,7 +80,7 @@ def load_dag(airflow_home: Path, dag_id: str = DAG_ID) -> Any:
 
     bag = DagBag(dag_folder=str(DAGS_FOLDER))
     assert bag.import_errors == {}
-    assert sorted(bag.dag_ids) == sorted([DAG_ID, MONITORING_DAG_ID])
+    assert sorted(bag.dag_ids) == sorted(DAG_IDS)
     return bag.get_dag(dag_id)
 
 
@@ -162,3 +177,33 @@ def test_monitoring_retrains_only_when_the_data_drifts(
     assert decision.details["champion"] == champion
     assert decision.current == models(project).current()
     assert len(list((project / "reports" / "monitoring").glob("*/drift.html"))) == 2
+{%- if cookiecutter.batch_engine == "spark" %}
+
+
+def test_scoring_runs_the_spark_job_with_the_current_model(
+    airflow_home: Path, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if shutil.which("java") is None and not os.environ.get("CI"):
+        pytest.skip("the scoring task starts Spark, which needs Java 17 or 21")
+    outcome = train(load_settings())
+    make_dataset(3_000, seed=3).to_parquet(project / "customers.parquet")
+    monkeypatch.setenv(f"{ENV_PREFIX}SPARK_MASTER", "local[2]")
+    monkeypatch.setenv(f"{ENV_PREFIX}SPARK_SOURCE", str(project / "customers.parquet"))
+    monkeypatch.setenv(f"{ENV_PREFIX}SPARK_DESTINATION", str(project / "scored"))
+    dag = load_dag(airflow_home, SCORING_DAG_ID)
+    assert dag.schedule == SparkSettings().schedule
+    assert run(dag) == {"score_batch": "success"}
+    scored = pd.read_parquet(project / "scored")
+    assert len(scored) == 3_000
+    assert scored.columns[-1] in ("prediction", "probability")
+    marker = json.loads((project / "scored" / "_scoring.json").read_text())
+    assert marker["model_version"] == outcome.version
+
+
+def test_scoring_without_a_source_fails_at_once_naming_the_setting(
+    airflow_home: Path, project: Path
+) -> None:
+    dag = load_dag(airflow_home, SCORING_DAG_ID)
+    assert run(dag) == {"score_batch": "failed"}  # no retries: a missing setting stays missing
+    assert not (project / "scored").exists()
+{%- endif %}

@@ -5,13 +5,21 @@ Run by `nox -s dag`, which installs Dagster.
 
 from __future__ import annotations
 
+{% if cookiecutter.batch_engine == "spark" -%}
+import os
+import shutil
+{% endif -%}
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 import pytest
 
+{% if cookiecutter.batch_engine == "spark" -%}
+from {{ cookiecutter.package_name }}.config import SparkSettings, TrainingSettings, load_settings
+{% else -%}
 from {{ cookiecutter.package_name }}.config import TrainingSettings, load_settings
+{% endif -%}
 from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.store import Event
 from {{ cookiecutter.package_name }}.store.files import FileModelStore
@@ -23,6 +31,11 @@ if TYPE_CHECKING:  # Dagster is imported where it is used: the `tests` session d
 pytestmark = pytest.mark.dag
 
 ASSETS = ["raw_data", "validated_data", "candidate_model", "evaluation", "promoted_model"]
+{%- if cookiecutter.batch_engine == "spark" %}
+SCORING_ASSETS = ["batch_predictions"]
+{%- else %}
+SCORING_ASSETS: list[str] = []
+{%- endif %}
 
 
 @pytest.fixture
@@ -85,7 +98,7 @@ def test_definitions_load(defs: dg.Definitions) -> None:
     Definitions.validate_loadable(defs)
     repository = defs.get_repository_def()
     assert sorted(key.path[-1] for key in repository.asset_graph.get_all_asset_keys()) == sorted(
-        [*ASSETS, "drift_report", "retrained_model"]
+        [*ASSETS, "drift_report", "retrained_model", *SCORING_ASSETS]
     )
     schedule = defs.resolve_schedule_def("training_schedule")
     assert schedule.cron_schedule == TrainingSettings().schedule
@@ -155,3 +168,38 @@ def test_monitoring_retrains_only_when_the_data_drifts(
     [decision] = retraining(project)
     assert decision.details["champion"] == champion
     assert decision.current == models(project).current()
+{%- if cookiecutter.batch_engine == "spark" %}
+
+
+def test_scoring_materializes_predictions_with_the_current_model(
+    defs: dg.Definitions, project: Path, overrides: dict[str, str]
+) -> None:
+    if shutil.which("java") is None and not os.environ.get("CI"):
+        pytest.skip("the scoring asset starts Spark, which needs Java 17 or 21")
+    outcome = train(load_settings(**overrides))
+    make_dataset(3_000, seed=3).to_parquet(project / "customers.parquet")
+    scoring = {
+        **overrides,
+        "spark.master": "local[2]",
+        "spark.source": str(project / "customers.parquet"),
+        "spark.destination": str(project / "scored"),
+    }
+    schedule = defs.resolve_schedule_def("scoring_schedule")
+    assert (schedule.job_name, schedule.cron_schedule) == ("scoring", SparkSettings().schedule)
+    result = materialize_all(defs, scoring, "scoring")
+    assert result.success
+    assert materialized(result) == ["batch_predictions"]
+    [event] = result.get_asset_materialization_events()
+    metadata = event.materialization.metadata
+    assert (metadata["rows"].value, metadata["model_version"].value) == (3_000, outcome.version)
+    assert len(pd.read_parquet(project / "scored")) == 3_000
+
+
+def test_scoring_without_a_source_fails_naming_the_setting(
+    defs: dg.Definitions, project: Path, overrides: dict[str, str]
+) -> None:
+    result = materialize_all(defs, overrides, "scoring")
+    assert not result.success
+    [failure] = [event for event in result.all_events if event.is_step_failure]
+    assert "spark.source" in str(failure.step_failure_data.error)
+{%- endif %}

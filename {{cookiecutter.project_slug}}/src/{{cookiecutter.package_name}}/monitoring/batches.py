@@ -28,9 +28,14 @@ class Batch:
     features: pd.DataFrame
     skipped: int = 0  # prediction-log lines that hold no valid record
     examples: tuple[str, ...] = ()  # the first few, and why
+    sampled_from: int | None = None  # a random sample of a dataset of this many rows (Spark)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"skipped_lines": self.skipped, "skipped_examples": list(self.examples)}
+        return {
+            "skipped_lines": self.skipped,
+            "skipped_examples": list(self.examples),
+            "sampled_from_rows": self.sampled_from,
+        }
 
 
 def load_batch(location: Location) -> Batch:

@@ -2,6 +2,9 @@
 
     training:   ingest -> validate -> train -> evaluate -> promote
     monitoring: detect_drift -> drift_found -> retrain
+{%- if cookiecutter.batch_engine == "spark" %}
+    scoring:    score_batch (a Spark job: spark.source -> spark.destination)
+{%- endif %}
 
 Each task calls one step of the package's `workflows.train` (or the monitor and retrain
 workflows) and hands the next task a data location or a model version through XCom, never a
@@ -155,3 +158,35 @@ def monitoring() -> None:
 
 
 monitoring_dag = monitoring()
+{%- if cookiecutter.batch_engine == "spark" %}
+
+
+@dag(
+    dag_id="{{ cookiecutter.package_name }}_scoring",
+    description="Score the spark.source dataset with the current model on Spark.",
+    schedule=SCHEDULES.spark.schedule,
+    start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,  # two runs replacing the same output would race
+    default_args=DEFAULT_ARGS,
+    tags=["{{ cookiecutter.project_slug }}", "scoring"],
+    doc_md=__doc__,
+)
+def scoring() -> None:
+    @task
+    def score_batch() -> dict[str, Any]:
+        """The same job as `spark predict`: Spark where spark.master says (this worker by default),
+        or the cluster's session when the worker runs inside one. The output is replaced whole."""
+        from {{ cookiecutter.package_name }}.workflows.spark_batch import predict_on_spark
+
+        with no_retry_on_bad_input():
+            settings = load_settings()
+            source = settings.required("spark.source")
+            destination = settings.required("spark.destination")
+            return predict_on_spark(settings, source, destination).summary()
+
+    score_batch()
+
+
+scoring_dag = scoring()
+{%- endif %}

@@ -2,6 +2,9 @@
 
     training:   raw_data -> validated_data -> candidate_model -> evaluation -> promoted_model
     monitoring: drift_report -> retrained_model (materialized only when drift was found)
+{%- if cookiecutter.batch_engine == "spark" %}
+    scoring:    batch_predictions (a Spark job: spark.source -> spark.destination)
+{%- endif %}
 
 `raw_data_matches_schema` and `passes_quality_gate` are blocking asset checks: when one fails, the
 assets downstream of it are not materialized, so a bad snapshot never trains a model and a model
@@ -25,6 +28,9 @@ from {{ cookiecutter.package_name }}.config import Settings, load_settings
 
 GROUP = "training"
 MONITORING = "monitoring"
+{%- if cookiecutter.batch_engine == "spark" %}
+SCORING = "scoring"
+{%- endif %}
 RETRIES = dg.RetryPolicy(max_retries=2, delay=60, backoff=dg.Backoff.EXPONENTIAL)
 
 
@@ -175,6 +181,31 @@ def retrained_model(
     yield dg.Output(summary, metadata=summary)
 
 
+{%- if cookiecutter.batch_engine == "spark" %}
+
+
+@dg.asset(group_name=SCORING, retry_policy=RETRIES)
+def batch_predictions(
+    context: dg.AssetExecutionContext, settings: ProjectSettings
+) -> dict[str, Any]:
+    """spark.source scored by the current model into spark.destination (replaced whole), by the
+    same Spark job as `spark predict`: where spark.master says, or in the cluster's session."""
+    from {{ cookiecutter.package_name }}.workflows.spark_batch import predict_on_spark
+
+    with no_retry_on_bad_input():
+        current = settings.get()
+        source = current.required("spark.source")
+        destination = current.required("spark.destination")
+        summary = predict_on_spark(current, source, destination).summary()
+    context.add_output_metadata(
+        {**summary, "destination": dg.MetadataValue.path(str(summary["destination"]))}
+    )
+    return summary
+
+
+{%- endif %}
+
+
 training_job = dg.define_asset_job(
     "training", selection=dg.AssetSelection.groups(GROUP), description="Train and promote."
 )
@@ -183,6 +214,13 @@ monitoring_job = dg.define_asset_job(
     selection=dg.AssetSelection.groups(MONITORING),
     description="Look for drift; retrain when there is some.",
 )
+{%- if cookiecutter.batch_engine == "spark" %}
+scoring_job = dg.define_asset_job(
+    "scoring",
+    selection=dg.AssetSelection.groups(SCORING),
+    description="Score spark.source on Spark with the current model.",
+)
+{%- endif %}
 SCHEDULES = load_settings()  # read when the code location loads: schedules are definitions
 training = dg.ScheduleDefinition(
     job=training_job, cron_schedule=SCHEDULES.training.schedule, execution_timezone="UTC"
@@ -190,6 +228,11 @@ training = dg.ScheduleDefinition(
 monitoring = dg.ScheduleDefinition(
     job=monitoring_job, cron_schedule=SCHEDULES.monitoring.schedule, execution_timezone="UTC"
 )
+{%- if cookiecutter.batch_engine == "spark" %}
+scoring = dg.ScheduleDefinition(
+    job=scoring_job, cron_schedule=SCHEDULES.spark.schedule, execution_timezone="UTC"
+)
+{%- endif %}
 
 defs = dg.Definitions(
     assets=[
@@ -200,9 +243,17 @@ defs = dg.Definitions(
         promoted_model,
         drift_report,
         retrained_model,
+{%- if cookiecutter.batch_engine == "spark" %}
+        batch_predictions,
+{%- endif %}
     ],
     asset_checks=[raw_data_matches_schema, passes_quality_gate],
+{%- if cookiecutter.batch_engine == "spark" %}
+    jobs=[training_job, monitoring_job, scoring_job],
+    schedules=[training, monitoring, scoring],
+{%- else %}
     jobs=[training_job, monitoring_job],
     schedules=[training, monitoring],
+{%- endif %}
     resources={"settings": ProjectSettings()},
 )

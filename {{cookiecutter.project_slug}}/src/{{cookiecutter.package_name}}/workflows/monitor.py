@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,12 +42,16 @@ class Monitoring:
 
 
 def monitor(
-    settings: Settings, batch: tables.Location | None = None, version: str | None = None
+    settings: Settings,
+    batch: tables.Location | None = None,
+    version: str | None = None,
+    *,
+    read: Callable[[tables.Location], Batch] = load_batch,
 ) -> Monitoring:
     """Compare `batch` (default: the monitoring.data setting) with the training data of a model
-    (default: the current one)."""
+    (default: the current one). `read` turns the location into checked features (Spark samples)."""
     location = batch or settings.required("monitoring.data")
-    data = load_batch(location)
+    data = read(location)
     features = data.features
     store = open_store(settings)
     loaded = store.load(version)

@@ -1,0 +1,71 @@
+"""The model as the executors receive it: broadcast once, loaded once per Python worker.
+
+The driver loads the version from the model store (with its checks: checksums, library versions)
+and broadcasts its ONNX export, or its scikit-learn pipeline when it has none. Each executor
+fetches the broadcast once; each of its Python workers (Spark reuses them from task to task) builds
+the ONNX Runtime session, or unpickles the pipeline, the first time it scores, and keeps it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from {{ cookiecutter.package_name }}.serving import JOBLIB, ONNX, OnnxPredictor
+
+if TYPE_CHECKING:
+    from {{ cookiecutter.package_name }}.store import ModelStore
+
+Scorer = Callable[[pd.DataFrame], pd.DataFrame]  # validated features -> prediction columns
+
+# The scorers this Python worker has built, by model version and runtime.
+LOADED: dict[tuple[str, str], Scorer] = {}
+
+
+@dataclass(frozen=True)
+class ShippedModel:
+    version: str
+    metadata: dict[str, Any] = field(repr=False)
+    onnx: bytes | None = field(default=None, repr=False)
+    pipeline: Any = field(default=None, repr=False)  # scikit-learn, when there is no ONNX export
+
+    @property
+    def runtime(self) -> str:
+        return ONNX if self.onnx is not None else JOBLIB
+
+    def scorer(self) -> Scorer:
+        """This worker's scorer for the model, built on first use."""
+        key = (self.version, self.runtime)
+        if key not in LOADED:
+            LOADED[key] = self.build_scorer()
+        return LOADED[key]
+
+    def build_scorer(self) -> Scorer:
+        if self.onnx is None:
+            from {{ cookiecutter.package_name }}.prediction import predict_frame
+
+            pipeline = self.pipeline
+            return lambda features: predict_frame(pipeline, features)
+        predictor = OnnxPredictor(self.onnx, self.metadata)
+        names = [feature["name"] for feature in self.metadata["features"]]
+
+        def score(features: pd.DataFrame) -> pd.DataFrame:
+            columns = {name: features[name].to_numpy() for name in names}
+            return pd.DataFrame(predictor.predict_columns(columns), index=features.index)
+
+        return score
+
+
+def ship(store: ModelStore, version: str | None = None) -> ShippedModel:
+    """A version (default: the current one) ready to broadcast: ONNX where it was exported."""
+    metadata = store.metadata(version)
+    export = metadata.get("onnx") or {}
+    if export.get("file"):
+        onnx = store.read_bytes(metadata["version"], export["file"])
+        OnnxPredictor(onnx, metadata)  # refuse a broken export here, not on every executor
+        return ShippedModel(metadata["version"], metadata, onnx=onnx)
+    loaded = store.load(metadata["version"])
+    return ShippedModel(loaded.version, loaded.metadata, pipeline=loaded.model)
