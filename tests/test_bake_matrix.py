@@ -140,6 +140,17 @@ UI_FILES = {
     "none": set(),
 }
 
+BATCH_ENGINE_FILES = {
+    "spark": {
+        "src/churn_forecast/spark/jobs.py",
+        "src/churn_forecast/workflows/spark_batch.py",
+        "tests/spark/test_scoring.py",
+        "deploy/spark/submit.py",
+        "deploy/databricks/databricks.yml",
+        "benchmarks/bench_spark.py",
+    },
+    "pandas": set(),
+}
 ORCHESTRATOR_FILES = {
     "airflow": {
         "src/churn_forecast/orchestration/__init__.py",
@@ -225,6 +236,7 @@ def test_expected_files_exist_and_unchosen_ones_do_not(baked: Baked) -> None:
     assert (files >= BUNDLE_FILES) == bool(bundled)
     assert not (BUNDLE_FILES & files) or bundled
     assert_only_chosen(files, ORCHESTRATOR_FILES, answers["orchestrator"])
+    assert_only_chosen(files, BATCH_ENGINE_FILES, answers["batch_engine"])
     if answers["api"] == "none":
         assert not (project / "src/churn_forecast/api").exists()
     assert not (project / "_variants").exists()
@@ -399,6 +411,7 @@ def test_longest_allowed_names_still_pass_ruff(
         serverless=serverless,
         managed_endpoint="azure-ml",
         ui="streamlit",
+        batch_engine="spark",
     )
     for command in (("ruff", "check", "."), ("ruff", "format", "--check", ".")):
         result = run_in(project, sys.executable, "-m", *command)
@@ -421,3 +434,4 @@ def test_ci_runs_every_default_nox_session_and_the_audit(baked: Baked) -> None:
     assert ("serve" in sessions) == (answers["api"] == "flask")
     assert ("dag" in sessions) == (answers["orchestrator"] != "none")
     assert ("ui" in sessions) == (answers["ui"] == "streamlit")
+    assert ("spark" in sessions) == (answers["batch_engine"] == "spark")

@@ -14,20 +14,21 @@ from helpers import bake, explain, python_available, run_in
 pytestmark = pytest.mark.slow
 
 # Each CI provider, each supported Python, both problem types, each API choice, each orchestrator,
-# each serverless and managed endpoint target and each UI; every one runs all its default sessions.
+# each serverless and managed endpoint target, each UI and each batch engine; every one runs all
+# its default sessions.
 REPRESENTATIVE = [
     {"ci_provider": "github", "python_version": "3.10", "problem_type": "classification",
      "api": "flask", "serverless": "aws-lambda", "managed_endpoint": "none", "ui": "none",
-     "orchestrator": "airflow"},
+     "batch_engine": "pandas", "orchestrator": "airflow"},
     {"ci_provider": "gitlab", "python_version": "3.13", "problem_type": "regression",
      "api": "flask", "serverless": "gcp-functions", "managed_endpoint": "azure-ml", "ui": "none",
-     "orchestrator": "dagster"},
+     "batch_engine": "spark", "orchestrator": "dagster"},
     {"ci_provider": "none", "python_version": "3.12", "problem_type": "classification",
      "api": "none", "serverless": "none", "managed_endpoint": "none", "ui": "streamlit",
-     "orchestrator": "none"},
+     "batch_engine": "pandas", "orchestrator": "none"},
     {"ci_provider": "github", "python_version": "3.11", "problem_type": "classification",
      "api": "flask", "serverless": "azure-functions", "managed_endpoint": "none",
-     "ui": "streamlit", "orchestrator": "cron"},
+     "ui": "streamlit", "batch_engine": "pandas", "orchestrator": "cron"},
 ]  # fmt: skip
 # Each orchestrator without the API (above, each runs beside it): their `dag` session only.
 ORCHESTRATOR_PAIRINGS = [
@@ -78,6 +79,8 @@ def test_default_nox_sessions_pass(project: Path) -> None:
         sessions.append("serve")  # real gunicorn over HTTP, and schemathesis
     if (project / ".streamlit").exists():
         sessions.append("ui")  # the Streamlit app in headless Chromium
+    if (project / "deploy" / "spark").exists():
+        sessions.append("spark")  # PySpark in local mode, spark-submit
     if list(project.glob("src/*/orchestration")) or (project / "deploy" / "cron").exists():
         sessions.append("dag")  # the pipeline on its orchestrator
     for session in sessions:
@@ -104,7 +107,8 @@ def test_the_api_image_installs_no_orchestrator(project: Path) -> None:
     exported = check(project, "uv", "export", "--locked", "--only-group", "serving")
     installed = {line.split("==")[0] for line in exported.splitlines() if "==" in line}
     assert {"gunicorn", "flask", "onnxruntime"} <= installed
-    assert not installed & {"apache-airflow", "dagster", "pandas", "scikit-learn", "skl2onnx"}
+    unwanted = {"apache-airflow", "dagster", "pandas", "pyspark", "scikit-learn", "skl2onnx"}
+    assert not installed & unwanted
 
 
 def test_readme_commands_work_from_a_fresh_clone(project: Path) -> None:
@@ -117,6 +121,10 @@ def test_readme_commands_work_from_a_fresh_clone(project: Path) -> None:
         project, *cli, "predict", "data/raw/sample.parquet", "data/processed/predictions.parquet"
     )
     assert "scored 10,000 rows" in output
+    if (project / "deploy" / "spark").exists():  # the README's Spark section, on the same file
+        spark = ("spark", "predict", "data/raw/sample.parquet", "data/processed/scored")
+        assert "scored 10,000 rows (" in check(project, *cli, *spark)
+        assert (project / "data" / "processed" / "scored" / "_scoring.json").is_file()
     assert "on the holdout of model" in check(project, *cli, "evaluate")
     assert (project / "models" / "CURRENT").is_file()
     assert "_MODELS_DIR=models" in check(project, *cli, "settings")

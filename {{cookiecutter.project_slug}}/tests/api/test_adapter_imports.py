@@ -24,7 +24,7 @@ ENTRY_POINTS = {
 BAKED = [name for name in ENTRY_POINTS if importlib.util.find_spec(f"{PACKAGE}.api.{name}")]
 NEVER_LOADED = {
     "airflow", "dagster", "ipykernel", "jupyter_client", "jupytext", "matplotlib", "nbclient",
-    "nbformat", "pandas", "sklearn", "skl2onnx", "streamlit",
+    "nbformat", "pandas", "py4j", "pyspark", "sklearn", "skl2onnx", "streamlit",
 }  # fmt: skip
 REPORT = "import json, sys; print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
 
