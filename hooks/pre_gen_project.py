@@ -55,9 +55,9 @@ SHADOWED_DEPENDENCIES = frozenset(
     {
         "airflow", "azure", "click", "dagster", "flask", "functions_framework", "gunicorn",
         "jinja2", "joblib", "jupyter", "jupytext", "matplotlib", "nox", "numpy", "pandas",
-        "pandera", "pyarrow", "pydantic", "pydantic_settings", "pyspark", "pytest", "requests", "ruff",
-        "scipy", "seaborn", "selenium", "sklearn", "src", "streamlit", "tests", "tqdm", "typer",
-        "uv", "werkzeug",
+        "pandera", "py4j", "pyarrow", "pydantic", "pydantic_settings", "pyspark", "pytest",
+        "requests", "ruff", "scipy", "seaborn", "selenium", "sklearn", "src", "streamlit", "tests",
+        "tqdm", "typer", "uv", "werkzeug",
     }
 )  # fmt: skip
 

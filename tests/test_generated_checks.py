@@ -19,10 +19,10 @@ pytestmark = pytest.mark.slow
 REPRESENTATIVE = [
     {"ci_provider": "github", "python_version": "3.10", "problem_type": "classification",
      "api": "flask", "serverless": "aws-lambda", "managed_endpoint": "none", "ui": "none",
-     "batch_engine": "pandas", "orchestrator": "airflow"},
+     "batch_engine": "spark", "orchestrator": "airflow"},
     {"ci_provider": "gitlab", "python_version": "3.13", "problem_type": "regression",
      "api": "flask", "serverless": "gcp-functions", "managed_endpoint": "azure-ml", "ui": "none",
-     "batch_engine": "spark", "orchestrator": "dagster"},
+     "batch_engine": "pandas", "orchestrator": "dagster"},
     {"ci_provider": "none", "python_version": "3.12", "problem_type": "classification",
      "api": "none", "serverless": "none", "managed_endpoint": "none", "ui": "streamlit",
      "batch_engine": "pandas", "orchestrator": "none"},

@@ -25,12 +25,6 @@ PYTHON = "{{ cookiecutter.python_version }}"
 SEPARATE_SESSIONS = [
     name for name in ("serve", "ui", "spark", "dag") if name in nox.options.sessions
 ]
-{%- if cookiecutter.batch_engine == "spark" %}
-# Test folders that import libraries only their own session installs (tests/spark: PySpark).
-OWN_LIBRARIES = ["--ignore=tests/spark"]
-{%- else %}
-OWN_LIBRARIES: list[str] = []
-{%- endif %}
 {%- if cookiecutter.orchestrator in ["airflow", "dagster"] %}
 # The orchestrator's own types, so that the type checker checks the adapter against its real API.
 ORCHESTRATOR_GROUPS = ["{{ cookiecutter.orchestrator }}"]
@@ -111,7 +105,7 @@ def tests(session: nox.Session) -> None:
     # One worker per core; a test file stays on one worker, so its module fixtures are built once.
     parallel = ["--numprocesses=auto", "--dist=loadfile"]
     coverage = ["--cov", "--cov-report=term-missing"]
-    session.run("pytest", *parallel, *selection, *OWN_LIBRARIES, *coverage, *session.posargs)
+    session.run("pytest", *parallel, *selection, *coverage, *session.posargs)
 
 
 @nox.session(python=PYTHON)

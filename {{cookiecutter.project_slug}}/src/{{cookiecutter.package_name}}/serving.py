@@ -9,6 +9,7 @@ keeps serving correctly even after `schema.py` changes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -89,8 +90,8 @@ class OnnxPredictor:
             feeds[self.input_of[name]] = np.asarray(columns[name], dtype=np.float32).reshape(-1, 1)
         for name, labels in self.labels.items():
             texts = [
-                MISSING if value is None or value != value else labels.get(value, str(value))
-                for value in columns[name]  # NaN is the one value that differs from itself
+                MISSING if is_missing(value) else labels.get(value, str(value))
+                for value in columns[name]
             ]
             feeds[self.input_of[name]] = np.asarray(texts, dtype=object).reshape(-1, 1)
         return feeds
@@ -114,6 +115,11 @@ class OnnxPredictor:
         }
         rows = zip(*predicted.values(), strict=True)
         return [dict(zip(predicted, row, strict=True)) for row in rows]
+
+
+def is_missing(value: Any) -> bool:
+    """None (a record's null) or NaN (a table's missing value)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def load_predictor(store: ModelStore, version: str | None = None) -> Predictor:

@@ -1,11 +1,12 @@
 """Spark in local mode with two cores, started once per test process (its JVM takes seconds).
 
-Every test here is marked `spark` and runs in `nox -s spark`. Without Java they skip, saying how
-to install it; on CI (where Java must be there) they fail instead.
+Every test module here is marked `spark` and runs in `nox -s spark`. Without Java they skip,
+saying how to install it; on CI (where Java must be there) they fail instead.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import os
 import shutil
@@ -23,25 +24,31 @@ from {{ cookiecutter.package_name }}.sample_data import make_dataset
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
+# Sessions other than `spark` (tests, serve) do not install PySpark, which these modules import.
+if importlib.util.find_spec("pyspark") is None:
+    collect_ignore_glob = ["test_*.py"]
+
 ROWS = 8_000
 PARTS = 4
 KEY = "row_key"  # an extra column, kept in the output: rows are matched by it
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        item.add_marker(pytest.mark.spark)
-
-
 @pytest.fixture(scope="session")
-def spark() -> Iterator[SparkSession]:
-    from {{ cookiecutter.package_name }}.config import SparkSettings
-    from {{ cookiecutter.package_name }}.spark.session import JAVA_HELP, spark_session
+def java() -> None:
+    """Skip (fail on CI) where there is no Java to start Spark with."""
+    from {{ cookiecutter.package_name }}.spark.session import JAVA_HELP
 
     if shutil.which("java") is None:
         if os.environ.get("CI"):
             pytest.fail(f"no `java` on PATH: {JAVA_HELP}")
         pytest.skip(f"no `java` on PATH: {JAVA_HELP}")
+
+
+@pytest.fixture(scope="session")
+def spark(java: None) -> Iterator[SparkSession]:
+    from {{ cookiecutter.package_name }}.config import SparkSettings
+    from {{ cookiecutter.package_name }}.spark.session import spark_session
+
     with spark_session(SparkSettings(master="local[2]", batch_rows=1_000)) as session:
         # Small splits, so that a few small files make several partitions, as big ones would.
         session.conf.set("spark.sql.files.maxPartitionBytes", "64k")

@@ -8,12 +8,15 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from pyspark.sql import SparkSession
 from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.workflows.train import TrainingOutcome
+
+pytestmark = pytest.mark.spark
 
 PROJECT = Path(__file__).parents[2]
 runner = CliRunner()
@@ -29,6 +32,7 @@ def test_spark_predict_prints_a_summary(
     rows = len(pd.read_parquet(destination))
     assert f"scored {rows:,} rows (" in result.output
     assert f"with model {trained.version} (onnxruntime)" in result.output
+    assert " on local[2] into " in result.output
     missing = runner.invoke(app, ["spark", "predict", str(tmp_path / "nowhere"), "out", *models])
     assert missing.exit_code == 1
     assert missing.output.startswith("error: '")
@@ -48,14 +52,14 @@ def spark_submit(*arguments: str, env: dict[str, str]) -> subprocess.CompletedPr
 
 
 def test_spark_submit_runs_the_same_command(
-    settings: Settings, trained: TrainingOutcome, parts: Path, tmp_path: Path
+    java: None, settings: Settings, trained: TrainingOutcome, parts: Path, tmp_path: Path
 ) -> None:
     """The entry point that clusters run: spark-submit starts the driver, our code joins it."""
     destination = tmp_path / "scored"
     env = {**os.environ, "PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable}
     submitted = spark_submit(
         "--master",
-        "local[2]",
+        "local[1]",
         str(PROJECT / "deploy" / "spark" / "submit.py"),
         "spark",
         "predict",
@@ -67,6 +71,7 @@ def test_spark_submit_runs_the_same_command(
     )
     assert submitted.returncode == 0, submitted.stderr[-3000:]
     assert "scored 8,000 rows" in submitted.stdout
+    assert " on local[1] into " in submitted.stdout  # spark-submit's master, not spark.master
     assert len(pd.read_parquet(destination)) == 8_000
 
 

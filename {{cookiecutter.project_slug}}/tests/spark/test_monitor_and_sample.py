@@ -17,6 +17,8 @@ from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.workflows.spark_batch import monitor_on_spark, sample_on_spark
 from {{ cookiecutter.package_name }}.workflows.train import TrainingOutcome, train
 
+pytestmark = pytest.mark.spark
+
 WriteParts = Callable[[pd.DataFrame, Path], Path]
 SAMPLE = 2_000
 

@@ -22,6 +22,8 @@ from {{ cookiecutter.package_name }}.workflows.predict import predict
 from {{ cookiecutter.package_name }}.workflows.spark_batch import predict_on_spark
 from {{ cookiecutter.package_name }}.workflows.train import TrainingOutcome
 
+pytestmark = pytest.mark.spark
+
 Check = Callable[[pd.DataFrame, pd.DataFrame], None]
 WriteParts = Callable[[pd.DataFrame, Path], Path]
 PARTS = 4  # files in `parts` (conftest.py)
@@ -130,10 +132,9 @@ def test_a_missing_column_is_refused_before_any_job(
     write_parts: WriteParts,
 ) -> None:
     source = write_parts(table.drop(columns=[required_column.name]), tmp_path / "input")
-    jobs_before = len(spark.sparkContext.statusTracker().getJobIdsForGroup())
     with pytest.raises(DataValidationError, match=f"column '{required_column.name}' is missing"):
         predict_on_spark(settings, str(source), str(tmp_path / "scored"))
-    assert len(spark.sparkContext.statusTracker().getJobIdsForGroup()) == jobs_before + 1  # schema
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["input", "models"]
 
 
 def test_a_job_that_fails_midway_leaves_the_previous_output_whole(
@@ -268,8 +269,19 @@ def test_the_model_is_loaded_once_per_python_worker(
         for _ in batches:
             yield pd.DataFrame({"pid": [os.getpid()], "scorer": [id(shipped.value.scorer())]})
 
-    frame = spark.read.parquet(str(parts)).repartition(8)
-    seen = frame.mapInPandas(scorers, "pid long, scorer long").toPandas()
-    shipped.unpersist()
-    assert len(seen) >= 8  # a batch or more in each of the 8 tasks
+    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "250")
+    try:
+        frame = spark.read.parquet(str(parts)).repartition(4)
+        seen = frame.mapInPandas(scorers, "pid long, scorer long").toPandas()
+    finally:
+        spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "1000")
+        shipped.destroy()
+    assert len(seen) >= 16  # several batches in each of the 4 tasks
+    assert seen["pid"].nunique() < len(seen)  # workers ran several batches each
     assert (seen.groupby("pid")["scorer"].nunique() == 1).all()
+
+
+def test_spark_runs_where_the_settings_say(spark: SparkSession) -> None:
+    """The session the tests share was started with spark.master = local[2]: it was applied."""
+    assert spark.sparkContext.master == "local[2]"
+    assert spark.conf.get("spark.sql.execution.arrow.maxRecordsPerBatch") == "1000"

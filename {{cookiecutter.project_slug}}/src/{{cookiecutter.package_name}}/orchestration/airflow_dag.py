@@ -40,12 +40,15 @@ DEFAULT_ARGS: dict[str, Any] = {
 
 @contextmanager
 def no_retry_on_bad_input() -> Iterator[None]:
-    """Bad data or a missing model will not fix itself: fail now instead of retrying."""
+    """Bad data or a missing model will not fix itself: fail now instead of retrying (an error
+    marked `retryable`, such as a failed Spark job, gets the task's retries)."""
     from {{ cookiecutter.package_name }}.errors import ProjectError
 
     try:
         yield
     except ProjectError as error:
+        if getattr(error, "retryable", False):  # a failed Spark job (a lost executor) may pass
+            raise
         raise AirflowFailException(str(error)) from error
 
 

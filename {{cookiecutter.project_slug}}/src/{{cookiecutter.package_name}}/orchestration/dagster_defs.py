@@ -45,12 +45,15 @@ class ProjectSettings(dg.ConfigurableResource):  # type: ignore[type-arg]
 
 @contextmanager
 def no_retry_on_bad_input() -> Iterator[None]:
-    """Bad data or a missing model will not fix itself: fail now instead of retrying."""
+    """Bad data or a missing model will not fix itself: fail now instead of retrying (an error
+    marked `retryable`, such as a failed Spark job, gets the task's retries)."""
     from {{ cookiecutter.package_name }}.errors import ProjectError
 
     try:
         yield
     except ProjectError as error:
+        if getattr(error, "retryable", False):  # a failed Spark job (a lost executor) may pass
+            raise
         raise dg.Failure(description=str(error), allow_retries=False) from error
 
 

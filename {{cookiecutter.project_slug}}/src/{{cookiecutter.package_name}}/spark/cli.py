@@ -29,6 +29,20 @@ Master = Annotated[
     typer.Option(help="Spark master when not under spark-submit (default: spark.master)."),
 ]
 
+
+def require_pyspark() -> None:
+    """Say how to install PySpark, rather than fail on an import deep in the workflow."""
+    import importlib.util
+
+    if importlib.util.find_spec("pyspark") is None:
+        typer.echo(
+            "error: the Spark commands need PySpark, which is not installed here:"
+            " run `uv sync --group spark`",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
 spark_app: typer.Typer = typer.Typer(
     help="Score, monitor and sample datasets of any size on Apache Spark (needs Java 17+).",
     no_args_is_help=True,
@@ -50,6 +64,7 @@ def predict(
     verbose: Verbose = False,
 ) -> None:
     """Validate and score a dataset on the executors; write the output only if every row passed."""
+    require_pyspark()
     from {{ cookiecutter.package_name }}.workflows.spark_batch import predict_on_spark
 
     settings = load(verbose, **{"models.dir": models_dir, "spark.master": master})
@@ -65,7 +80,7 @@ def predict(
     typer.echo(
         f"scored {run.rows:,} rows ({run.input_partitions} input partitions, {run.output_files}"
         f" output files) with model {run.version} ({run.runtime}) in {run.seconds:.1f} s"
-        f" into {run.destination}"
+        f" on {run.master} into {run.destination}"
     )
 
 
@@ -84,6 +99,7 @@ def monitor(
     verbose: Verbose = False,
 ) -> None:
     """Drift check of a random sample (every row validated on the executors). Exit 1 on drift."""
+    require_pyspark()
     from {{ cookiecutter.package_name }}.workflows.spark_batch import monitor_on_spark
 
     overrides = {"models.dir": models_dir, "spark.master": master, "spark.sample_rows": sample_rows}
@@ -125,6 +141,7 @@ def sample(
     verbose: Verbose = False,
 ) -> None:
     """Draw a random sample of labelled rows (every row validated) into a file to train on."""
+    require_pyspark()
     from {{ cookiecutter.package_name }}.workflows.spark_batch import sample_on_spark
 
     settings = load(verbose, **{"training.seed": seed, "spark.master": master})

@@ -24,17 +24,22 @@ from {{ cookiecutter.package_name }}.store import now
 from {{ cookiecutter.package_name }}.validation import Problem, validate
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import Column, DataFrame, SparkSession
     from pyspark.sql.types import StructField, StructType
 
     from {{ cookiecutter.package_name }}.spark.shipping import ShippedModel
 
-FORMATS = ("parquet", "csv", "json")
+FORMATS = ("parquet", "csv", "json", "delta")  # delta: Databricks, or the delta-spark package
 SUFFIXES = {".parquet": "parquet", ".csv": "csv", ".json": "json", ".jsonl": "json"}
 
 
 class SparkJobError(ProjectError):
-    """The Spark job failed (an unreadable file, a lost executor); nothing was written."""
+    """The Spark job failed (an unreadable file, a lost executor); nothing was written.
+
+    Unlike bad data, it may not happen again: orchestrators retry it (`retryable`).
+    """
+
+    retryable = True
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class ScoringRun:
     output_files: int
     seconds: float
     destination: str
+    master: str  # where Spark ran: local[2], yarn, spark://...
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -56,6 +62,7 @@ class ScoringRun:
             "output_files": self.output_files,
             "seconds": round(self.seconds, 1),
             "destination": self.destination,
+            "master": self.master,
         }
 
 
@@ -78,18 +85,32 @@ def file_format(location: str, given: str | None = None) -> str:
 
 
 def read_dataset(spark: SparkSession, location: str, given_format: str | None = None) -> DataFrame:
+    """The dataset at `location`; a folder with a `_delta_log` is read as the Delta table it is."""
     from pyspark.errors import AnalysisException
 
     kind = file_format(location, given_format)
-    reader = spark.read
-    if kind == "csv":  # types inferred like pandas does; Parquet needs no second pass
-        reader = reader.option("header", True).option("inferSchema", True)
     try:
+        if given_format is None and kind == "parquet" and Dataset(spark, location).is_delta():
+            kind = "delta"  # its Parquet files include rows that the table has deleted
+        reader = spark.read
+        if kind in {"csv", "json"}:  # a malformed line fails the job instead of becoming nulls
+            reader = reader.option("mode", "FAILFAST")
+        if kind == "csv":  # types inferred like pandas does (a pass over the file); only empty
+            reader = reader.option("header", True).option("inferSchema", True)  # fields are null
         return reader.format(kind).load(location)
     except AnalysisException as error:
         reason = str(error).split("\n", 1)[0]
         msg = f"'{location}' cannot be read as {kind}: {reason}"
         raise DataError(msg) from None
+    except Exception as error:  # PySpark raises its own types (an unknown URI scheme, a bad CSV)
+        raise spark_failure(error, f"'{location}' was not read") from error
+
+
+def column(name: str) -> Column:
+    """A column by its name, even one with a dot or a space in it."""
+    from pyspark.sql import functions
+
+    return functions.col("`" + name.replace("`", "``") + "`")
 
 
 def check_columns(frame: DataFrame, names: Sequence[str]) -> None:
@@ -146,8 +167,10 @@ def score(
     started = time.perf_counter()
     frame = read_dataset(spark, source, given_format)
     check_columns(frame, SCHEMA.names)
-    # Scoring an already scored dataset replaces its predictions instead of repeating them.
-    frame = frame.drop(*[name for name in problem.PREDICTION_COLUMNS if name in frame.columns])
+    # Scoring an already scored dataset replaces its predictions instead of repeating them (Spark
+    # compares column names without case).
+    predictions = {name.lower() for name in problem.PREDICTION_COLUMNS}
+    frame = frame.drop(*[name for name in frame.columns if name.lower() in predictions])
     schema = scored_schema(frame, model)
     unknown = [name for name in partition_by if name not in schema.fieldNames()]
     if unknown:
@@ -159,14 +182,14 @@ def score(
     problems = context.accumulator({}, ProblemsParam())
     checked, scored = context.accumulator(0), context.accumulator(0)
     shipped = context.broadcast(model)
-    partitions = frame.rdd.getNumPartitions()
-    if partitions < context.defaultParallelism:  # one big file: spread it over every core
-        frame = frame.repartition(context.defaultParallelism)
     try:
         with target.staged() as staging:
-            writer = frame.mapInPandas(scoring(shipped, problems, checked, scored), schema).write
             try:
-                writer.partitionBy(*partition_by).parquet(staging)
+                partitions = frame.rdd.getNumPartitions()
+                if partitions < context.defaultParallelism:  # one big file: use every core
+                    frame = frame.repartition(context.defaultParallelism)
+                scores = frame.mapInPandas(scoring(shipped, problems, checked, scored), schema)
+                scores.write.partitionBy(*partition_by).parquet(staging)
             except Exception as error:  # PySpark raises its own types for a failed job
                 raise spark_failure(error, f"nothing was written to '{destination}'") from error
             refuse(problems.value, checked.value)
@@ -176,12 +199,19 @@ def score(
             files = target.files(staging)
             seconds = time.perf_counter() - started
             run = ScoringRun(
-                model.version, model.runtime, scored.value, partitions, files, seconds, destination
+                model.version,
+                model.runtime,
+                scored.value,
+                partitions,
+                files,
+                seconds,
+                destination,
+                str(context.master),
             )
             marker = {**run.summary(), "source": source, "partition_by": list(partition_by)}
             target.publish(staging, json.dumps({**marker, "created_at": now()}, indent=1) + "\n")
     finally:
-        shipped.unpersist()
+        shipped.destroy()  # from the executors and the driver: a long-lived session keeps nothing
     return run
 
 
@@ -198,8 +228,11 @@ def sample(
     frame = read_dataset(spark, source, given_format)
     columns = [*SCHEMA.names, SCHEMA.target.name] if require_target else list(SCHEMA.names)
     check_columns(frame, columns)
-    frame = frame.select(*columns)
-    total = frame.count()
+    frame = frame.select(*[column(name) for name in columns])
+    try:
+        total = frame.count()
+    except Exception as error:  # PySpark raises its own types for a failed job
+        raise spark_failure(error, "no sample was drawn") from error
     if total == 0:
         msg = f"'{source}' has no rows"
         raise DataError(msg)

@@ -32,7 +32,8 @@ class Dataset:
         jvm: Any = spark._jvm
         self.Path = jvm.org.apache.hadoop.fs.Path
         path = self.Path(location)
-        self.fs = path.getFileSystem(spark._jsc.hadoopConfiguration())
+        # The session's Hadoop configuration: it holds credentials set with spark.conf.set too.
+        self.fs = path.getFileSystem(spark._jsparkSession.sessionState().newHadoopConf())
         self.path = self.fs.makeQualified(path)
 
     def sibling(self, purpose: str) -> Any:
@@ -50,6 +51,10 @@ class Dataset:
                 f" no {MARKER}): choose another destination, or remove it first"
             )
             raise DataError(msg)
+
+    def is_delta(self) -> bool:
+        """A Delta table: Parquet files and a transaction log that says which of them count."""
+        return bool(self.fs.exists(self.Path(self.path, "_delta_log")))
 
     @contextmanager
     def staged(self) -> Iterator[str]:
@@ -70,12 +75,18 @@ class Dataset:
         return count
 
     def publish(self, staging: str, marker: str) -> None:
-        """Move the staged dataset to the destination, replacing a previous output whole."""
+        """Move the staged dataset to the destination, replacing a previous output whole.
+
+        Replacing takes two renames: the previous output moves aside, the new one into place. If
+        the second fails, the previous output is put back; if even that fails, the error names the
+        hidden folder that holds it.
+        """
         stream = self.fs.create(self.Path(staging, MARKER), True)
         try:
             stream.write(bytearray(marker.encode()))
         finally:
             stream.close()
+        self.check_replaceable()  # again: the destination may have appeared during the job
         self.fs.mkdirs(self.path.getParent())
         if not self.fs.exists(self.path):
             self.rename(self.Path(staging), self.path)
@@ -84,12 +95,21 @@ class Dataset:
         self.rename(self.path, previous)
         try:
             self.rename(self.Path(staging), self.path)
-        except DataError:
-            self.rename(previous, self.path)  # put the previous output back
+        except Exception:
+            try:
+                if self.fs.exists(self.path):  # a partial copy (object stores rename by copying)
+                    self.fs.delete(self.path, True)
+                self.rename(previous, self.path)
+            except Exception as error:
+                msg = f"'{self.location}' was not replaced; its previous output is in '{previous}'"
+                raise DataError(msg) from error
             raise
         self.fs.delete(previous, True)
 
     def rename(self, source: Any, target: Any) -> None:
+        if self.fs.exists(target):  # Hadoop would move `source` into it
+            msg = f"cannot move '{source}' to '{target}': something else is there now"
+            raise DataError(msg)
         if not self.fs.rename(source, target):
             msg = f"could not move '{source}' to '{target}'"
             raise DataError(msg)

@@ -31,26 +31,32 @@ class SparkUnavailableError(ProjectError):
     """PySpark is not installed, or Spark cannot start here (no Java)."""
 
 
-def configured_master() -> str | None:
-    """The master that spark-submit passed to the JVM, if this process was started by it."""
-    from pyspark import SparkConf, SparkContext
+def launched_by_spark() -> bool:
+    """Whether spark-submit (or a platform such as Databricks) started this Python process: it
+    then hands over its JVM through this variable, and its --master and --conf settings apply."""
+    import os
 
-    SparkContext._ensure_initialized()  # starts the JVM (or joins spark-submit's)
-    conf = SparkConf()  # loads the spark.* properties that spark-submit set
-    return conf.get("spark.master") if conf.contains("spark.master") else None
+    return "PYSPARK_GATEWAY_PORT" in os.environ
 
 
 @contextmanager
 def spark_session(settings: SparkSettings) -> Iterator[SparkSession]:
-    """The active session if there is one (left running), otherwise a new one (stopped after)."""
+    """The running session if there is one (left running), otherwise a new one (stopped after).
+
+    Either way the session's Arrow batches hold `spark.batch_rows` rows.
+    """
     try:
+        from pyspark import SparkContext
         from pyspark.sql import SparkSession
     except ImportError:
         msg = "the Spark engine needs PySpark, which is not installed here: `uv sync --group spark`"
         raise SparkUnavailableError(msg) from None
-    active = SparkSession.getActiveSession()
-    if active is not None:
-        yield active
+    running = SparkSession.getActiveSession()
+    if running is None and SparkContext._active_spark_context is not None:
+        running = SparkSession.builder.getOrCreate()  # on a context that someone else started
+    if running is not None:
+        configure(running, settings)
+        yield running
         return
     try:
         session = build(settings)
@@ -64,6 +70,12 @@ def spark_session(settings: SparkSettings) -> Iterator[SparkSession]:
         session.stop()
 
 
+def configure(session: SparkSession, settings: SparkSettings) -> None:
+    """The settings a job needs, on a session that may have been started by someone else."""
+    session.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(settings.batch_rows))
+    session.conf.set("spark.sql.execution.arrow.pyspark.enabled", "true")
+
+
 def build(settings: SparkSettings) -> SparkSession:
     import logging
     import os
@@ -74,17 +86,17 @@ def build(settings: SparkSettings) -> SparkSession:
     logging.getLogger("py4j").setLevel(logging.WARNING)
 
     builder = SparkSession.builder.appName(APP_NAME)
-    if configured_master() is None:  # not spark-submit: this process is the driver
+    if not launched_by_spark():  # this process is the driver: the settings say where Spark runs
         builder = builder.master(settings.master)
         if settings.master.startswith("local"):
             # Local executors are Python processes of this machine: run them with this
             # interpreter (and its libraries), not with whichever `python3` is first on PATH.
             os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = (
-        builder.config("spark.sql.execution.arrow.maxRecordsPerBatch", str(settings.batch_rows))
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.sql.session.timeZone", "UTC")
+        builder.config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.showConsoleProgress", "true")  # the progress bar, under spark-submit too
         .getOrCreate()
     )
+    configure(session, settings)
     session.sparkContext.setLogLevel(settings.log_level)
     return session

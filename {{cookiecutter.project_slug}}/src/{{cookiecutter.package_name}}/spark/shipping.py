@@ -8,6 +8,7 @@ the ONNX Runtime session, or unpickles the pipeline, the first time it scores, a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -21,8 +22,8 @@ if TYPE_CHECKING:
 
 Scorer = Callable[[pd.DataFrame], pd.DataFrame]  # validated features -> prediction columns
 
-# The scorers this Python worker has built, by model version and runtime.
-LOADED: dict[tuple[str, str], Scorer] = {}
+# The scorer this Python worker built last, by the identity of its model: one at a time.
+LOADED: dict[tuple[str, str, str], Scorer] = {}
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,18 @@ class ShippedModel:
     def runtime(self) -> str:
         return ONNX if self.onnx is not None else JOBLIB
 
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        """Version, runtime and the checksums of its files: two stores may hold the same version
+        name, and a reused worker must not score one's data with the other's model."""
+        checksums = json.dumps(self.metadata.get("files_sha256") or {}, sort_keys=True)
+        return self.version, self.runtime, checksums
+
     def scorer(self) -> Scorer:
         """This worker's scorer for the model, built on first use."""
-        key = (self.version, self.runtime)
+        key = self.identity
         if key not in LOADED:
+            LOADED.clear()
             LOADED[key] = self.build_scorer()
         return LOADED[key]
 

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from {{ cookiecutter.package_name }} import tables
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.monitoring.batches import Batch
+from {{ cookiecutter.package_name }}.errors import DataError
+from {{ cookiecutter.package_name }}.monitoring.batches import Batch, is_prediction_log
 from {{ cookiecutter.package_name }}.spark import jobs
 from {{ cookiecutter.package_name }}.spark.session import spark_session
 from {{ cookiecutter.package_name }}.spark.shipping import ship
@@ -62,6 +63,12 @@ def monitor_on_spark(
     """`monitor` on a random sample (spark.sample_rows) of a dataset checked on the executors."""
     location = batch or settings.required("monitoring.data")
     jobs.file_format(location, file_format)
+    if readable_prediction_log(location):
+        msg = (
+            f"'{location}' is the API's prediction log: `monitor` reads it (its lines are records"
+            " under `features`); `spark monitor` takes a table"
+        )
+        raise DataError(msg)
     with spark_session(settings.spark) as spark:
 
         def read(location: tables.Location) -> Batch:
@@ -76,6 +83,16 @@ def monitor_on_spark(
             return Batch(drawn.table, sampled_from=drawn.total_rows)
 
         return monitor(settings, location, version, read=read)
+
+
+def readable_prediction_log(location: str) -> bool:
+    """A JSON-lines file that fsspec can open and that holds the API's prediction log."""
+    if tables.suffix(location) != ".jsonl":
+        return False
+    try:
+        return is_prediction_log(location)
+    except Exception:  # a URI that only Spark reads (hdfs://, s3a://): not a log we can know
+        return False
 
 
 def sample_on_spark(
