@@ -23,6 +23,7 @@ GOOD_ANSWERS = {
     "serverless": "none",
     "managed_endpoint": "none",
     "ui": "none",
+    "batch_engine": "pandas",
     "orchestrator": "none",
     "python_version": "3.12",
     "license": "MIT",
@@ -126,6 +127,7 @@ def test_supported_and_partial_combinations_pass() -> None:
 def test_post_gen_removes_the_files_of_unchosen_values(provider: str, removed: list[str]) -> None:
     answers = {"ci_provider": provider, "api": "flask", "serverless": "aws-lambda"}
     answers |= {"orchestrator": "cron", "managed_endpoint": "none", "ui": "streamlit"}
+    answers |= {"batch_engine": "spark"}  # its files stay: chosen
     orchestrators = {"src/{package}/orchestration", "dags", "tests/orchestration"}
     functions = {
         "src/{package}/api/gcp_function.py", "tests/api/test_gcp_function.py",

@@ -16,7 +16,11 @@ import pandas as pd
 import pytest
 
 {% if cookiecutter.batch_engine == "spark" -%}
-from {{ cookiecutter.package_name }}.config import SparkSettings, TrainingSettings, load_settings
+from {{ cookiecutter.package_name }}.config import (
+    SparkSettings,
+    TrainingSettings,
+    load_settings,
+)
 {% else -%}
 from {{ cookiecutter.package_name }}.config import TrainingSettings, load_settings
 {% endif -%}

@@ -79,7 +79,8 @@ def test_without_java_it_says_how_to_install_it(
     settings: Settings, trained: TrainingOutcome, parts: Path, tmp_path: Path
 ) -> None:
     env = {**os.environ, "JAVA_HOME": str(tmp_path / "no-java")}
-    command = [sys.executable, "-m", "{{ cookiecutter.package_name }}", "spark", "predict", str(parts), "out"]
+    package = "{{ cookiecutter.package_name }}"
+    command = [sys.executable, "-m", package, "spark", "predict", str(parts), "out"]
     result = subprocess.run(
         [*command, "--models-dir", str(settings.models.dir)],
         capture_output=True,

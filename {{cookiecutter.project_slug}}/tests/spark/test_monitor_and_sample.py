@@ -14,7 +14,10 @@ from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import DataValidationError
 from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.schema import SCHEMA
-from {{ cookiecutter.package_name }}.workflows.spark_batch import monitor_on_spark, sample_on_spark
+from {{ cookiecutter.package_name }}.workflows.spark_batch import (
+    monitor_on_spark,
+    sample_on_spark,
+)
 from {{ cookiecutter.package_name }}.workflows.train import TrainingOutcome, train
 
 pytestmark = pytest.mark.spark

@@ -16,9 +16,18 @@ import pandas as pd
 
 from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.columns import label_type
-from {{ cookiecutter.package_name }}.errors import DataError, DataValidationError, ProjectError
+from {{ cookiecutter.package_name }}.errors import (
+    DataError,
+    DataValidationError,
+    ProjectError,
+)
 from {{ cookiecutter.package_name }}.schema import SCHEMA
-from {{ cookiecutter.package_name }}.spark.batches import Problems, ProblemsParam, sampling, scoring
+from {{ cookiecutter.package_name }}.spark.batches import (
+    Problems,
+    ProblemsParam,
+    sampling,
+    scoring,
+)
 from {{ cookiecutter.package_name }}.spark.output import Dataset
 from {{ cookiecutter.package_name }}.store import now
 from {{ cookiecutter.package_name }}.validation import Problem, validate
