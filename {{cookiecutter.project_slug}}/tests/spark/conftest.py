@@ -93,7 +93,6 @@ def assert_same_predictions() -> Callable[[pd.DataFrame, pd.DataFrame], None]:
         actual = actual.sort_values(KEY).reset_index(drop=True)
         expected = expected.sort_values(KEY).reset_index(drop=True)
         assert actual[KEY].tolist() == expected[KEY].tolist()
-        decided = np.ones(len(actual), dtype=bool)
         if "probability" in problem.PREDICTION_COLUMNS:
             probability = expected["probability"].to_numpy(dtype=float)
             np.testing.assert_allclose(actual["probability"], probability, atol=1e-5)
