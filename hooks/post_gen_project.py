@@ -18,7 +18,7 @@ RENDERED_ANSWERS = r"""{{ cookiecutter | tojson }}"""
 
 # For each option, the paths that belong to each of its values: the paths of every value that was
 # not chosen are removed, unless a chosen value (of any option) lists them too. New options add a
-# line here, not a branch of code. `{package}` is the package directory.
+# line here, not a branch of code. `{package}` is the package directory, `{slug}` the project's.
 OPTION_PATHS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "ci_provider": {
         "github": (".github",),
@@ -82,6 +82,8 @@ OPTION_PATHS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
             "deploy/spark",
             "deploy/databricks",
             "benchmarks/bench_spark.py",
+            "deploy/cron/{slug}-scoring.service",  # with orchestrator=cron; else deploy/cron goes
+            "deploy/cron/{slug}-scoring.timer",
         ),
         "pandas": (),
     },
@@ -137,7 +139,7 @@ def unchosen_paths(answers: Mapping[str, object]) -> list[str]:
 
 def remove_unchosen_option_files(answers: Mapping[str, object], root: Path) -> None:
     for relative in unchosen_paths(answers):
-        path = root / relative.format(package=answers["package_name"])
+        path = root / relative.format(package=answers["package_name"], slug=answers["project_slug"])
         remove(path)
         for folder in path.parents:  # `deploy/` once its only target is gone
             if folder == root or not folder.is_dir() or any(folder.iterdir()):

@@ -237,6 +237,9 @@ def test_expected_files_exist_and_unchosen_ones_do_not(baked: Baked) -> None:
     assert not (BUNDLE_FILES & files) or bundled
     assert_only_chosen(files, ORCHESTRATOR_FILES, answers["orchestrator"])
     assert_only_chosen(files, BATCH_ENGINE_FILES, answers["batch_engine"])
+    scoring_units = {path for path in files if path.startswith("deploy/cron/churn-forecast-scor")}
+    cron_with_spark = answers["orchestrator"] == "cron" and answers["batch_engine"] == "spark"
+    assert len(scoring_units) == (2 if cron_with_spark else 0), sorted(scoring_units)
     if answers["api"] == "none":
         assert not (project / "src/churn_forecast/api").exists()
     assert not (project / "_variants").exists()
@@ -331,10 +334,10 @@ SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
 @pytest.mark.once
 @pytest.mark.skipif(SYSTEMD_ANALYZE is None, reason="systemd-analyze is not installed")
 def test_systemd_units_pass_systemd_analyze_verify(output_dir: Path) -> None:
-    project = bake(output_dir, orchestrator="cron", api="none")
+    project = bake(output_dir, orchestrator="cron", api="none", batch_engine="spark")
     deploy = project / "deploy/cron"
     units = [str(path) for path in (*deploy.glob("*.service"), *deploy.glob("*.timer"))]
-    assert len(units) == 4, units
+    assert len(units) == 6, units  # training, monitoring and (with Spark) scoring
     result = run_in(project, SYSTEMD_ANALYZE or "", "verify", *units)
     # verify exits 0 on keys it does not know; any message at all is a defect here.
     assert result.returncode == 0, explain(result)

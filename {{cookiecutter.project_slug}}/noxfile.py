@@ -31,10 +31,10 @@ ORCHESTRATOR_GROUPS = ["{{ cookiecutter.orchestrator }}"]
 {%- else %}
 ORCHESTRATOR_GROUPS: list[str] = []
 {%- endif %}
-{%- if cookiecutter.batch_engine == "spark" and cookiecutter.orchestrator in ["airflow", "dagster"] %}
+{%- if cookiecutter.batch_engine == "spark" and cookiecutter.orchestrator != "none" %}
 # The orchestrator's batch-scoring step runs a Spark job.
 SPARK_GROUPS = ["spark"]
-{%- elif cookiecutter.orchestrator in ["airflow", "dagster"] %}
+{%- elif cookiecutter.orchestrator != "none" %}
 SPARK_GROUPS: list[str] = []
 {%- endif %}
 
@@ -177,6 +177,7 @@ def dag(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def dag(session: nox.Session) -> None:
     """Verify the systemd units and run the scheduled commands: training, monitoring, the lock."""
-    sync(session, "test", compile_bytecode=True)  # the tests start the console script ~20 times
+    # The tests start the console script ~20 times: compiled once, each start skips compiling.
+    sync(session, "test", *SPARK_GROUPS, compile_bytecode=True)
     session.run("pytest", "-m", "dag", *session.posargs)
 {%- endif %}

@@ -24,6 +24,7 @@ import typer
 
 if TYPE_CHECKING:
     from {{ cookiecutter.package_name }}.config import Settings
+    from {{ cookiecutter.package_name }}.workflows.monitor import Monitoring
 
 app = typer.Typer(
     name="{{ cookiecutter.project_slug }}",
@@ -73,6 +74,19 @@ def check_table_name(location: str) -> str:
     except DataError as error:
         raise typer.BadParameter(str(error)) from None
     return location
+{%- if cookiecutter.ui == "streamlit" or cookiecutter.batch_engine == "spark" %}
+
+
+def require(module: str, needs: str, *, group: str) -> None:
+    """Exit 1 saying how to install an optional library, rather than fail on an import later."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        typer.echo(
+            f"error: {needs}, which is not installed here: run `uv sync --group {group}`", err=True
+        )
+        raise typer.Exit(1)
+{%- endif %}
 
 
 def version_callback(show: bool) -> None:
@@ -213,12 +227,18 @@ def monitor(
     settings = load(verbose, **{"models.dir": models_dir})
     with reported(verbose, exit_code=2):  # 1 means drift here: bad input is 2
         outcome = monitor_batch(settings, batch, model_version)
-    result, read = outcome.result, outcome.batch
+    read = outcome.batch
     if read.skipped:
         typer.echo(
             f"skipped {read.skipped:,} prediction-log line(s) that hold no valid record, e.g. "
             + "; ".join(read.examples)
         )
+    show_drift(outcome, f"{outcome.result.rows:,} rows")
+
+
+def show_drift(outcome: Monitoring, compared: str) -> None:
+    """Each drifted check, the verdict on the `compared` rows, the report; exit 1 on drift."""
+    result = outcome.result
     for check in result.drifted:
         typer.echo(
             f"drift: {check.name}: {check.effect_name} {check.effect:.3f}, "
@@ -226,7 +246,7 @@ def monitor(
         )
     verdict = "DRIFT" if result.drift else "no drift"
     typer.echo(
-        f"{verdict}: {len(result.drifted)} of {len(result.checks)} checks, {result.rows:,} rows "
+        f"{verdict}: {len(result.drifted)} of {len(result.checks)} checks, {compared} "
         f"against model {outcome.version}"
     )
     typer.echo(f"report: {outcome.html_report} (and {outcome.json_report.name})")
@@ -418,17 +438,9 @@ def ui(
     verbose: Verbose = False,
 ) -> None:
     """Start the web app: score a record or a file, the model card, the latest drift report."""
-    import importlib.util
-
     from {{ cookiecutter.package_name }}.config import env_name
 
-    if importlib.util.find_spec("streamlit") is None:
-        typer.echo(
-            "error: the web app needs Streamlit, which is not installed here:"
-            " run `uv sync --group ui`",
-            err=True,
-        )
-        raise typer.Exit(1)
+    require("streamlit", "the web app needs Streamlit", group="ui")
     load(verbose, **{"models.dir": models_dir})  # a bad setting: one line here, not a broken page
     if models_dir is not None:
         os.environ[env_name("models", "dir")] = str(models_dir)

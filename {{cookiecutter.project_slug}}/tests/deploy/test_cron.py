@@ -7,6 +7,9 @@ install: this environment's console script as `.venv/bin/<project>`, and a .env 
 from __future__ import annotations
 
 import fcntl
+{%- if cookiecutter.batch_engine == "spark" %}
+import os
+{%- endif %}
 import re
 import shlex
 import shutil
@@ -15,6 +18,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+{% if cookiecutter.batch_engine == "spark" -%}
+import pandas as pd
+{% endif -%}
 import pytest
 
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX
@@ -27,8 +33,16 @@ pytestmark = pytest.mark.dag
 CRON = Path(__file__).resolve().parents[2] / "deploy" / "cron"
 SLUG = "{{ cookiecutter.project_slug }}"
 INSTALL_DIR = f"/opt/{SLUG}"
+{%- if cookiecutter.batch_engine == "spark" %}
+JOBS = ("training", "monitoring", "scoring")
+{%- else %}
 JOBS = ("training", "monitoring")
-SCHEDULES = {"training": ["0", "3", "*", "*", "*"], "monitoring": ["30", "*", "*", "*", "*"]}
+{%- endif %}
+SCHEDULES = {
+    "training": ["0", "3", "*", "*", "*"],
+    "monitoring": ["30", "*", "*", "*", "*"],
+    "scoring": ["0", "4", "*", "*", "*"],
+}
 TIMEOUT = 600
 needs_flock = pytest.mark.skipif(
     not Path("/usr/bin/flock").exists(), reason="/usr/bin/flock (util-linux) is not installed"
@@ -174,6 +188,39 @@ def test_monitoring_without_a_batch_fails_with_the_setting_to_set(trained_instal
     result = run(service_command("monitoring"), trained_install)
     assert result.returncode == 2
     assert f"set {ENV_PREFIX}MONITORING_DATA" in result.stderr
+
+
+{%- if cookiecutter.batch_engine == "spark" %}
+
+
+@needs_flock
+@pytest.mark.parametrize("command", ["crontab", "service"])
+def test_scoring_runs_the_spark_job_on_the_current_model(
+    trained_install: Path, command: str
+) -> None:
+    if shutil.which("java") is None and not os.environ.get("CI"):
+        pytest.skip("scoring starts Spark, which needs Java 17 or 21")
+    install = trained_install
+    scheduled = crontab_entry("scoring")[1] if command == "crontab" else None
+    scoring = without_logger(scheduled) if scheduled else service_command("scoring")
+    configure(
+        install,
+        spark_master="local[1]",
+        spark_source="data/stable.parquet",
+        spark_destination="data/scored",
+    )
+    result = run(scoring, install)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "scored 1,000 rows" in result.stdout
+    assert len(pd.read_parquet(install / "data" / "scored")) == 1_000
+
+
+@needs_flock
+def test_scoring_without_a_source_fails_with_the_setting_to_set(trained_install: Path) -> None:
+    result = run(service_command("scoring"), trained_install)
+    assert result.returncode == 1
+    assert f"set {ENV_PREFIX}SPARK_SOURCE" in result.stderr
+{%- endif %}
 
 
 @needs_flock

@@ -39,6 +39,33 @@ def test_spark_predict_prints_a_summary(
     assert "cannot be read as parquet" in missing.output
 
 
+def test_spark_monitor_and_sample_print_what_they_compared(
+    spark: SparkSession,
+    settings: Settings,
+    trained: TrainingOutcome,
+    parts: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the drift report goes to ./reports
+    models = ["--models-dir", str(settings.models.dir)]
+    rows = len(pd.read_parquet(parts))
+    monitor = ["spark", "monitor", str(parts), "--sample-rows", "2000", *models]
+    monitored = runner.invoke(app, monitor)
+    assert monitored.exit_code in {0, 1}, monitored.output  # 1: drift
+    assert f"checks, a sample of 2,000 of {rows:,} rows against model {trained.version}" in (
+        monitored.output
+    )
+    assert "report: " in monitored.output
+    sample = ["spark", "sample", str(parts), str(tmp_path / "s.csv"), "--rows", "500"]
+    sampled = runner.invoke(app, sample)
+    assert sampled.exit_code == 0, sampled.output
+    assert f"wrote 500 of {rows:,} rows to " in sampled.output
+    refused = runner.invoke(app, ["spark", "sample", str(parts), str(tmp_path / "s.xlsx")])
+    assert refused.exit_code == 2
+    assert "xlsx" in refused.output
+
+
 def spark_submit(*arguments: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     command = Path(sys.executable).with_name("spark-submit")
     return subprocess.run(

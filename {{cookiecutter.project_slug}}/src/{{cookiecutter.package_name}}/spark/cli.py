@@ -18,6 +18,8 @@ from {{ cookiecutter.package_name }}.cli import (
     check_table_name,
     load,
     reported,
+    require,
+    show_drift,
 )
 
 Format = Annotated[
@@ -31,16 +33,7 @@ Master = Annotated[
 
 
 def require_pyspark() -> None:
-    """Say how to install PySpark, rather than fail on an import deep in the workflow."""
-    import importlib.util
-
-    if importlib.util.find_spec("pyspark") is None:
-        typer.echo(
-            "error: the Spark commands need PySpark, which is not installed here:"
-            " run `uv sync --group spark`",
-            err=True,
-        )
-        raise typer.Exit(1)
+    require("pyspark", "the Spark commands need PySpark", group="spark")
 
 
 spark_app: typer.Typer = typer.Typer(
@@ -51,8 +44,14 @@ spark_app: typer.Typer = typer.Typer(
 
 @spark_app.command("predict")
 def predict(
-    source: Annotated[str, typer.Argument(help="Dataset to score: a file or a folder, any URI.")],
-    destination: Annotated[str, typer.Argument(help="Parquet dataset to write (a folder).")],
+    source: Annotated[
+        str | None,
+        typer.Argument(help="Dataset to score: a file or folder, any URI; default: spark.source."),
+    ] = None,
+    destination: Annotated[
+        str | None,
+        typer.Argument(help="Parquet dataset (a folder) to write; default: spark.destination."),
+    ] = None,
     partition_by: Annotated[
         list[str] | None,
         typer.Option("--partition-by", help="Output column(s) to partition the output by."),
@@ -71,8 +70,8 @@ def predict(
     with reported(verbose):
         run = predict_on_spark(
             settings,
-            source,
-            destination,
+            source or settings.required("spark.source"),
+            destination or settings.required("spark.destination"),
             model_version,
             partition_by=partition_by or (),
             file_format=file_format,
@@ -106,21 +105,8 @@ def monitor(
     settings = load(verbose, **overrides)
     with reported(verbose, exit_code=2):  # 1 means drift here: bad input is 2
         outcome = monitor_on_spark(settings, batch, model_version, file_format=file_format)
-    result = outcome.result
-    for check in result.drifted:
-        typer.echo(
-            f"drift: {check.name}: {check.effect_name} {check.effect:.3f}, "
-            f"corrected p {check.p_adjusted:.2g} ({check.test})"
-        )
-    verdict = "DRIFT" if result.drift else "no drift"
-    typer.echo(
-        f"{verdict}: {len(result.drifted)} of {len(result.checks)} checks, a sample of"
-        f" {result.rows:,} of {outcome.batch.sampled_from or result.rows:,} rows against model"
-        f" {outcome.version}"
-    )
-    typer.echo(f"report: {outcome.html_report} (and {outcome.json_report.name})")
-    if result.drift:
-        raise typer.Exit(1)
+    rows, total = outcome.result.rows, outcome.batch.sampled_from or outcome.result.rows
+    show_drift(outcome, f"a sample of {rows:,} of {total:,} rows")
 
 
 @spark_app.command("sample")
