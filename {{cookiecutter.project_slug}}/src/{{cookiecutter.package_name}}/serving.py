@@ -61,6 +61,7 @@ class OnnxPredictor:
             msg = f"model {metadata.get('version')}: its ONNX export does not load ({error})"
             raise ArtifactError(msg) from error
         self.metadata = metadata
+        self.model = model  # the export itself, for whoever ships it elsewhere (Spark)
         features = metadata["features"]
         # The graph's inputs, in the order of the features; skl2onnx renames a column whose name
         # is not a valid identifier ("mean radius" is the input "mean_radius").

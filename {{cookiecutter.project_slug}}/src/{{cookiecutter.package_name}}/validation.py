@@ -87,14 +87,19 @@ def find_problems(failures: pd.DataFrame) -> list[Problem]:
     return problems
 
 
+def run_schema(table: pd.DataFrame, *, with_target: bool) -> pd.DataFrame:
+    """Pandera's validation of every rule at once; raises SchemaErrors with every failure."""
+    schema = SCHEMA.dataframe_schema(with_target=with_target)
+    with warnings.catch_warnings():
+        # pandera collects failure cases with a concat that pandas 2.x warns about; harmless.
+        warnings.filterwarnings("ignore", CONCAT_WARNING, FutureWarning)
+        return schema.validate(table, lazy=True)
+
+
 def check(table: pd.DataFrame, *, require_target: bool = True) -> pd.DataFrame | list[Problem]:
     """The validated table (see `validate`), or every problem it has."""
-    schema = SCHEMA.dataframe_schema(with_target=require_target)
     try:
-        with warnings.catch_warnings():
-            # pandera collects failure cases with a concat that pandas 2.x warns about; harmless.
-            warnings.filterwarnings("ignore", CONCAT_WARNING, FutureWarning)
-            valid = schema.validate(table, lazy=True)
+        valid = run_schema(table, with_target=require_target)
     except SchemaErrors as errors:
         return find_problems(errors.failure_cases)
     columns = [*SCHEMA.names, SCHEMA.target.name] if require_target else list(SCHEMA.names)
@@ -122,11 +127,8 @@ def invalid_rows(table: pd.DataFrame) -> dict[Any, str]:
 
     A problem of a whole column (one that is missing) is every row's problem.
     """
-    schema = SCHEMA.dataframe_schema(with_target=False)
     try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", CONCAT_WARNING, FutureWarning)
-            schema.validate(table, lazy=True)
+        run_schema(table, with_target=False)
     except SchemaErrors as errors:
         problems: dict[Any, str] = {}
         for failure in errors.failure_cases.itertuples():

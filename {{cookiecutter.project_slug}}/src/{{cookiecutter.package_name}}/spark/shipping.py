@@ -15,7 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.serving import JOBLIB, ONNX, OnnxPredictor
+from {{ cookiecutter.package_name }}.serving import (
+    JOBLIB,
+    ONNX,
+    OnnxPredictor,
+    load_predictor,
+)
 
 if TYPE_CHECKING:
     from {{ cookiecutter.package_name }}.store import ModelStore
@@ -69,12 +74,14 @@ class ShippedModel:
 
 
 def ship(store: ModelStore, version: str | None = None) -> ShippedModel:
-    """A version (default: the current one) ready to broadcast: ONNX where it was exported."""
-    metadata = store.metadata(version)
-    export = metadata.get("onnx") or {}
-    if export.get("file"):
-        onnx = store.read_bytes(metadata["version"], export["file"])
-        OnnxPredictor(onnx, metadata)  # refuse a broken export here, not on every executor
-        return ShippedModel(metadata["version"], metadata, onnx=onnx)
-    loaded = store.load(metadata["version"])
-    return ShippedModel(loaded.version, loaded.metadata, pipeline=loaded.model)
+    """A version (default: the current one) ready to broadcast, loaded and checked as the API loads
+    it: its ONNX export where there is one (a broken export is refused here, not on every
+    executor), its scikit-learn pipeline otherwise."""
+    from {{ cookiecutter.package_name }}.prediction import SklearnPredictor
+
+    predictor = load_predictor(store, version)
+    metadata = predictor.metadata
+    if isinstance(predictor, OnnxPredictor):
+        return ShippedModel(metadata["version"], metadata, onnx=predictor.model)
+    assert isinstance(predictor, SklearnPredictor)  # noqa: S101 - load_predictor's only other kind
+    return ShippedModel(metadata["version"], metadata, pipeline=predictor.model)

@@ -87,8 +87,6 @@ def monitor_on_spark(
 
 def readable_prediction_log(location: str) -> bool:
     """A JSON-lines file that fsspec can open and that holds the API's prediction log."""
-    if tables.suffix(location) != ".jsonl":
-        return False
     try:
         return is_prediction_log(location)
     except Exception:  # a URI that only Spark reads (hdfs://, s3a://): not a log we can know
