@@ -37,6 +37,8 @@ def default_sessions(context: dict[str, Any]) -> list[str]:
         sessions.append("ui")  # the Streamlit app in a real headless browser
     if context.get("batch_engine") == "spark":
         sessions.append("spark")  # real PySpark in local mode (Java 17+)
+    if context.get("tracking") == "mlflow":
+        sessions.append("mlflow")  # a real MLflow server: runs, registry, alias, serving
     if context.get("orchestrator", "none") != "none":
         sessions.append("dag")  # the pipeline on the chosen orchestrator
     return sessions

@@ -87,6 +87,14 @@ OPTION_PATHS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         ),
         "pandas": (),
     },
+    "tracking": {
+        "mlflow": (
+            "src/{package}/tracking/mlflow_runs.py",
+            "src/{package}/store/mlflow_registry.py",
+            "tests/tracking",
+        ),
+        "none": (),
+    },
     "orchestrator": {
         "airflow": (
             "src/{package}/orchestration",

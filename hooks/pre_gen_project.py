@@ -43,6 +43,7 @@ CHOICES = {
     "managed_endpoint": ("none", "azure-ml"),
     "ui": ("none", "streamlit"),
     "batch_engine": ("pandas", "spark"),
+    "tracking": ("none", "mlflow"),
     "orchestrator": ("none", "airflow", "dagster", "cron"),
     "python_version": ("3.10", "3.11", "3.12", "3.13"),
     "license": ("MIT", "BSD-3-Clause", "Apache-2.0", "Proprietary"),
@@ -54,8 +55,9 @@ CHOICES = {
 SHADOWED_DEPENDENCIES = frozenset(
     {
         "airflow", "azure", "click", "dagster", "flask", "functions_framework", "gunicorn",
-        "jinja2", "joblib", "jupyter", "jupytext", "matplotlib", "nox", "numpy", "pandas",
-        "pandera", "py4j", "pyarrow", "pydantic", "pydantic_settings", "pyspark", "pytest",
+        "jinja2", "joblib", "jupyter", "jupytext", "matplotlib", "mlflow", "nox", "numpy",
+        "pandas", "pandera", "py4j", "pyarrow", "pydantic", "pydantic_settings", "pyspark",
+        "pytest", "sqlalchemy",
         "requests", "ruff", "scipy", "seaborn", "selenium", "sklearn", "src", "streamlit", "tests",
         "tqdm", "typer", "uv", "werkzeug",
     }
@@ -91,6 +93,7 @@ class Requirement:
     value: str
     needs: str
     allowed: tuple[str, ...]
+    because: str = ""  # why, when the rule is not obvious from the names
 
 
 # Combinations that cannot work together.
@@ -99,6 +102,16 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement(option="serverless", value="gcp-functions", needs="api", allowed=("flask",)),
     Requirement(option="serverless", value="azure-functions", needs="api", allowed=("flask",)),
     Requirement(option="managed_endpoint", value="azure-ml", needs="api", allowed=("flask",)),
+    *(
+        Requirement(
+            option="tracking",
+            value="mlflow",
+            needs=target,
+            allowed=("none",),
+            because="its deployment bundle ships a models folder, not a model registry",
+        )
+        for target in ("serverless", "managed_endpoint")
+    ),
 )
 
 
@@ -203,6 +216,7 @@ def check_combinations(
             rule = (
                 f"needs {req.needs} to be {' or '.join(req.allowed)},"
                 f" but {req.needs}={answers.get(req.needs)!r}"
+                + (f" ({req.because})" if req.because else "")
             )
             suggestion = f"{req.needs}={req.allowed[0]}, or choose another {req.option}"
             problems.append(Problem(req.option, req.value, rule, suggestion))

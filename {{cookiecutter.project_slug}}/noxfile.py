@@ -23,7 +23,7 @@ nox.options.sessions = {{ cookiecutter | nox_sessions | tojson }}
 PYTHON = "{{ cookiecutter.python_version }}"
 # Tests marked with one of these session names (a real server, an orchestrator) run there only.
 SEPARATE_SESSIONS = [
-    name for name in ("serve", "ui", "spark", "dag") if name in nox.options.sessions
+    name for name in ("serve", "ui", "spark", "mlflow", "dag") if name in nox.options.sessions
 ]
 {%- if cookiecutter.orchestrator in ["airflow", "dagster"] %}
 # The orchestrator's own types, so that the type checker checks the adapter against its real API.
@@ -154,6 +154,16 @@ def spark(session: nox.Session) -> None:
     """
     sync(session, "test", "spark")
     session.run("pytest", "-m", "spark", "tests/spark", *session.posargs)
+{%- endif %}
+{%- if cookiecutter.tracking == "mlflow" %}
+
+
+@nox.session(python=PYTHON)
+def mlflow(session: nox.Session) -> None:
+    """Start a real `mlflow server` on a free loopback port (SQLite, a local artifact root), then
+    train, evaluate, promote, retrain, roll back and serve through it, and check what MLflow shows."""
+    sync(session, "test")
+    session.run("pytest", "-m", "mlflow", "tests/tracking", *session.posargs)
 {%- endif %}
 {%- if cookiecutter.orchestrator == "airflow" %}
 

@@ -29,12 +29,37 @@ SAMPLE_ROWS = 2_000
 pytest_plugins = ("pytester",)  # test_isolation.py runs a test inside a second pytest
 
 
+{%- if cookiecutter.tracking == "mlflow" %}
+# What tests run with instead: the models folder (tests/tracking use MLflow, on databases of
+# their own).
+TEST_SETTINGS = {f"{ENV_PREFIX}TRACKING_BACKEND": "files"}
+{%- else %}
+TEST_SETTINGS: dict[str, str] = {}
+{%- endif %}
+
+
+def is_user_setting(name: str) -> bool:
+    """The project's variables, and MLflow's (a test must never reach a real registry)."""
+    return name.upper().startswith((ENV_PREFIX, "MLFLOW_"))
+
+
 def hide_user_settings(patch: pytest.MonkeyPatch) -> None:
-    """Every `<PREFIX>_*` variable and the .env file out of sight, until `patch` is undone."""
+    """Every `<PREFIX>_*` and `MLFLOW_*` variable and the .env file out of sight, until `patch` is
+    undone; the test settings in their place."""
     for name in list(os.environ):
-        if name.upper().startswith(ENV_PREFIX):
+        if is_user_setting(name):
             patch.delenv(name)
+    for name, value in TEST_SETTINGS.items():
+        patch.setenv(name, value)
     patch.setattr(config, "ENV_FILE", None)
+
+
+@pytest.fixture(scope="session")
+def isolated_environment() -> dict[str, str]:
+    """The environment for a process that a test starts: none of the user's settings, the test
+    settings instead (the process must also run where no .env file is)."""
+    environment = {name: value for name, value in os.environ.items() if not is_user_setting(name)}
+    return environment | TEST_SETTINGS
 
 
 @pytest.fixture(autouse=True)

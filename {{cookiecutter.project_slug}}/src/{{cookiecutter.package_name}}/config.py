@@ -19,7 +19,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 {%- if cookiecutter.api == "flask" %}
-{%- if cookiecutter.batch_engine == "spark" %}
+{%- if cookiecutter.batch_engine == "spark" or cookiecutter.tracking == "mlflow" %}
 from typing import Annotated, Any, Literal
 {%- else %}
 from typing import Annotated, Any
@@ -42,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 {%- endif %}
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 {%- else %}
-{%- if cookiecutter.batch_engine == "spark" %}
+{%- if cookiecutter.batch_engine == "spark" or cookiecutter.tracking == "mlflow" %}
 from typing import Any, Literal
 {%- else %}
 from typing import Any
@@ -270,6 +270,39 @@ class SparkSettings(Group):
     )
 {%- endif %}
 
+{%- if cookiecutter.tracking == "mlflow" %}
+
+
+class TrackingSettings(Group):
+    backend: Literal["mlflow", "files"] = Field(
+        default="mlflow",
+        description="Where runs are logged and model versions kept: MLflow (tracking server and"
+        " model registry), or `files` (models.dir, no run tracking: fully offline).",
+    )
+    dir: Path = Field(
+        default=Path("mlruns"),
+        description="The local MLflow database (mlflow.db) and artifacts, used when"
+        " MLFLOW_TRACKING_URI is not set; set that variable to share a team's server instead.",
+    )
+    experiment: str = Field(
+        default="{{ cookiecutter.project_slug }}",
+        min_length=1,
+        description="MLflow experiment that training, evaluation, retraining and monitoring"
+        " runs are logged to.",
+    )
+    model_name: str = Field(
+        default="{{ cookiecutter.package_name }}",
+        min_length=1,
+        description="Registered model whose versions are this project's models.",
+    )
+    alias: str = Field(
+        default="champion",
+        pattern=r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$",
+        description="Alias of the model version in use; promotion, retraining and rollback move"
+        " it, and the API, app and orchestrators load the version it names.",
+    )
+{%- endif %}
+
 
 class Settings(BaseSettings):
     """Every setting of the project, in one tree."""
@@ -298,6 +331,9 @@ class Settings(BaseSettings):
 {%- endif %}
 {%- if cookiecutter.batch_engine == "spark" %}
     spark: SparkSettings = SparkSettings()
+{%- endif %}
+{%- if cookiecutter.tracking == "mlflow" %}
+    tracking: TrackingSettings = TrackingSettings()
 {%- endif %}
 
     def required(self, dotted: str) -> Any:

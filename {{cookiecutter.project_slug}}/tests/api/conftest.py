@@ -4,7 +4,6 @@ loopback port, trained on the sample data, stopped by its own process id."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -20,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from {{ cookiecutter.package_name }}.config import (
-    ENV_PREFIX,
     Settings,
     env_name,
     load_settings,
@@ -112,7 +110,9 @@ def is_ready(server: Server) -> bool:
 
 @pytest.fixture(scope="session")
 def server(
-    tmp_path_factory: pytest.TempPathFactory, settings_for_fixtures: Callable[[Path], Settings]
+    tmp_path_factory: pytest.TempPathFactory,
+    settings_for_fixtures: Callable[[Path], Settings],
+    isolated_environment: dict[str, str],
 ) -> Iterator[Server]:
     work = tmp_path_factory.mktemp("serve")
     settings = settings_for_fixtures(work)
@@ -125,8 +125,8 @@ def server(
         env_name("api", "model_reload_seconds"): "0.2",
     }
     port = free_port()
-    # None of the user's settings: no <PREFIX>_* variable, and no .env (the server runs in `work`).
-    env = {name: value for name, value in os.environ.items() if not name.startswith(ENV_PREFIX)}
+    # None of the user's settings (and no .env: the server runs in `work`).
+    env = dict(isolated_environment)
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     env |= {
         **api,
@@ -227,10 +227,9 @@ def loopback_port() -> int:
 
 
 @pytest.fixture
-def adapter_env(adapter_settings: Settings) -> dict[str, str]:
+def adapter_env(adapter_settings: Settings, isolated_environment: dict[str, str]) -> dict[str, str]:
     """The environment of an adapter's real server: the adapter's settings, none of the user's."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith(ENV_PREFIX)}
-    return env | {
+    return isolated_environment | {
         env_name("models", "dir"): str(adapter_settings.models.dir),
         env_name("api", "keys"): ADAPTER_KEY,
         env_name("api", "max_body_bytes"): str(ADAPTER_MAX_BODY),

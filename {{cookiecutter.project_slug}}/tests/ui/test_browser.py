@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Literal
 import pytest
 
 from {{ cookiecutter.package_name }} import problem, tables
-from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings, env_name
+from {{ cookiecutter.package_name }}.config import Settings, env_name
 from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.ui.views.record import key_of
@@ -112,7 +112,9 @@ def is_up(url: str) -> bool:
 
 @pytest.fixture(scope="module")
 def app(
-    tmp_path_factory: pytest.TempPathFactory, settings_for_fixtures: Callable[[Path], Settings]
+    tmp_path_factory: pytest.TempPathFactory,
+    settings_for_fixtures: Callable[[Path], Settings],
+    isolated_environment: dict[str, str],
 ) -> Iterator[App]:
     """`ui` started as a user starts it, in a folder of its own (the project's .streamlit
     settings, no .env), with a trained model and a drift report; stopped by its process id."""
@@ -125,9 +127,8 @@ def app(
     batch = work / "batch.csv"
     tables.write_table(make_dataset(200, seed=3)[list(SCHEMA.names)].head(ROWS), batch)
     shutil.copytree(PROJECT / ".streamlit", work / ".streamlit")
-    # None of the user's settings: no <PREFIX>_* variable, and no .env (it runs in `work`).
-    env = {name: value for name, value in os.environ.items() if not name.startswith(ENV_PREFIX)}
-    env |= {
+    # None of the user's settings (and no .env: it runs in `work`).
+    env = isolated_environment | {
         env_name("models", "dir"): str(settings.models.dir),
         env_name("reports", "dir"): str(settings.reports.dir),
     }

@@ -1,8 +1,12 @@
 """The model store: where fitted models are kept, which one is current, and what happened when.
 
 `ModelStore` is the interface every workflow uses; `open_store(settings)` returns the store the
-settings choose. `FileModelStore` (files.py) is the default: versions in a local folder. Any other
-store (a registry service, say) implements the same methods and keeps the same promises:
+settings choose. `FileModelStore` (files.py) is the default: versions in a local folder.
+{%- if cookiecutter.tracking == "mlflow" %}
+`MlflowModelStore` (mlflow_registry.py) keeps them in an MLflow model registry, "current" being an
+alias there (tracking.backend, on by default in this project).
+{%- endif %}
+Any other store implements the same methods and keeps the same promises:
 
 - `save` never changes the current model; `promote` does, and records an `Event`;
 - a version is a plain name that `versions()` lists, never a path;
@@ -135,6 +139,12 @@ class ModelStore(Protocol):
 
 def open_store(settings: Settings) -> ModelStore:
     """The model store the settings name."""
+{%- if cookiecutter.tracking == "mlflow" %}
+    if settings.tracking.backend == "mlflow":
+        from {{ cookiecutter.package_name }}.store.mlflow_registry import MlflowModelStore
+
+        return MlflowModelStore(settings.tracking)
+{%- endif %}
     from {{ cookiecutter.package_name }}.store.files import FileModelStore
 
     return FileModelStore(settings.models.dir)

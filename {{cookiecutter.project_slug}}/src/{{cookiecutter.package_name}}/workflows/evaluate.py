@@ -24,6 +24,7 @@ from {{ cookiecutter.package_name }}.evaluation import (
 )
 from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.store import open_store
+from {{ cookiecutter.package_name }}.tracking import open_tracker
 from {{ cookiecutter.package_name }}.validation import validate
 from {{ cookiecutter.package_name }}.workflows.train import (
     SAMPLE,
@@ -85,6 +86,13 @@ def evaluate_model(
     evaluation = evaluate(loaded.model, table)
     gate = quality_gate(evaluation.metrics, settings.training.min_score)
     report = write_report(evaluation, gate, settings.reports.dir / f"{loaded.version}-evaluation")
+    tracker = open_tracker(settings)
+    with tracker.run("evaluate"):
+        tracker.log_params({"model_version": loaded.version, "data": described, "rows": len(table)})
+        gate_tag = "passed" if gate.passed else "failed"
+        tracker.set_tags({"model_version": loaded.version, "quality_gate": gate_tag})
+        tracker.log_metrics(evaluation.metrics)
+        tracker.log_files(report, "evaluation")
     return EvaluationOutcome(
         loaded.version, described, len(table), evaluation.metrics, gate, report
     )

@@ -19,6 +19,7 @@ from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
 from {{ cookiecutter.package_name }}.monitoring.report import write_html, write_json
 from {{ cookiecutter.package_name }}.prediction import predict_frame
 from {{ cookiecutter.package_name }}.store import now, open_store, timestamp
+from {{ cookiecutter.package_name }}.tracking import open_tracker
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def monitor(
     }
     name = str(location).rstrip("/").rsplit("/", 1)[-1]
     title = f"Drift report: {name} against model {loaded.version}"
-    return Monitoring(
+    monitoring = Monitoring(
         version=loaded.version,
         result=result,
         batch=data,
@@ -77,3 +78,27 @@ def monitor(
             result, profile, features, predictions, title, out_dir / "drift.html"
         ),
     )
+    track(settings, monitoring, str(location))
+    return monitoring
+
+
+def track(settings: Settings, monitoring: Monitoring, location: str) -> None:
+    """A monitoring run: the verdict, each check's effect and p-value, and both reports."""
+    result = monitoring.result
+    tracker = open_tracker(settings)
+    with tracker.run("monitor"):
+        tracker.log_params({"batch": location, "model_version": monitoring.version})
+        tracker.set_tags(
+            {
+                "model_version": monitoring.version,
+                "drift": result.drift,
+                "drifted": ", ".join(check.name for check in result.drifted) or "none",
+            }
+        )
+        figures = {"drift": float(result.drift), "drifted_checks": float(len(result.drifted))}
+        figures |= {"rows": float(result.rows), "skipped_lines": float(monitoring.batch.skipped)}
+        for check in result.checks:
+            figures[f"{check.name}.effect"] = check.effect
+            figures[f"{check.name}.p_adjusted"] = check.p_adjusted
+        tracker.log_metrics(figures)
+        tracker.log_files([monitoring.json_report, monitoring.html_report], "drift")

@@ -24,6 +24,7 @@ from {{ cookiecutter.package_name }}.store import (
     ModelStore,
     open_store,
 )
+from {{ cookiecutter.package_name }}.tracking import open_tracker
 from {{ cookiecutter.package_name }}.training import fit, split
 from {{ cookiecutter.package_name }}.workflows.train import (
     LabelledData,
@@ -89,6 +90,23 @@ def challenge(
     settings: Settings, new: LabelledData, reference: pd.DataFrame | None = None
 ) -> Decision:
     """Train a challenger on validated new data (and reference data), then decide and log it."""
+    tracker = open_tracker(settings)
+    with tracker.run("retrain"):
+        decision = decide(settings, new, reference)
+        tracker.log_metrics(decision.champion_metrics or {}, prefix="champion.")
+        tracker.log_params({"retrain.tolerance": decision.tolerance})
+        tracker.set_tags(
+            {
+                "champion_version": decision.champion or "none",
+                "decision": "promoted" if decision.promoted else "kept the champion",
+                "decision.reason": decision.reason,
+            }
+        )
+        return log(open_store(settings), decision)
+
+
+def decide(settings: Settings, new: LabelledData, reference: pd.DataFrame | None) -> Decision:
+    """Fit and save the challenger, score both models on the new holdout, and decide."""
     store = open_store(settings)
     seed, tolerance = settings.training.seed, settings.retrain.tolerance
     new_training, holdout = split(new.table, settings.training.test_size, seed)
@@ -112,7 +130,7 @@ def challenge(
         outcome.gate.passed,
         tolerance,
     )
-    decision = Decision(
+    return Decision(
         promoted=promoted,
         reason=reason,
         champion=champion.version if champion else None,
@@ -124,7 +142,6 @@ def challenge(
         tolerance=tolerance,
         holdout_rows=len(holdout),
     )
-    return log(store, decision)
 
 
 def log(store: ModelStore, decision: Decision) -> Decision:

@@ -34,6 +34,7 @@ from {{ cookiecutter.package_name }}.prediction import predict_frame
 from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import open_store
+from {{ cookiecutter.package_name }}.tracking import open_tracker, training_params
 from {{ cookiecutter.package_name }}.training import fit, split
 from {{ cookiecutter.package_name }}.validation import split_target, validate
 
@@ -137,7 +138,13 @@ def save_candidate(
     files: dict[str, str | bytes] = {PROFILE_FILE: profile.to_json()}
     if exported.model is not None:
         files[ONNX_FILE] = exported.model
-    return open_store(settings).save(model, {**metadata, "onnx": exported.details}, files)
+    tracker = open_tracker(settings)
+    with tracker.run("train"):
+        tracker.log_params(training_params(metadata))
+        tracker.set_tags({"data_fingerprint": metadata["data_fingerprint"]})
+        version = open_store(settings).save(model, {**metadata, "onnx": exported.details}, files)
+        tracker.set_tags({"model_version": version, "serving": describe_export(exported.details)})
+    return version
 
 
 def fit_candidate(settings: Settings, data: LabelledData) -> str:
@@ -178,6 +185,11 @@ def record_evaluation(settings: Settings, version: str, evaluation: Evaluation) 
     store = open_store(settings)
     store.update_metadata(version, {"metrics": evaluation.metrics, "quality_gate": gate.to_dict()})
     report = write_report(evaluation, gate, settings.reports.dir / version)
+    tracker = open_tracker(settings)
+    with tracker.run("train", resume=version):  # the run that trained it, unless one is open
+        tracker.log_metrics(evaluation.metrics)
+        tracker.set_tags({"quality_gate": "passed" if gate.passed else "failed"})
+        tracker.log_files(report, "evaluation")
     serving = describe_export(store.metadata(version).get("onnx") or {})
     return TrainingOutcome(version, evaluation.metrics, gate, report, serving)
 
@@ -207,7 +219,8 @@ def train(settings: Settings, source: tables.Location | None = None) -> Training
     A model below the gate is saved (to inspect) but not promoted: the current model stays.
     """
     data = labelled_data(settings, source)
-    version = fit_candidate(settings, data)
-    outcome = evaluate_candidate(settings, version, data)
-    promote_if_passed(settings, version)
+    with open_tracker(settings).run("train"):  # one run for the steps below
+        version = fit_candidate(settings, data)
+        outcome = evaluate_candidate(settings, version, data)
+        promote_if_passed(settings, version)
     return outcome

@@ -1,0 +1,266 @@
+"""Runs in MLflow: where they are logged, and the connection the model registry shares.
+
+Without MLFLOW_TRACKING_URI, everything stays in the project: a SQLite database and an artifact
+folder under tracking.dir (`mlruns/`, git-ignored), which `mlflow ui --backend-store-uri
+sqlite:///mlruns/mlflow.db` shows. Setting MLFLOW_TRACKING_URI (a team's server, Databricks) is the
+only change needed to share runs and models; MLflow reads its other variables (credentials) too.
+
+Every MLflow failure becomes a TrackingError that names the server (without credentials) and says
+what failed, in one line. A server that does not answer fails after a few retries, not minutes.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import math
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, suppress
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from {{ cookiecutter.package_name }}.errors import ProjectError
+from {{ cookiecutter.package_name }}.store.files import git_commit
+
+if TYPE_CHECKING:
+    from mlflow import MlflowClient
+
+    from {{ cookiecutter.package_name }}.config import TrackingSettings
+
+DATABASE = "mlflow.db"
+ARTIFACTS = "artifacts"
+KIND_TAG = "{{ cookiecutter.package_name }}.run"  # train, evaluate, retrain, monitor, or an event
+# Unless the environment says otherwise: a few quick retries, so that a registry that is down fails
+# a command (or one API reload check) in seconds, not after MLflow's default minutes of backoff;
+# and no progress bar for each small file a command reads.
+MLFLOW_DEFAULTS = {
+    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "2",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
+    "MLFLOW_HTTP_REQUEST_TIMEOUT": "30",
+    "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
+}
+MAX_PARAM = 6_000  # MLflow's limits on a param's and a tag's value
+MAX_TAG = 8_000
+# The run that workflows are logging to, in this thread or task: the model store saves into it.
+ACTIVE_RUN: ContextVar[str | None] = ContextVar("active_mlflow_run", default=None)
+
+
+class TrackingError(ProjectError):
+    """MLflow failed: unreachable, refused, or holding something we did not expect."""
+
+
+def tracking_uri(settings: TrackingSettings) -> str:
+    """MLFLOW_TRACKING_URI when set; else the SQLite database in tracking.dir."""
+    uri = os.environ.get("MLFLOW_TRACKING_URI", "").strip()
+    if uri:
+        return uri
+    folder = settings.dir.resolve()
+    return f"sqlite:///{folder / DATABASE}"
+
+
+def shown(uri: str) -> str:
+    """A URI without the user name and password it may carry."""
+    parts = urlsplit(uri)
+    if parts.username is None and parts.password is None:
+        return uri
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+@dataclass(frozen=True)
+class Connection:
+    """An MLflow client for the tracking URI, and the experiment that runs go to."""
+
+    client: MlflowClient
+    uri: str
+    experiment_id: str
+
+    def failing(self, what: str) -> AbstractContextManager[None]:
+        """Inside: an MLflow failure becomes a TrackingError about `what`."""
+        return failing(self.uri, what)
+
+    def failure(self, what: str, error: Exception) -> TrackingError:
+        return failure(self.uri, what, error)
+
+
+def failure(uri: str, what: str, error: Exception) -> TrackingError:
+    """One line: which server, what we tried, and the first line of what it said."""
+    said = str(error).strip()
+    first = said.splitlines()[0] if said else type(error).__name__
+    return TrackingError(f"MLflow at {shown(uri)} failed to {what}: {first}")
+
+
+@contextmanager
+def failing(uri: str, what: str) -> Iterator[None]:
+    from mlflow.exceptions import MlflowException
+
+    try:
+        yield
+    except (MlflowException, OSError) as error:  # OSError: a local folder that cannot be written
+        raise failure(uri, what, error) from error
+
+
+def connect(settings: TrackingSettings) -> Connection:
+    """A client for the tracking URI and the experiment's id (created on first use)."""
+    try:
+        from mlflow import MlflowClient
+    except ImportError:
+        msg = "tracking needs MLflow, which is not installed here: run `uv sync --group mlflow`"
+        raise ProjectError(msg) from None
+    for name, value in MLFLOW_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    uri = tracking_uri(settings)
+    local = not os.environ.get("MLFLOW_TRACKING_URI", "").strip()
+    if local:
+        settings.dir.resolve().mkdir(parents=True, exist_ok=True)
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    name = settings.experiment
+
+    def experiment_id() -> str:
+        experiment = client.get_experiment_by_name(name)
+        if experiment is None:
+            location = (settings.dir.resolve() / ARTIFACTS).as_uri() if local else None
+            return create_experiment(client, name, location)
+        if experiment.lifecycle_stage != "active":
+            msg = f"the MLflow experiment {name!r} is deleted: restore it, or choose another name"
+            raise TrackingError(msg)
+        return str(experiment.experiment_id)
+
+    with failing(uri, f"open the experiment {name!r}"):
+        return Connection(client, uri, experiment_id())
+
+
+def create_experiment(client: MlflowClient, name: str, location: str | None) -> str:
+    """Create the experiment; if another process just did, use theirs."""
+    from mlflow.exceptions import MlflowException
+
+    try:
+        return str(client.create_experiment(name, artifact_location=location))
+    except MlflowException as error:
+        if error.error_code != "RESOURCE_ALREADY_EXISTS":
+            raise
+        experiment = client.get_experiment_by_name(name)
+        if experiment is None:
+            raise
+        return str(experiment.experiment_id)
+
+
+def standard_tags(kind: str) -> dict[str, str]:
+    """What MLflow's UI shows of a run's origin: the user, the git commit, the command."""
+    tags = {KIND_TAG: kind, "mlflow.source.type": "LOCAL"}
+    commit = git_commit()
+    if commit:
+        tags["mlflow.source.git.commit"] = commit
+    with suppress(KeyError, OSError):  # no user name in this container
+        tags["mlflow.user"] = getpass.getuser()
+    tags["mlflow.source.name"] = "{{ cookiecutter.project_slug }}"
+    return tags
+
+
+def start_run(connection: Connection, name: str, kind: str, tags: Mapping[str, str]) -> str:
+    """A new run in the experiment, nested under the open one if there is one; returns its id."""
+    parent = ACTIVE_RUN.get()
+    all_tags = {**standard_tags(kind), **tags}
+    if parent is not None:
+        all_tags["mlflow.parentRunId"] = parent
+    with connection.failing(f"start a {kind} run"):
+        run = connection.client.create_run(connection.experiment_id, run_name=name, tags=all_tags)
+    return str(run.info.run_id)
+
+
+def metric_name(name: str) -> str:
+    """A name MLflow accepts for a metric (letters, digits, `_-./` and spaces)."""
+    return re.sub(r"[^A-Za-z0-9_\-./ ]", "_", name)[:250]
+
+
+def text(value: Any, limit: int) -> str:
+    shown_value = value if isinstance(value, str) else json.dumps(value, default=str)
+    return shown_value if len(shown_value) <= limit else shown_value[: limit - 3] + "..."
+
+
+class MlflowTracker:
+    """Runs in the settings' MLflow experiment; see the module docstring."""
+
+    def __init__(self, settings: TrackingSettings) -> None:
+        self.settings = settings
+        self.connection: Connection | None = None
+
+    def connected(self) -> Connection:
+        if self.connection is None:
+            self.connection = connect(self.settings)
+        return self.connection
+
+    @contextmanager
+    def run(self, kind: str, *, resume: str | None = None) -> Iterator[None]:
+        if ACTIVE_RUN.get() is not None:  # inside a run already: log there
+            yield
+            return
+        connection = self.connected()
+        if resume is not None:
+            with connection.failing(f"find model version {resume}"):
+                version = connection.client.get_model_version(self.settings.model_name, resume)
+            run_id = str(version.run_id)
+        else:
+            run_id = start_run(connection, kind, kind, {})
+        token = ACTIVE_RUN.set(run_id)
+        status = "FAILED"
+        try:
+            yield
+            status = "FINISHED"
+        finally:
+            ACTIVE_RUN.reset(token)
+            if resume is None:
+                with connection.failing("end the run"):
+                    connection.client.set_terminated(run_id, status=status)
+
+    def active(self) -> tuple[Connection, str]:
+        run_id = ACTIVE_RUN.get()
+        if run_id is None:
+            msg = "nothing can be logged outside a run: open one with `tracker.run(...)`"
+            raise RuntimeError(msg)
+        return self.connected(), run_id
+
+    def log_params(self, params: Mapping[str, Any]) -> None:
+        from mlflow.entities import Param
+
+        connection, run_id = self.active()
+        entries = [Param(name, text(value, MAX_PARAM)) for name, value in params.items()]
+        for start in range(0, len(entries), 100):  # MLflow takes at most 100 params per call
+            with connection.failing("log parameters"):
+                connection.client.log_batch(run_id, params=entries[start : start + 100])
+
+    def log_metrics(self, metrics: Mapping[str, float], prefix: str = "") -> None:
+        import time
+
+        from mlflow.entities import Metric
+
+        connection, run_id = self.active()
+        now = int(time.time() * 1000)
+        entries = [
+            Metric(metric_name(prefix + name), float(value), now, 0)
+            for name, value in metrics.items()
+            if math.isfinite(float(value))
+        ]
+        for start in range(0, len(entries), 1000):
+            with connection.failing("log metrics"):
+                connection.client.log_batch(run_id, metrics=entries[start : start + 1000])
+
+    def log_files(self, paths: Sequence[Path], folder: str) -> None:
+        connection, run_id = self.active()
+        for path in paths:
+            with connection.failing(f"store {path.name}"):
+                connection.client.log_artifact(run_id, str(path), folder)
+
+    def set_tags(self, tags: Mapping[str, Any]) -> None:
+        from mlflow.entities import RunTag
+
+        connection, run_id = self.active()
+        entries = [RunTag(name, text(value, MAX_TAG)) for name, value in tags.items()]
+        with connection.failing("tag the run"):
+            connection.client.log_batch(run_id, tags=entries)
