@@ -44,6 +44,7 @@ MLFLOW_DEFAULTS = {
     "MLFLOW_HTTP_REQUEST_TIMEOUT": "30",
     "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
 }
+CREDENTIALS = re.compile(r"//[^/@\s]+@")  # user:password@ in a URL
 MAX_PARAM = 6_000  # MLflow's limits on a param's and a tag's value
 MAX_TAG = 8_000
 # The run that workflows are logging to, in this thread or task: the model store saves into it.
@@ -93,6 +94,7 @@ def failure(uri: str, what: str, error: Exception) -> TrackingError:
     """One line: which server, what we tried, and the first line of what it said."""
     said = str(error).strip()
     first = said.splitlines()[0] if said else type(error).__name__
+    first = CREDENTIALS.sub("//", first)  # MLflow's messages repeat the URL, password included
     return TrackingError(f"MLflow at {shown(uri)} failed to {what}: {first}")
 
 

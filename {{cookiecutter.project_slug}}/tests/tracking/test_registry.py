@@ -1,0 +1,157 @@
+"""The MLflow model store keeps the file store's promises, in a registry a team can look at."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from {{ cookiecutter.package_name }}.config import Settings, env_name
+from {{ cookiecutter.package_name }}.errors import ArtifactError, ModelNotFoundError
+from {{ cookiecutter.package_name }}.schema import SCHEMA
+from {{ cookiecutter.package_name }}.serving import load_predictor
+from {{ cookiecutter.package_name }}.store import open_store
+from {{ cookiecutter.package_name }}.store.mlflow_registry import MODEL_FILE, MlflowModelStore
+from {{ cookiecutter.package_name }}.tracking.mlflow_runs import TrackingError
+from {{ cookiecutter.package_name }}.workflows.train import train
+
+if TYPE_CHECKING:
+    from mlflow import MlflowClient
+
+
+def artifact(settings: Settings, client: MlflowClient, version: str, name: str) -> Path:
+    """Where the local artifact store keeps a file of a version (to tamper with it)."""
+    run_id = client.get_model_version(settings.tracking.model_name, version).run_id
+    location = client.get_run(run_id).info.artifact_uri.removeprefix("file://")
+    return Path(location) / "model" / name
+
+
+def test_the_setting_chooses_the_store(tracked: Settings) -> None:
+    assert isinstance(open_store(tracked), MlflowModelStore)
+    assert type(open_store(tracked.with_overrides(**{"tracking.backend": "files"}))).__name__ == (
+        "FileModelStore"
+    )
+
+
+def test_a_trained_model_is_a_registered_version_under_the_alias(
+    tracked: Settings, client: MlflowClient
+) -> None:
+    outcome = train(tracked)
+    name, alias = tracked.tracking.model_name, tracked.tracking.alias
+    assert str(client.get_model_version_by_alias(name, alias).version) == outcome.version == "1"
+    store = open_store(tracked)
+    assert store.current() == "1"
+    assert store.versions() == ["1"]
+    metadata = store.metadata()
+    assert metadata["version"] == "1"
+    assert metadata["features"] == SCHEMA.describe()
+    assert set(metadata["files_sha256"]) == {"profile.json", "model.onnx"}
+    assert json.loads(store.read_file("1", "profile.json"))  # checked against its checksum
+    assert load_predictor(store).runtime == "onnxruntime"
+    assert store.load().model is not None
+    # The registry shows the figures and where the version came from.
+    tags = client.get_model_version(name, "1").tags
+    assert tags["data_fingerprint"] == metadata["data_fingerprint"]
+    assert tags["quality_gate"] == "passed"
+    assert float(tags["metric.roc_auc" if "roc_auc" in outcome.metrics else "metric.r2"]) > 0
+
+
+def test_a_model_below_the_gate_is_registered_but_not_current(
+    tracked: Settings, client: MlflowClient
+) -> None:
+    outcome = train(tracked.with_overrides(**{"training.min_score": 1.01}))
+    assert not outcome.promoted
+    store = open_store(tracked)
+    assert store.versions() == [outcome.version]
+    with pytest.raises(ModelNotFoundError, match="alias 'champion'"):
+        store.current()
+    assert client.get_registered_model(tracked.tracking.model_name).aliases == {}
+
+
+def test_a_version_is_a_number_the_store_lists(tracked: Settings) -> None:
+    train(tracked)
+    store = open_store(tracked)
+    for name in ("../1", "2", "1; drop table", "latest"):
+        with pytest.raises(ModelNotFoundError, match="latest: 1"):
+            store.metadata(name)
+    with pytest.raises(ModelNotFoundError, match=r"has no model\.joblib"):
+        store.read_bytes("1", "model.joblib")
+
+
+def test_a_modified_pickle_is_refused_before_unpickling(
+    tracked: Settings, client: MlflowClient
+) -> None:
+    train(tracked)
+    pickle = artifact(tracked, client, "1", MODEL_FILE)
+    pickle.write_bytes(pickle.read_bytes() + b"tampered")
+    with pytest.raises(ArtifactError, match="does not match the SHA-256"):
+        open_store(tracked).load("1")
+
+
+def test_a_modified_onnx_export_is_refused(tracked: Settings, client: MlflowClient) -> None:
+    train(tracked)
+    export = artifact(tracked, client, "1", "model.onnx")
+    export.write_bytes(export.read_bytes()[:-10])
+    with pytest.raises(ArtifactError, match=r"model\.onnx of model version 1 does not match"):
+        load_predictor(open_store(tracked))
+
+
+def test_other_library_versions_are_refused(tracked: Settings) -> None:
+    train(tracked)
+    store = open_store(tracked)
+    store.update_metadata("1", {"libraries": {"scikit-learn": "0.1.0"}})
+    with pytest.raises(ArtifactError, match=r"scikit-learn 0\.1\.0"):
+        store.load("1")
+
+
+def test_an_unfinished_version_is_never_listed(tracked: Settings, client: MlflowClient) -> None:
+    """A save that died after registering, before its metadata: not a version the store offers."""
+    train(tracked)
+    name = tracked.tracking.model_name
+    run_id = client.get_model_version(name, "1").run_id
+    client.create_model_version(name, source="file:///nowhere", run_id=run_id)
+    store = open_store(tracked)
+    assert store.versions() == ["1"]
+    with pytest.raises(ModelNotFoundError):
+        store.metadata("2")
+
+
+def test_an_unreachable_server_fails_in_one_line_without_credentials(
+    tracked: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as probe:  # a port that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"http://ada:s3cret@127.0.0.1:{port}")
+    started = time.monotonic()
+    with pytest.raises(TrackingError) as raised:
+        open_store(tracked).current()
+    message = str(raised.value)
+    assert message.startswith("MLflow at http://127.0.0.1:")
+    assert "s3cret" not in message
+    assert "\n" not in message
+    assert time.monotonic() - started < 60
+
+
+def test_the_files_backend_never_imports_mlflow(isolated_environment: dict[str, str]) -> None:
+    code = (
+        "import sys\n"
+        "from {{ cookiecutter.package_name }}.cli import app\n"
+        "from {{ cookiecutter.package_name }}.config import load_settings\n"
+        "from {{ cookiecutter.package_name }}.store import open_store\n"
+        "from {{ cookiecutter.package_name }}.tracking import open_tracker\n"
+        "settings = load_settings()\n"
+        "open_store(settings).versions(); open_tracker(settings)\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'mlflow'))\n"
+    )
+    env = isolated_environment | {env_name("tracking", "backend"): "files"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert result.stdout.strip() == "[]"
