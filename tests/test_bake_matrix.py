@@ -151,6 +151,15 @@ BATCH_ENGINE_FILES = {
     },
     "pandas": set(),
 }
+TRACKING_FILES = {
+    "mlflow": {
+        "src/churn_forecast/tracking/mlflow_runs.py",
+        "src/churn_forecast/store/mlflow_registry.py",
+        "tests/tracking/conftest.py",
+        "tests/tracking/test_runs.py",
+    },
+    "none": set(),
+}
 ORCHESTRATOR_FILES = {
     "airflow": {
         "src/churn_forecast/orchestration/__init__.py",
@@ -237,6 +246,8 @@ def test_expected_files_exist_and_unchosen_ones_do_not(baked: Baked) -> None:
     assert not (BUNDLE_FILES & files) or bundled
     assert_only_chosen(files, ORCHESTRATOR_FILES, answers["orchestrator"])
     assert_only_chosen(files, BATCH_ENGINE_FILES, answers["batch_engine"])
+    assert_only_chosen(files, TRACKING_FILES, answers["tracking"])
+    assert "src/churn_forecast/tracking/__init__.py" in files  # the seam: every project logs to it
     scoring_units = {path for path in files if path.startswith("deploy/cron/churn-forecast-scor")}
     cron_with_spark = answers["orchestrator"] == "cron" and answers["batch_engine"] == "spark"
     assert len(scoring_units) == (2 if cron_with_spark else 0), sorted(scoring_units)
@@ -438,3 +449,4 @@ def test_ci_runs_every_default_nox_session_and_the_audit(baked: Baked) -> None:
     assert ("dag" in sessions) == (answers["orchestrator"] != "none")
     assert ("ui" in sessions) == (answers["ui"] == "streamlit")
     assert ("spark" in sessions) == (answers["batch_engine"] == "spark")
+    assert ("mlflow" in sessions) == (answers["tracking"] == "mlflow")

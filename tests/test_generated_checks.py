@@ -13,22 +13,22 @@ from helpers import bake, explain, python_available, run_in
 
 pytestmark = pytest.mark.slow
 
-# Each CI provider, each supported Python, both problem types, each API choice, each orchestrator,
-# each serverless and managed endpoint target, each UI and each batch engine; every one runs all
-# its default sessions.
+# Each CI provider, each supported Python, both problem types, each API choice (without the API:
+# the orchestrator pairings below), each orchestrator, each serverless and managed endpoint target,
+# each UI, each batch engine and each tracking choice; every one runs all its default sessions.
 REPRESENTATIVE = [
     {"ci_provider": "github", "python_version": "3.10", "problem_type": "classification",
      "api": "flask", "serverless": "aws-lambda", "managed_endpoint": "none", "ui": "none",
-     "batch_engine": "spark", "orchestrator": "airflow"},
+     "batch_engine": "spark", "tracking": "none", "orchestrator": "airflow"},
     {"ci_provider": "gitlab", "python_version": "3.13", "problem_type": "regression",
      "api": "flask", "serverless": "gcp-functions", "managed_endpoint": "azure-ml", "ui": "none",
-     "batch_engine": "pandas", "orchestrator": "dagster"},
+     "batch_engine": "pandas", "tracking": "none", "orchestrator": "dagster"},
     {"ci_provider": "none", "python_version": "3.12", "problem_type": "classification",
-     "api": "none", "serverless": "none", "managed_endpoint": "none", "ui": "streamlit",
-     "batch_engine": "pandas", "orchestrator": "none"},
+     "api": "flask", "serverless": "none", "managed_endpoint": "none", "ui": "streamlit",
+     "batch_engine": "pandas", "tracking": "mlflow", "orchestrator": "none"},
     {"ci_provider": "github", "python_version": "3.11", "problem_type": "classification",
      "api": "flask", "serverless": "azure-functions", "managed_endpoint": "none",
-     "ui": "streamlit", "batch_engine": "pandas", "orchestrator": "cron"},
+     "ui": "streamlit", "batch_engine": "pandas", "tracking": "none", "orchestrator": "cron"},
 ]  # fmt: skip
 # Each orchestrator without the API (above, each runs beside it): their `dag` session only.
 ORCHESTRATOR_PAIRINGS = [
@@ -81,6 +81,8 @@ def test_default_nox_sessions_pass(project: Path) -> None:
         sessions.append("ui")  # the Streamlit app in headless Chromium
     if (project / "deploy" / "spark").exists():
         sessions.append("spark")  # PySpark in local mode, spark-submit
+    if (project / "tests" / "tracking").exists():
+        sessions.append("mlflow")  # a real mlflow server: the production loop, serving by alias
     if list(project.glob("src/*/orchestration")) or (project / "deploy" / "cron").exists():
         sessions.append("dag")  # the pipeline on its orchestrator
     for session in sessions:
@@ -108,7 +110,10 @@ def test_the_api_image_installs_no_orchestrator(project: Path) -> None:
     installed = {line.split("==")[0] for line in exported.splitlines() if "==" in line}
     assert {"gunicorn", "flask", "onnxruntime"} <= installed
     unwanted = {"apache-airflow", "dagster", "pandas", "pyspark", "scikit-learn", "skl2onnx"}
+    unwanted |= {"mlflow", "sqlalchemy"}  # the registry's client only (mlflow-skinny), no server
     assert not installed & unwanted
+    tracked = (project / "tests" / "tracking").exists()
+    assert ("mlflow-skinny" in installed) == tracked
 
 
 def test_readme_commands_work_from_a_fresh_clone(project: Path) -> None:
@@ -126,9 +131,10 @@ def test_readme_commands_work_from_a_fresh_clone(project: Path) -> None:
         assert "scored 10,000 rows (" in check(project, *cli, *spark)
         assert (project / "data" / "processed" / "scored" / "_scoring.json").is_file()
     assert "on the holdout of model" in check(project, *cli, "evaluate")
-    assert (project / "models" / "CURRENT").is_file()
     assert "_MODELS_DIR=models" in check(project, *cli, "settings")
-    first = (project / "models" / "CURRENT").read_text()
+    tracked = (project / "tests" / "tracking").exists()
+    assert (project / ("mlruns/mlflow.db" if tracked else "models/CURRENT")).is_file()
+    first = current_model(project)
 
     # Watch for drift, retrain, roll back: the README's second block.
     new = ("--output", "data/raw/new.parquet")
@@ -137,11 +143,26 @@ def test_readme_commands_work_from_a_fresh_clone(project: Path) -> None:
     assert list((project / "reports" / "monitoring").glob("*/drift.html"))
     retrained = run_in(project, *cli, "retrain", "--data", "data/raw/new.parquet")
     assert retrained.returncode in {0, 1}, explain(retrained)  # 1: the champion stays
-    events = (project / "models" / "events.jsonl").read_text().splitlines()
-    assert [json.loads(line)["action"] for line in events] == ["train", "retrain"]
+    assert store_says(project, "[e.action for e in store.events()]") == ["train", "retrain"]
     if retrained.returncode == 0:
         check(project, *cli, "rollback")
-        assert (project / "models" / "CURRENT").read_text() == first
+        assert current_model(project) == first
+
+
+def store_says(project: Path, expression: str) -> object:
+    """`expression` about the project's model store (files or MLflow), as its code reads it."""
+    code = (
+        "import json; from churn_forecast.config import load_settings;"
+        " from churn_forecast.store import open_store; store = open_store(load_settings());"
+        f" print(json.dumps({expression}))"
+    )
+    result = run_in(project, "uv", "run", "python", "-c", code)
+    assert result.returncode == 0, explain(result)
+    return json.loads(result.stdout.splitlines()[-1])  # MLflow logs to stderr
+
+
+def current_model(project: Path) -> object:
+    return store_says(project, "store.current()")
 
 
 @pytest.mark.parametrize(("problem_type", "file", "target"), OWN_DATA)

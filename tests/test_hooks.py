@@ -24,6 +24,7 @@ GOOD_ANSWERS = {
     "managed_endpoint": "none",
     "ui": "none",
     "batch_engine": "pandas",
+    "tracking": "none",
     "orchestrator": "none",
     "python_version": "3.12",
     "license": "MIT",
@@ -101,6 +102,26 @@ def test_a_deployment_target_without_the_api_is_refused(option: str, value: str)
     )
 
 
+@pytest.mark.parametrize(
+    ("target", "value"),
+    [
+        ("serverless", "aws-lambda"),
+        ("serverless", "gcp-functions"),
+        ("managed_endpoint", "azure-ml"),
+    ],
+)
+def test_mlflow_tracking_with_a_bundled_deployment_is_refused_saying_why(
+    target: str, value: str
+) -> None:
+    answers = {**GOOD_ANSWERS, "tracking": "mlflow", target: value}
+    (problem,) = pre_gen.find_problems(answers)
+    assert str(problem) == (
+        f"tracking='mlflow': needs {target} to be none, but {target}={value!r} (its deployment"
+        f" bundle ships a models folder, not a model registry). Try: {target}=none, or choose"
+        " another tracking"
+    )
+
+
 def test_unsupported_combination_is_refused_naming_both_options() -> None:
     answers = {"serverless": "aws-lambda", "api": "none"}
     (problem,) = pre_gen.check_combinations(answers, (SERVERLESS_NEEDS_API,))
@@ -127,7 +148,7 @@ def test_supported_and_partial_combinations_pass() -> None:
 def test_post_gen_removes_the_files_of_unchosen_values(provider: str, removed: list[str]) -> None:
     answers = {"ci_provider": provider, "api": "flask", "serverless": "aws-lambda"}
     answers |= {"orchestrator": "cron", "managed_endpoint": "none", "ui": "streamlit"}
-    answers |= {"batch_engine": "spark"}  # its files stay: chosen
+    answers |= {"batch_engine": "spark", "tracking": "mlflow"}  # their files stay: chosen
     orchestrators = {"src/{package}/orchestration", "dags", "tests/orchestration"}
     functions = {
         "src/{package}/api/gcp_function.py", "tests/api/test_gcp_function.py",

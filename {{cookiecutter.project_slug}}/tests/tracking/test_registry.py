@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 def artifact(settings: Settings, client: MlflowClient, version: str, name: str) -> Path:
     """Where the local artifact store keeps a file of a version (to tamper with it)."""
     run_id = client.get_model_version(settings.tracking.model_name, version).run_id
+    assert run_id is not None
     location = client.get_run(run_id).info.artifact_uri.removeprefix("file://")
     return Path(location) / "model" / name
 

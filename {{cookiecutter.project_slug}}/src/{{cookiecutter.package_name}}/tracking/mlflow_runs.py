@@ -12,6 +12,7 @@ what failed, in one line. A server that does not answer fails after a few retrie
 from __future__ import annotations
 
 import getpass
+import importlib.util
 import json
 import math
 import os
@@ -119,6 +120,13 @@ def connect(settings: TrackingSettings) -> Connection:
         os.environ.setdefault(name, value)
     uri = tracking_uri(settings)
     local = not os.environ.get("MLFLOW_TRACKING_URI", "").strip()
+    if uri.startswith("sqlite:") and importlib.util.find_spec("sqlalchemy") is None:
+        msg = (
+            f"MLflow's database {shown(uri)} needs the full MLflow (`uv sync --group mlflow`);"
+            " where only its client is installed (the API image), set MLFLOW_TRACKING_URI to a"
+            " tracking server"
+        )
+        raise TrackingError(msg)
     if local:
         settings.dir.resolve().mkdir(parents=True, exist_ok=True)
     client = MlflowClient(tracking_uri=uri, registry_uri=uri)
