@@ -92,6 +92,7 @@ OPTION_PATHS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
             "src/{package}/tracking/mlflow_runs.py",
             "src/{package}/store/mlflow_registry.py",
             "tests/tracking",
+            "benchmarks/bench_tracking.py",
         ),
         "none": (),
     },

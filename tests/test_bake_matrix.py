@@ -157,6 +157,7 @@ TRACKING_FILES = {
         "src/churn_forecast/store/mlflow_registry.py",
         "tests/tracking/conftest.py",
         "tests/tracking/test_runs.py",
+        "benchmarks/bench_tracking.py",
     },
     "none": set(),
 }

@@ -160,8 +160,8 @@ def spark(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def mlflow(session: nox.Session) -> None:
-    """Start a real `mlflow server` on a free loopback port (SQLite, a local artifact root), then
-    train, evaluate, promote, retrain, roll back and serve through it, and check what MLflow shows."""
+    """Start a real `mlflow server` on a free loopback port (SQLite, a local artifact root);
+    train, evaluate, promote, retrain, roll back and serve through it; check what MLflow shows."""
     sync(session, "test")
     session.run("pytest", "-m", "mlflow", "tests/tracking", *session.posargs)
 {%- endif %}

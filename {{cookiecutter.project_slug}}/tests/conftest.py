@@ -62,6 +62,21 @@ def isolated_environment() -> dict[str, str]:
     return environment | TEST_SETTINGS
 
 
+def hide_for_the_session() -> None:
+    """`hide_user_settings` for the whole test process, from its start."""
+    for name in list(os.environ):
+        if is_user_setting(name):
+            del os.environ[name]
+    os.environ.update(TEST_SETTINGS)
+    config.ENV_FILE = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The isolation holds while tests are collected too: a test module may read settings when it
+    is imported (tests/ui/test_app.py runs the app's entry script), before any fixture runs."""
+    hide_for_the_session()
+
+
 @pytest.fixture(autouse=True)
 def isolated_from_user_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads the user's settings: every `<PREFIX>_*` variable and the .env file are

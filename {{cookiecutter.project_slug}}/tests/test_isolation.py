@@ -1,4 +1,5 @@
-"""The test suite never reads the user's settings, so it can never touch a real models folder.
+"""The test suite never reads the user's settings, so it can never touch a real models folder
+(or model registry).
 
 A user who follows the README exports `<PREFIX>_MODELS_DIR=/their/models` and may keep a `.env`;
 running the tests must leave that folder alone. This runs a test that trains and promotes a model
@@ -24,6 +25,7 @@ def test_the_users_settings_never_reach_the_tests(
     watched.mkdir()
     for name in ("MODELS_DIR", "DATA_DIR", "REPORTS_DIR"):
         monkeypatch.setenv(f"{ENV_PREFIX}{name}", str(watched))
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{watched}/mlflow.db")  # a registry
     env_file = pytester.path / ".env"  # the second pytest's working directory, as a user's
     env_file.write_text(f"{ENV_PREFIX}MODELS_DIR={watched}\n", encoding="utf-8")
     monkeypatch.setattr(config, "ENV_FILE", env_file)

@@ -55,6 +55,26 @@ def reported(verbose: bool, exit_code: int = 1) -> Iterator[None]:
             raise
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2 if isinstance(error, SettingsError) else exit_code) from None
+{%- if cookiecutter.tracking == "mlflow" %}
+
+
+def load(verbose: bool, **overrides: Any) -> Settings:
+    """The settings, with the flags that were given (dotted names) on top. `--models-dir` names
+    a folder that MLflow tracking does not use: refused rather than silently ignored."""
+    from {{ cookiecutter.package_name }}.config import env_name, load_settings
+    from {{ cookiecutter.package_name }}.errors import SettingsError
+
+    with reported(verbose, exit_code=2):
+        settings = load_settings(**overrides)
+        if overrides.get("models.dir") is not None and settings.tracking.backend == "mlflow":
+            msg = (
+                "--models-dir names a models folder, and models are in MLflow here"
+                f" (tracking.backend=mlflow): set {env_name('tracking', 'backend')}=files"
+                " to use a folder"
+            )
+            raise SettingsError(msg)
+        return settings
+{%- else %}
 
 
 def load(verbose: bool, **overrides: Any) -> Settings:
@@ -63,6 +83,7 @@ def load(verbose: bool, **overrides: Any) -> Settings:
 
     with reported(verbose, exit_code=2):
         return load_settings(**overrides)
+{%- endif %}
 
 
 def check_table_name(location: str) -> str:

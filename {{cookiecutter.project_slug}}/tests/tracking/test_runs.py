@@ -146,3 +146,12 @@ def test_the_production_loop_through_a_real_server(
     client = MlflowClient(tracking_uri=mlflow_server, registry_uri=mlflow_server)
     the_production_loop(client, served, tmp_path)
     assert not (tmp_path / "mlruns").exists()  # nothing local: the server has it all
+
+
+def test_a_models_folder_flag_is_refused_rather_than_ignored(
+    tracked: Settings, tmp_path: Path
+) -> None:
+    result = invoke("train", "--models-dir", "elsewhere")
+    assert result.exit_code == 2
+    assert "TRACKING_BACKEND=files" in result.output
+    assert not (tmp_path / "elsewhere").exists()

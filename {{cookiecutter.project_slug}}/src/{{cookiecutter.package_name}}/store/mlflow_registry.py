@@ -39,6 +39,7 @@ from {{ cookiecutter.package_name }}.tracking.mlflow_runs import (
     MAX_TAG,
     Connection,
     connect,
+    end_run,
     start_run,
     text,
 )
@@ -194,11 +195,10 @@ class MlflowModelStore:
             version = self.register(connection, run_id, model, metadata, files or {})
         except BaseException:
             if own_run:
-                connection.client.set_terminated(run_id, status="FAILED")
+                end_run(connection, run_id, failed=True)
             raise
         if own_run:
-            with connection.failing("end the run"):
-                connection.client.set_terminated(run_id)
+            end_run(connection, run_id)
         return version
 
     def register(
@@ -374,9 +374,7 @@ class MlflowModelStore:
         name = f"{event.action}: {verb} version {kept}"
         tags = {f"event.{key}": text(value, MAX_TAG) for key, value in event.to_dict().items()}
         tags |= {"event.model": self.name, "event.sequence": timestamp()}
-        run_id = start_run(connection, name, "event", tags)
-        with connection.failing("end the run"):
-            connection.client.set_terminated(run_id)
+        end_run(connection, start_run(connection, name, "event", tags))
         return event
 
     def events(self) -> list[Event]:

@@ -17,6 +17,7 @@ import json
 import math
 import os
 import re
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from contextvars import ContextVar
@@ -111,11 +112,9 @@ def failing(uri: str, what: str) -> Iterator[None]:
 
 def connect(settings: TrackingSettings) -> Connection:
     """A client for the tracking URI and the experiment's id (created on first use)."""
-    try:
-        from mlflow import MlflowClient
-    except ImportError:
+    if importlib.util.find_spec("mlflow") is None:
         msg = "tracking needs MLflow, which is not installed here: run `uv sync --group mlflow`"
-        raise ProjectError(msg) from None
+        raise ProjectError(msg)
     for name, value in MLFLOW_DEFAULTS.items():
         os.environ.setdefault(name, value)
     uri = tracking_uri(settings)
@@ -129,7 +128,8 @@ def connect(settings: TrackingSettings) -> Connection:
         raise TrackingError(msg)
     if local:
         settings.dir.resolve().mkdir(parents=True, exist_ok=True)
-    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    with failing(uri, "open the tracking store"):
+        client = first_client(uri)
     name = settings.experiment
 
     def experiment_id() -> str:
@@ -144,6 +144,24 @@ def connect(settings: TrackingSettings) -> Connection:
 
     with failing(uri, f"open the experiment {name!r}"):
         return Connection(client, uri, experiment_id())
+
+
+def first_client(uri: str, attempts: int = 5) -> MlflowClient:
+    """A client for `uri`. A new SQLite database gets its tables on first use; when two processes
+    (two API workers, two tests) make them at once, one fails ("table ... already exists") and
+    tries again once the other is done."""
+    from mlflow import MlflowClient
+
+    attempt = 1
+    while True:
+        try:
+            return MlflowClient(tracking_uri=uri, registry_uri=uri)
+        except Exception as error:
+            racing = uri.startswith("sqlite:") and "already exists" in str(error)
+            if not racing or attempt == attempts:
+                raise
+            time.sleep(attempt)
+            attempt += 1
 
 
 def create_experiment(client: MlflowClient, name: str, location: str | None) -> str:
@@ -184,6 +202,17 @@ def start_run(connection: Connection, name: str, kind: str, tags: Mapping[str, s
     return str(run.info.run_id)
 
 
+def end_run(connection: Connection, run_id: str, *, failed: bool = False) -> None:
+    """Mark a run finished, or failed: then quietly, so that the failure itself is what is shown
+    (the server may be the thing that failed)."""
+    if not failed:
+        with connection.failing("end the run"):
+            connection.client.set_terminated(run_id)
+        return
+    with suppress(Exception):
+        connection.client.set_terminated(run_id, status="FAILED")
+
+
 def metric_name(name: str) -> str:
     """A name MLflow accepts for a metric (letters, digits, `_-./` and spaces)."""
     return re.sub(r"[^A-Za-z0-9_\-./ ]", "_", name)[:250]
@@ -219,15 +248,16 @@ class MlflowTracker:
         else:
             run_id = start_run(connection, kind, kind, {})
         token = ACTIVE_RUN.set(run_id)
-        status = "FAILED"
         try:
             yield
-            status = "FINISHED"
+        except BaseException:
+            if resume is None:
+                end_run(connection, run_id, failed=True)
+            raise
         finally:
             ACTIVE_RUN.reset(token)
-            if resume is None:
-                with connection.failing("end the run"):
-                    connection.client.set_terminated(run_id, status=status)
+        if resume is None:
+            end_run(connection, run_id)
 
     def active(self) -> tuple[Connection, str]:
         run_id = ACTIVE_RUN.get()
@@ -246,8 +276,6 @@ class MlflowTracker:
                 connection.client.log_batch(run_id, params=entries[start : start + 100])
 
     def log_metrics(self, metrics: Mapping[str, float], prefix: str = "") -> None:
-        import time
-
         from mlflow.entities import Metric
 
         connection, run_id = self.active()
