@@ -25,7 +25,9 @@ def test_the_users_settings_never_reach_the_tests(
     watched.mkdir()
     for name in ("MODELS_DIR", "DATA_DIR", "REPORTS_DIR"):
         monkeypatch.setenv(f"{ENV_PREFIX}{name}", str(watched))
+{%- if cookiecutter.tracking == "mlflow" %}
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{watched}/mlflow.db")  # a registry
+{%- endif %}
     env_file = pytester.path / ".env"  # the second pytest's working directory, as a user's
     env_file.write_text(f"{ENV_PREFIX}MODELS_DIR={watched}\n", encoding="utf-8")
     monkeypatch.setattr(config, "ENV_FILE", env_file)

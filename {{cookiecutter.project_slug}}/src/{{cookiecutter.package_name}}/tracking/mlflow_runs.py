@@ -150,18 +150,25 @@ def first_client(uri: str, attempts: int = 5) -> MlflowClient:
     """A client for `uri`. A new SQLite database gets its tables on first use; when two processes
     (two API workers, two tests) make them at once, one fails ("table ... already exists") and
     tries again once the other is done."""
-    from mlflow import MlflowClient
-
     attempt = 1
     while True:
-        try:
-            return MlflowClient(tracking_uri=uri, registry_uri=uri)
-        except Exception as error:
-            racing = uri.startswith("sqlite:") and "already exists" in str(error)
-            if not racing or attempt == attempts:
-                raise
-            time.sleep(attempt)
-            attempt += 1
+        client = client_or_error(uri)
+        if not isinstance(client, Exception):
+            return client
+        racing = uri.startswith("sqlite:") and "already exists" in str(client)
+        if not racing or attempt == attempts:
+            raise client
+        time.sleep(attempt)
+        attempt += 1
+
+
+def client_or_error(uri: str) -> MlflowClient | Exception:
+    from mlflow import MlflowClient
+
+    try:
+        return MlflowClient(tracking_uri=uri, registry_uri=uri)
+    except Exception as error:  # the database's driver raises its own types
+        return error
 
 
 def create_experiment(client: MlflowClient, name: str, location: str | None) -> str:
