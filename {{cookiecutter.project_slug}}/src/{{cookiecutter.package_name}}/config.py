@@ -292,8 +292,9 @@ class TrackingSettings(Group):
     )
     model_name: str = Field(
         default="{{ cookiecutter.package_name }}",
-        min_length=1,
-        description="Registered model whose versions are this project's models.",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,255}$",
+        description="Registered model whose versions are this project's models (letters, digits,"
+        " `_.-`; Unity Catalog: catalog.schema.model).",
     )
     alias: str = Field(
         default="champion",

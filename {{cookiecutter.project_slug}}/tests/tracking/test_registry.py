@@ -18,6 +18,7 @@ from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.serving import load_predictor
 from {{ cookiecutter.package_name }}.store import open_store
 from {{ cookiecutter.package_name }}.store.mlflow_registry import MODEL_FILE, MlflowModelStore
+from {{ cookiecutter.package_name }}.tracking import open_tracker
 from {{ cookiecutter.package_name }}.tracking.mlflow_runs import TrackingError
 from {{ cookiecutter.package_name }}.workflows.train import train
 
@@ -156,3 +157,14 @@ def test_the_files_backend_never_imports_mlflow(isolated_environment: dict[str, 
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_two_models_saved_in_one_run_keep_their_own_files(tracked: Settings) -> None:
+    with open_tracker(tracked).run("train"):
+        first = train(tracked).version
+        second = train(tracked.with_overrides(**{"training.seed": 13})).version
+    store = open_store(tracked)
+    assert store.metadata(first)["random_seed"] == tracked.training.seed
+    assert store.metadata(second)["random_seed"] == 13
+    assert store.load(first).version == first
+    assert store.load(second).version == second

@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 MODEL_DIR = "model"  # the artifact folder of a version's run that holds its files
 MODEL_FILE = "model.pkl"  # what mlflow.sklearn writes with serialization_format="pickle"
 COMPLETE_TAG = "complete"  # set on a version once its metadata.json is written
+# What MLflow answers for a model, version or alias that does not exist (a server, or SQLite).
+NOT_FOUND = ("RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE")
 EVENT_FIELDS = ("action", "version", "promoted", "previous", "reason", "details", "time")
 
 
@@ -141,11 +143,12 @@ class MlflowModelStore:
         connection = self.connected()
         found = None
         if version.isdigit() and len(version) < 12:
-            try:
-                found = connection.client.get_model_version(self.name, version)
-            except MlflowException as error:
-                if error.error_code not in ("RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE"):
-                    raise connection.failure(f"read version {version}", error) from error
+            with connection.failing(f"read version {version}"):
+                try:
+                    found = connection.client.get_model_version(self.name, version)
+                except MlflowException as error:
+                    if error.error_code not in NOT_FOUND:
+                        raise
         if found is None or found.tags.get(COMPLETE_TAG) != "true":
             known = self.versions()
             listed = ", ".join(known[-3:]) if known else "none yet"
@@ -163,11 +166,12 @@ class MlflowModelStore:
         from mlflow.exceptions import MlflowException
 
         connection = self.connected()
-        try:
-            return connection.client.get_model_version_by_alias(self.name, self.alias)
-        except MlflowException as error:
-            if error.error_code not in ("RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE"):
-                raise connection.failure("read the current model", error) from error
+        with connection.failing("read the current model"):
+            try:
+                return connection.client.get_model_version_by_alias(self.name, self.alias)
+            except MlflowException as error:
+                if error.error_code not in NOT_FOUND:
+                    raise
         msg = (
             f"no current model: no version of {self.name!r} has the alias {self.alias!r} yet;"
             " train one first (the `train` command)"
@@ -189,8 +193,10 @@ class MlflowModelStore:
         files: Mapping[str, str | bytes] | None = None,
     ) -> str:
         connection = self.connected()
-        own_run = ACTIVE_RUN.get() is None
-        run_id = ACTIVE_RUN.get() or start_run(connection, "save", "save", {})
+        active = ACTIVE_RUN.get()
+        own_run = active is None or self.holds_a_model(active)
+        # One model per run: a second one gets a run of its own (nested in the open one).
+        run_id = start_run(connection, "save", "save", {}) if own_run else str(active)
         try:
             version = self.register(connection, run_id, model, metadata, files or {})
         except BaseException:
@@ -200,6 +206,11 @@ class MlflowModelStore:
         if own_run:
             end_run(connection, run_id)
         return version
+
+    def holds_a_model(self, run_id: str) -> bool:
+        connection = self.connected()
+        with connection.failing("read the run's files"):
+            return bool(connection.client.list_artifacts(run_id, MODEL_DIR))
 
     def register(
         self,
@@ -225,11 +236,12 @@ class MlflowModelStore:
                 client.log_artifacts(run_id, str(folder), MODEL_DIR)
         with connection.failing("read the run"):
             run = client.get_run(run_id)
-        try:
-            client.create_registered_model(self.name)
-        except MlflowException as error:
-            if error.error_code != "RESOURCE_ALREADY_EXISTS":
-                raise connection.failure("register the model", error) from error
+        with connection.failing("register the model"):
+            try:
+                client.create_registered_model(self.name)
+            except MlflowException as error:
+                if error.error_code != "RESOURCE_ALREADY_EXISTS":
+                    raise
         tags = {"data_fingerprint": metadata.get("data_fingerprint"), "git_commit": git_commit()}
         with connection.failing(f"register a version of {self.name!r}"):
             registered = client.create_model_version(

@@ -4,8 +4,9 @@ Workflows log through a `Tracker`: parameters, metrics, report files and tags of
 part of. `open_tracker(settings)` returns the tracker the settings choose. Without one, nothing is
 recorded beyond the model store and the reports folder (`NoTracking`).
 
-A run opened while another is open joins it: `train` opens one run, and the steps it calls (which
-orchestrators also run alone, each in a run of its own) log into it.
+A step's run joins the run that is open: `train` opens one run (a new one, nested if another is
+open), and the steps it calls (which orchestrators also run alone, each in a run of its own) log
+into it.
 """
 
 from __future__ import annotations
@@ -22,10 +23,13 @@ if TYPE_CHECKING:
 class Tracker(Protocol):
     """Where runs are recorded."""
 
-    def run(self, kind: str, *, resume: str | None = None) -> AbstractContextManager[None]:
+    def run(
+        self, kind: str, *, resume: str | None = None, new: bool = False
+    ) -> AbstractContextManager[None]:
         """Record what happens inside in a run of `kind` ("train", "evaluate", "retrain",
-        "monitor"); inside an open run, in that one. `resume`: the run that saved this model
-        version (an evaluation of a candidate belongs with its training)."""
+        "monitor"); inside an open run, in that one, unless `new` (then in a run nested there: a
+        workflow's run of its own). `resume`: the run that saved this model version (an
+        evaluation of a candidate belongs with its training)."""
         ...
 
     def log_params(self, params: Mapping[str, Any]) -> None: ...
@@ -40,7 +44,9 @@ class Tracker(Protocol):
 class NoTracking:
     """No run tracking: the model store and the reports folder are the record."""
 
-    def run(self, kind: str, *, resume: str | None = None) -> AbstractContextManager[None]:
+    def run(
+        self, kind: str, *, resume: str | None = None, new: bool = False
+    ) -> AbstractContextManager[None]:
         return idle()
 
     def log_params(self, params: Mapping[str, Any]) -> None:

@@ -62,8 +62,7 @@ def tracking_uri(settings: TrackingSettings) -> str:
     uri = os.environ.get("MLFLOW_TRACKING_URI", "").strip()
     if uri:
         return uri
-    folder = settings.dir.resolve()
-    return f"sqlite:///{folder / DATABASE}"
+    return f"sqlite:///{(settings.dir.resolve() / DATABASE).as_posix()}"
 
 
 def shown(uri: str) -> str:
@@ -88,9 +87,6 @@ class Connection:
         """Inside: an MLflow failure becomes a TrackingError about `what`."""
         return failing(self.uri, what)
 
-    def failure(self, what: str, error: Exception) -> TrackingError:
-        return failure(self.uri, what, error)
-
 
 def failure(uri: str, what: str, error: Exception) -> TrackingError:
     """One line: which server, what we tried, and the first line of what it said."""
@@ -102,12 +98,22 @@ def failure(uri: str, what: str, error: Exception) -> TrackingError:
 
 @contextmanager
 def failing(uri: str, what: str) -> Iterator[None]:
+    try:
+        yield
+    except failures() as error:
+        raise failure(uri, what, error) from error
+
+
+def failures() -> tuple[type[Exception], ...]:
+    """What MLflow raises, a local folder that cannot be written (OSError), and what the local
+    database raises before MLflow wraps it (locked, unreadable)."""
     from mlflow.exceptions import MlflowException
 
     try:
-        yield
-    except (MlflowException, OSError) as error:  # OSError: a local folder that cannot be written
-        raise failure(uri, what, error) from error
+        from sqlalchemy.exc import SQLAlchemyError
+    except ImportError:  # only MLflow's client: no local database either
+        return (MlflowException, OSError)
+    return (MlflowException, OSError, SQLAlchemyError)
 
 
 def connect(settings: TrackingSettings) -> Connection:
@@ -243,8 +249,8 @@ class MlflowTracker:
         return self.connection
 
     @contextmanager
-    def run(self, kind: str, *, resume: str | None = None) -> Iterator[None]:
-        if ACTIVE_RUN.get() is not None:  # inside a run already: log there
+    def run(self, kind: str, *, resume: str | None = None, new: bool = False) -> Iterator[None]:
+        if ACTIVE_RUN.get() is not None and not new:  # inside a run already: log there
             yield
             return
         connection = self.connected()

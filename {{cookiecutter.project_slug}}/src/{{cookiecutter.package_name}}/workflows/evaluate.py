@@ -87,7 +87,7 @@ def evaluate_model(
     gate = quality_gate(evaluation.metrics, settings.training.min_score)
     report = write_report(evaluation, gate, settings.reports.dir / f"{loaded.version}-evaluation")
     tracker = open_tracker(settings)
-    with tracker.run("evaluate"):
+    with tracker.run("evaluate", new=True):
         tracker.log_params({"model_version": loaded.version, "data": described, "rows": len(table)})
         gate_tag = "passed" if gate.passed else "failed"
         tracker.set_tags({"model_version": loaded.version, "quality_gate": gate_tag})

@@ -86,7 +86,7 @@ def track(settings: Settings, monitoring: Monitoring, location: str) -> None:
     """A monitoring run: the verdict, each check's effect and p-value, and both reports."""
     result = monitoring.result
     tracker = open_tracker(settings)
-    with tracker.run("monitor"):
+    with tracker.run("monitor", new=True):
         tracker.log_params({"batch": location, "model_version": monitoring.version})
         tracker.set_tags(
             {

@@ -91,7 +91,7 @@ def challenge(
 ) -> Decision:
     """Train a challenger on validated new data (and reference data), then decide and log it."""
     tracker = open_tracker(settings)
-    with tracker.run("retrain"):
+    with tracker.run("retrain", new=True):
         decision = decide(settings, new, reference)
         tracker.log_metrics(decision.champion_metrics or {}, prefix="champion.")
         tracker.log_params({"retrain.tolerance": decision.tolerance})

@@ -219,7 +219,7 @@ def train(settings: Settings, source: tables.Location | None = None) -> Training
     A model below the gate is saved (to inspect) but not promoted: the current model stays.
     """
     data = labelled_data(settings, source)
-    with open_tracker(settings).run("train"):  # one run for the steps below
+    with open_tracker(settings).run("train", new=True):  # one run for the steps below
         version = fit_candidate(settings, data)
         outcome = evaluate_candidate(settings, version, data)
         promote_if_passed(settings, version)
