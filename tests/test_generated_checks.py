@@ -25,7 +25,7 @@ REPRESENTATIVE = [
      "batch_engine": "pandas", "tracking": "none", "orchestrator": "dagster"},
     {"ci_provider": "none", "python_version": "3.12", "problem_type": "classification",
      "api": "flask", "serverless": "none", "managed_endpoint": "none", "ui": "streamlit",
-     "batch_engine": "pandas", "tracking": "mlflow", "orchestrator": "none"},
+     "batch_engine": "pandas", "tracking": "mlflow", "orchestrator": "dagster"},
     {"ci_provider": "github", "python_version": "3.11", "problem_type": "classification",
      "api": "flask", "serverless": "azure-functions", "managed_endpoint": "none",
      "ui": "streamlit", "batch_engine": "pandas", "tracking": "none", "orchestrator": "cron"},

@@ -207,3 +207,32 @@ def test_scoring_without_a_source_fails_at_once_naming_the_setting(
     assert run(dag) == {"score_batch": "failed"}  # no retries: a missing setting stays missing
     assert not (project / "scored").exists()
 {%- endif %}
+{%- if cookiecutter.tracking == "mlflow" %}
+
+
+def test_with_mlflow_the_tasks_register_the_model_and_move_the_alias(
+    airflow_home: Path, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each task is a process of its own on a worker: the model is registered by `train`, its
+    evaluation lands on the run that trained it, and `promote` moves the alias."""
+    from mlflow import MlflowClient
+
+    from {{ cookiecutter.package_name }} import problem
+    from {{ cookiecutter.package_name }}.config import load_settings
+    from {{ cookiecutter.package_name }}.store import open_store
+    from {{ cookiecutter.package_name }}.tracking.mlflow_runs import tracking_uri
+
+    monkeypatch.setenv(f"{ENV_PREFIX}TRACKING_BACKEND", "mlflow")
+    monkeypatch.setenv(f"{ENV_PREFIX}TRACKING_DIR", str(project / "mlruns"))
+    assert run(load_dag(airflow_home)) == dict.fromkeys(TASKS, "success")
+    settings = load_settings()
+    store = open_store(settings)
+    assert store.current() == "1"
+    assert store.metadata("1")["quality_gate"]["passed"] is True
+    assert not (project / "models" / "CURRENT").exists()
+    uri = tracking_uri(settings.tracking)
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    run_id = client.get_model_version(settings.tracking.model_name, "1").run_id
+    assert run_id is not None
+    assert problem.PRIMARY_METRIC in client.get_run(run_id).data.metrics
+{%- endif %}

@@ -207,3 +207,30 @@ def test_scoring_without_a_source_fails_naming_the_setting(
     [failure] = [event for event in result.all_events if event.is_step_failure]
     assert "spark.source" in str(failure.step_failure_data.error)
 {%- endif %}
+{%- if cookiecutter.tracking == "mlflow" %}
+
+
+def test_with_mlflow_the_assets_register_the_model_and_move_the_alias(
+    defs: dg.Definitions, project: Path, overrides: dict[str, str]
+) -> None:
+    from mlflow import MlflowClient
+
+    from {{ cookiecutter.package_name }} import problem
+    from {{ cookiecutter.package_name }}.config import load_settings
+    from {{ cookiecutter.package_name }}.store import open_store
+    from {{ cookiecutter.package_name }}.tracking.mlflow_runs import tracking_uri
+
+    tracked = {**overrides, "tracking.backend": "mlflow", "tracking.dir": str(project / "mlruns")}
+    result = materialize_all(defs, tracked)
+    assert result.success
+    settings = load_settings(**tracked)
+    store = open_store(settings)
+    assert store.current() == result.output_for_node("promoted_model") == "1"
+    assert store.metadata("1")["quality_gate"]["passed"] is True
+    assert not (project / "models" / "CURRENT").exists()
+    uri = tracking_uri(settings.tracking)
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    run_id = client.get_model_version(settings.tracking.model_name, "1").run_id
+    assert run_id is not None
+    assert problem.PRIMARY_METRIC in client.get_run(run_id).data.metrics
+{%- endif %}
