@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from {{ cookiecutter.package_name }}.errors import ArtifactError
+
 if TYPE_CHECKING:
     from {{ cookiecutter.package_name }}.config import Settings
 
@@ -67,6 +69,15 @@ class Event:
 
 def now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def text_of(data: bytes, version: str, name: str) -> str:
+    """A file saved with a version, as text (refused when it is not UTF-8)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        msg = f"{name} of model version '{version}' is not UTF-8 text ({error})"
+        raise ArtifactError(msg) from error
 
 
 def timestamp() -> str:

@@ -34,8 +34,8 @@ from typing import Any
 
 from {{ cookiecutter.package_name }}.atomic import append_lines, write_text
 from {{ cookiecutter.package_name }}.errors import ArtifactError, ModelNotFoundError
-from {{ cookiecutter.package_name }}.store import Event, LoadedModel, now, timestamp
-from {{ cookiecutter.package_name }}.store.libraries import check_compatible, libraries_of
+from {{ cookiecutter.package_name }}.store import Event, LoadedModel, now, text_of, timestamp
+from {{ cookiecutter.package_name }}.store.libraries import check_libraries, libraries_of
 
 CURRENT = "CURRENT"
 EVENTS = "events.jsonl"
@@ -197,12 +197,7 @@ class FileModelStore:
         return data
 
     def read_file(self, version: str, name: str) -> str:
-        data = self.read_bytes(version, name)
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            msg = f"{name} of model version '{version}' is not UTF-8 text ({error})"
-            raise ArtifactError(msg) from error
+        return text_of(self.read_bytes(version, name), version, name)
 
     def load(self, version: str | None = None) -> LoadedModel:
         metadata = self.metadata(version)
@@ -217,11 +212,7 @@ class FileModelStore:
                 "truncated. Refusing to unpickle it (unpickling runs code)."
             )
             raise ArtifactError(msg)
-        libraries = metadata.get("libraries")
-        if not isinstance(libraries, dict):
-            msg = f"model {version} does not say which library versions saved it; retrain it"
-            raise ArtifactError(msg)
-        check_compatible(version, libraries)
+        check_libraries(metadata)
         import joblib
 
         return LoadedModel(model=joblib.load(model_path), metadata=metadata)

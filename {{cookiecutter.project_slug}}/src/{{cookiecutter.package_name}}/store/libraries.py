@@ -78,3 +78,12 @@ def check_compatible(version: str, saved: dict[str, str]) -> None:
             "versions is unsafe: retrain it, or install those versions"
         )
         raise ArtifactError(msg)
+
+
+def check_libraries(metadata: dict[str, Any]) -> None:
+    """Refuse a model whose metadata does not name its libraries, or names other versions."""
+    version, libraries = str(metadata["version"]), metadata.get("libraries")
+    if not isinstance(libraries, dict):
+        msg = f"model {version} does not say which library versions saved it; retrain it"
+        raise ArtifactError(msg)
+    check_compatible(version, libraries)

@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from {{ cookiecutter.package_name }}.errors import ArtifactError, ModelNotFoundError
-from {{ cookiecutter.package_name }}.store import Event, LoadedModel, now, timestamp
+from {{ cookiecutter.package_name }}.store import Event, LoadedModel, now, text_of, timestamp
 from {{ cookiecutter.package_name }}.store.files import METADATA_FILE, git_commit, to_json
-from {{ cookiecutter.package_name }}.store.libraries import check_compatible, libraries_of
+from {{ cookiecutter.package_name }}.store.libraries import check_libraries, libraries_of
 from {{ cookiecutter.package_name }}.tracking.mlflow_runs import (
     ACTIVE_RUN,
     KIND_TAG,
@@ -327,23 +327,14 @@ class MlflowModelStore:
         return self.verified(metadata, name, metadata["files_sha256"][name])
 
     def read_file(self, version: str, name: str) -> str:
-        data = self.read_bytes(version, name)
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            msg = f"{name} of model version {version} is not UTF-8 text ({error})"
-            raise ArtifactError(msg) from error
+        return text_of(self.read_bytes(version, name), version, name)
 
     def load(self, version: str | None = None) -> LoadedModel:
         import pickle
 
         metadata = self.metadata(version)
-        libraries = metadata.get("libraries")
-        if not isinstance(libraries, dict):
-            msg = f"model {metadata['version']} does not say which library versions saved it"
-            raise ArtifactError(msg)
         data = self.verified(metadata, MODEL_FILE, metadata.get("model_sha256") or "")
-        check_compatible(metadata["version"], libraries)
+        check_libraries(metadata)
         model = pickle.loads(data)  # noqa: S301 - its SHA-256 and libraries were checked above
         return LoadedModel(model=model, metadata=metadata)
 
