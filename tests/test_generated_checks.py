@@ -36,6 +36,9 @@ ORCHESTRATOR_PAIRINGS = [
     {"orchestrator": "dagster", "api": "none"},
     {"orchestrator": "cron", "api": "none"},
 ]
+# A whole project's `nox`: up to eight sessions (Spark and Airflow ones take minutes each), and
+# longer on a busy machine; the limit is there to stop a hang, not to time anything.
+NOX_TIMEOUT = 1800
 GIT_IDENTITY = ("-c", "user.name=Test", "-c", "user.email=test@example.com")
 DATA = Path(__file__).parent / "data"
 # A team's own table for each problem type: what `schema infer` drafts from, then nothing else.
@@ -45,9 +48,9 @@ OWN_DATA = [
 ]
 
 
-def check(project: Path, *command: str) -> str:
+def check(project: Path, *command: str, timeout: float = 600) -> str:
     """Run a command that must succeed; return everything it printed (nox logs to stderr)."""
-    result = run_in(project, *command)
+    result = run_in(project, *command, timeout=timeout)
     assert result.returncode == 0, explain(result)
     return result.stdout + result.stderr
 
@@ -73,7 +76,7 @@ def test_pre_commit_passes_on_every_file_and_on_a_real_commit(project: Path) -> 
 
 
 def test_default_nox_sessions_pass(project: Path) -> None:
-    output = check(project, "uv", "run", "nox")
+    output = check(project, "uv", "run", "nox", timeout=NOX_TIMEOUT)
     sessions = ["lint", "typecheck", "tests", "notebooks"]
     if (project / "gunicorn.conf.py").exists():
         sessions.append("serve")  # real gunicorn over HTTP, and schemathesis
@@ -180,7 +183,7 @@ def test_a_project_on_its_own_data_is_green_after_schema_infer_alone(
     assert "features)" in drafted
     assert "matches schema.py" in check(project, *cli, "schema", "infer", "--check", source)
     check(project, "git", "add", "-A")
-    output = check(project, "uv", "run", "nox")
+    output = check(project, "uv", "run", "nox", timeout=NOX_TIMEOUT)
     for session in ("lint", "typecheck", "tests", "notebooks"):
         assert f"Session {session} was successful" in output
     trained = run_in(project, *cli, "train", "--data", source)
