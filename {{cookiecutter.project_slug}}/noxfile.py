@@ -18,7 +18,11 @@ nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = {{ cookiecutter | nox_sessions | tojson }}
+nox.options.sessions = [
+{%- for session in cookiecutter | nox_sessions %}
+    "{{ session }}",
+{%- endfor %}
+]
 
 PYTHON = "{{ cookiecutter.python_version }}"
 # Tests marked with one of these session names (a real server, an orchestrator) run there only.

@@ -34,7 +34,13 @@ from typing import Any
 
 from {{ cookiecutter.package_name }}.atomic import append_lines, write_text
 from {{ cookiecutter.package_name }}.errors import ArtifactError, ModelNotFoundError
-from {{ cookiecutter.package_name }}.store import Event, LoadedModel, now, text_of, timestamp
+from {{ cookiecutter.package_name }}.store import (
+    Event,
+    LoadedModel,
+    now,
+    text_of,
+    timestamp,
+)
 from {{ cookiecutter.package_name }}.store.libraries import check_libraries, libraries_of
 
 CURRENT = "CURRENT"

@@ -30,7 +30,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from {{ cookiecutter.package_name }}.errors import ArtifactError, ModelNotFoundError
-from {{ cookiecutter.package_name }}.store import Event, LoadedModel, now, text_of, timestamp
+from {{ cookiecutter.package_name }}.store import (
+    Event,
+    LoadedModel,
+    now,
+    text_of,
+    timestamp,
+)
 from {{ cookiecutter.package_name }}.store.files import METADATA_FILE, git_commit, to_json
 from {{ cookiecutter.package_name }}.store.libraries import check_libraries, libraries_of
 from {{ cookiecutter.package_name }}.tracking.mlflow_runs import (

@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 
 DATABASE = "mlflow.db"
 ARTIFACTS = "artifacts"
-KIND_TAG = "{{ cookiecutter.package_name }}.run"  # train, evaluate, retrain, monitor, or an event
+# What a run is: train, evaluate, retrain, monitor, or an event (a promotion, a kept champion).
+KIND_TAG = "{{ cookiecutter.package_name }}.run"
 # Unless the environment says otherwise: a few quick retries, so that a registry that is down fails
 # a command (or one API reload check) in seconds, not after MLflow's default minutes of backoff;
 # and no progress bar for each small file a command reads.
