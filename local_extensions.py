@@ -58,3 +58,16 @@ def ci_sessions(context: dict[str, Any]) -> list[str]:
 def nox_sessions(context: dict[str, Any]) -> list[str]:
     """`nox.options.sessions` of the generated noxfile."""
     return default_sessions(context)
+
+
+@simple_filter
+def adapter_layer(context: dict[str, Any]) -> str:
+    """The import contracts' layer of adapters that a bake has (API, web app, orchestrator), as
+    import-linter writes independent siblings: `pkg.api | pkg.ui`. Empty when there is none."""
+    present = {
+        "api": context.get("api") == "flask",
+        "ui": context.get("ui") == "streamlit",
+        "orchestration": context.get("orchestrator") in {"airflow", "dagster"},
+    }
+    package = context["package_name"]
+    return " | ".join(f"{package}.{name}" for name, baked in present.items() if baked)

@@ -77,7 +77,8 @@ OPTION_PATHS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "batch_engine": {
         "spark": (
             "src/{package}/spark",
-            "src/{package}/workflows/spark_batch.py",
+            "src/{package}/workflows/spark.py",
+            "src/{package}/cli/spark.py",
             "tests/spark",
             "deploy/spark",
             "deploy/databricks",
@@ -90,6 +91,7 @@ OPTION_PATHS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "tracking": {
         "mlflow": (
             "src/{package}/tracking/mlflow_runs.py",
+            "src/{package}/tracking/settings.py",
             "src/{package}/store/mlflow_registry.py",
             "tests/tracking",
             "benchmarks/bench_tracking.py",

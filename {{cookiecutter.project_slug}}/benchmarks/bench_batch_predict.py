@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from {{ cookiecutter.package_name }}.columns.sample import make_dataset
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, load_settings
-from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.workflows.train import train
 
@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.prediction import predict_frame
+from {{ cookiecutter.package_name }}.modeling.scoring import predict_frame
 from {{ cookiecutter.package_name }}.store.files import FileModelStore
 
 models_dir, source, destination = map(Path, sys.argv[1:])

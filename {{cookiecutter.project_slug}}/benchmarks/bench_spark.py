@@ -25,8 +25,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from {{ cookiecutter.package_name }}.columns.sample import make_dataset
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, load_settings
-from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.workflows.train import train
 
 PACKAGE = "{{ cookiecutter.package_name }}"

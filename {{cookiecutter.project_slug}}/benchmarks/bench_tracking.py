@@ -31,7 +31,7 @@ from functools import partial
 from pathlib import Path
 
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, load_settings
-from {{ cookiecutter.package_name }}.serving import load_predictor
+from {{ cookiecutter.package_name }}.modeling.loading import load_predictor
 from {{ cookiecutter.package_name }}.store import open_store
 
 CLI = [sys.executable, "-m", "{{ cookiecutter.package_name }}"]

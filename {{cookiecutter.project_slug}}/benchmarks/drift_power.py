@@ -20,14 +20,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from {{ cookiecutter.package_name }}.columns.sample import make_dataset
+from {{ cookiecutter.package_name }}.columns.validation import validate
 from {{ cookiecutter.package_name }}.config import load_settings
+from {{ cookiecutter.package_name }}.modeling.scoring import predict_frame
 from {{ cookiecutter.package_name }}.monitoring.drift import Thresholds, compare
 from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
-from {{ cookiecutter.package_name }}.prediction import predict_frame
-from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import open_store
-from {{ cookiecutter.package_name }}.validation import validate
 from {{ cookiecutter.package_name }}.workflows.train import fit_candidate, labelled_data
 
 Drift = Callable[[pd.DataFrame, np.random.Generator], pd.DataFrame]

@@ -12,7 +12,7 @@ from pydantic import create_model
 
 from {{ cookiecutter.package_name }}.columns import Column, Label
 from {{ cookiecutter.package_name }}.config import load_settings
-from {{ cookiecutter.package_name }}.prediction import SklearnPredictor
+from {{ cookiecutter.package_name }}.modeling.scoring import SklearnPredictor
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import open_store
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from {{ cookiecutter.package_name }}.config import load_settings
 from {{ cookiecutter.package_name }}.errors import ProjectError
-from {{ cookiecutter.package_name }}.serving import load_predictor
+from {{ cookiecutter.package_name }}.modeling.loading import load_predictor
 from {{ cookiecutter.package_name }}.store import open_store
 
 PROJECT = Path(__file__).resolve().parents[1]

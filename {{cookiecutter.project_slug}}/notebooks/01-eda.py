@@ -21,7 +21,7 @@
 # %%
 import matplotlib.pyplot as plt
 
-from {{ cookiecutter.package_name }}.sample_data import make_dataset
+from {{ cookiecutter.package_name }}.columns.sample import make_dataset
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 
 TARGET = SCHEMA.target.name

@@ -124,7 +124,7 @@ def store(settings: Settings) -> ModelStore:
 @pytest.fixture(scope="session")
 def sample() -> pd.DataFrame:
     """A small labelled table straight from the embedded dataset (tests must not modify it)."""
-    from {{ cookiecutter.package_name }}.sample_data import make_dataset
+    from {{ cookiecutter.package_name }}.columns.sample import make_dataset
 
     return make_dataset(SAMPLE_ROWS, seed=7)
 

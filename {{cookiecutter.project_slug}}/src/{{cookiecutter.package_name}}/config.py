@@ -18,41 +18,27 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-{%- if cookiecutter.api == "flask" %}
-{%- if cookiecutter.batch_engine == "spark" or cookiecutter.tracking == "mlflow" %}
-from typing import Annotated, Any, Literal
-{%- else %}
-from typing import Annotated, Any
-{%- endif %}
-
-{%- if cookiecutter.ui == "streamlit" %}
-
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    HttpUrl,
-    SecretStr,
-    ValidationError,
-    field_validator,
-)
-{%- else %}
-
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
-{%- endif %}
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-{%- else %}
-{%- if cookiecutter.batch_engine == "spark" or cookiecutter.tracking == "mlflow" %}
-from typing import Any, Literal
-{%- else %}
 from typing import Any
-{%- endif %}
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
-{%- endif %}
+{%- if cookiecutter.api == "flask" %}
+
+from {{ cookiecutter.package_name }}.api.settings import ApiSettings
+from {{ cookiecutter.package_name }}.errors import SettingMissingError, SettingsError
+{%- else %}
 
 from {{ cookiecutter.package_name }}.errors import SettingMissingError, SettingsError
+{%- endif %}
+{%- if cookiecutter.batch_engine == "spark" %}
+from {{ cookiecutter.package_name }}.spark.settings import SparkSettings
+{%- endif %}
+{%- if cookiecutter.tracking == "mlflow" %}
+from {{ cookiecutter.package_name }}.tracking.settings import TrackingSettings
+{%- endif %}
+{%- if cookiecutter.ui == "streamlit" %}
+from {{ cookiecutter.package_name }}.ui.settings import UiSettings
+{%- endif %}
 
 ENV_PREFIX = "{{ cookiecutter.package_name | upper }}_"
 # Where `load_settings` looks for a .env file; the test suite sets it to None (see conftest.py).
@@ -165,144 +151,6 @@ class RetrainSettings(Group):
         description="A challenger may score up to this much below the champion (primary metric)"
         " and still replace it.",
     )
-{%- if cookiecutter.api == "flask" %}
-
-
-class ApiSettings(Group):
-    keys: Annotated[list[SecretStr], NoDecode] = Field(
-        default_factory=list,
-        description="Accepted API keys, comma-separated; several at once allow rotation.",
-    )
-    keys_file: Path | None = Field(
-        default=None, description="A secrets file with one API key per line, e.g. a mounted secret."
-    )
-    allow_anonymous: bool = Field(
-        default=False, description="Serve without keys. Off by default: no keys, no start."
-    )
-    max_batch: int = Field(default=1_000, ge=1, description="Most records in one request.")
-    max_body_bytes: int = Field(default=1_000_000, ge=1_024, description="Largest request body.")
-    model_reload_seconds: float = Field(
-        default=5.0,
-        ge=0,
-        description="How often each worker looks for a newly promoted model (0: every request).",
-    )
-    read_timeout_seconds: float = Field(
-        default=10.0,
-        gt=0,
-        description="Longest wait for the next part of a request body before answering 408.",
-    )
-    prediction_log: Path | None = Field(
-        default=None, description="Append sampled predictions here as JSON lines (for monitoring)."
-    )
-    prediction_log_sample_rate: float = Field(
-        default=1.0, ge=0, le=1, description="Share of requests whose predictions are logged."
-    )
-
-    @field_validator("keys", mode="before")
-    @classmethod
-    def split_keys(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [key.strip() for key in value.split(",") if key.strip()]
-        return value
-{%- endif %}
-{%- if cookiecutter.ui == "streamlit" %}
-
-
-class UiSettings(Group):
-    model_reload_seconds: float = Field(
-        default=5.0,
-        ge=0,
-        description="How often the web app looks for a newly promoted model (0: each interaction).",
-    )
-{%- if cookiecutter.api == "flask" %}
-    api_url: HttpUrl | None = Field(
-        default=None,
-        description="Score through the API at this URL (its /predict) instead of loading the model"
-        " in the app; unset: the app loads the model itself.",
-    )
-    api_key: SecretStr | None = Field(
-        default=None, description="The API key the app sends to api_url (Authorization: Bearer)."
-    )
-    api_timeout_seconds: float = Field(
-        default=30.0, gt=0, description="Longest wait for one answer of the API."
-    )
-    api_batch: int = Field(
-        default=1_000, ge=1, description="Records per request to the API (at most its max_batch)."
-    )
-{%- endif %}
-{%- endif %}
-
-{%- if cookiecutter.batch_engine == "spark" %}
-
-
-class SparkSettings(Group):
-    master: str = Field(
-        default="local[*]",
-        description="Where Spark runs when this process starts it (local[*]: every core here;"
-        " spark://host:7077, yarn, k8s://...); spark-submit and Databricks decide for themselves.",
-    )
-    batch_rows: int = Field(
-        default=100_000,
-        ge=100,
-        description="Rows per Arrow batch that an executor validates and scores at once (each"
-        " validation costs a fixed ~0.2 s: small batches are slow).",
-    )
-    sample_rows: int = Field(
-        default=100_000,
-        ge=1_000,
-        description="Rows that `spark monitor` compares (and `spark sample` draws) at random.",
-    )
-    log_level: Literal["ALL", "DEBUG", "INFO", "WARN", "ERROR", "FATAL", "OFF"] = Field(
-        default="WARN", description="Spark's log level once the session has started."
-    )
-    source: str | None = Field(
-        default=None,
-        description="Dataset that the scheduled batch scoring reads (Parquet, CSV or JSON; a file,"
-        " a folder or any URI Spark reads).",
-    )
-    destination: str | None = Field(
-        default=None,
-        description="Parquet dataset that the scheduled batch scoring writes (replaced whole on"
-        " each run).",
-    )
-    schedule: str = Field(
-        default="0 4 * * *", description="When orchestrators score spark.source (cron, UTC)."
-    )
-{%- endif %}
-
-{%- if cookiecutter.tracking == "mlflow" %}
-
-
-class TrackingSettings(Group):
-    backend: Literal["mlflow", "files"] = Field(
-        default="mlflow",
-        description="Where runs are logged and model versions kept: MLflow (tracking server and"
-        " model registry), or `files` (models.dir, no run tracking: fully offline).",
-    )
-    dir: Path = Field(
-        default=Path("mlruns"),
-        description="The local MLflow database (mlflow.db) and artifacts, used when"
-        " MLFLOW_TRACKING_URI is not set; set that variable to share a team's server instead.",
-    )
-    experiment: str = Field(
-        default="{{ cookiecutter.project_slug }}",
-        min_length=1,
-        description="MLflow experiment that training, evaluation, retraining and monitoring"
-        " runs are logged to.",
-    )
-    model_name: str = Field(
-        default="{{ cookiecutter.package_name }}",
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,255}$",
-        description="Registered model whose versions are this project's models (letters, digits,"
-        " `_.-`; Unity Catalog: catalog.schema.model).",
-    )
-    alias: str = Field(
-        default="champion",
-        pattern=r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$",
-        description="Alias of the model version in use; promotion, retraining and rollback move"
-        " it, and the API, app and orchestrators load the version it names.",
-    )
-{%- endif %}
 
 
 class Settings(BaseSettings):
@@ -412,10 +260,10 @@ def validated(values: dict[str, Any]) -> Settings:
     try:
         return Settings.model_validate(values)
     except ValidationError as error:
-        raise SettingsError(describe_errors(error)) from None
+        raise SettingsError(one_line_errors(error)) from None
 
 
-def describe_errors(error: ValidationError) -> str:
+def one_line_errors(error: ValidationError) -> str:
     problems = []
     for item in error.errors():
         location = [str(part) for part in item["loc"]]
@@ -433,7 +281,7 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         settings = Settings(_env_file=ENV_FILE)
     except ValidationError as error:
-        raise SettingsError(describe_errors(error)) from None
+        raise SettingsError(one_line_errors(error)) from None
     return settings.with_overrides(**overrides) if overrides else settings
 
 

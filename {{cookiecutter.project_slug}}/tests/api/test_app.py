@@ -8,18 +8,17 @@ from flask import Flask, jsonify
 from flask.testing import FlaskClient
 
 from {{ cookiecutter.package_name }} import problem
-from {{ cookiecutter.package_name }}.api import create_app
-from {{ cookiecutter.package_name }}.api.app import configured_keys
+from {{ cookiecutter.package_name }}.api.app import configured_keys, create_app
 from {{ cookiecutter.package_name }}.api.auth import ApiKeyError, public
 from {{ cookiecutter.package_name }}.columns import Column
+from {{ cookiecutter.package_name }}.columns.validation import validate
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings, load_settings
+from {{ cookiecutter.package_name }}.modeling.onnx_export import ONNX_FILE
+from {{ cookiecutter.package_name }}.modeling.scoring import predict_frame
 from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
-from {{ cookiecutter.package_name }}.onnx_export import ONNX_FILE
-from {{ cookiecutter.package_name }}.prediction import predict_frame
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import open_store
 from {{ cookiecutter.package_name }}.store.files import MODEL_FILE
-from {{ cookiecutter.package_name }}.validation import validate
 from {{ cookiecutter.package_name }}.workflows.rollback import rollback
 from {{ cookiecutter.package_name }}.workflows.train import (
     TrainingOutcome,
@@ -206,8 +205,8 @@ def test_unknown_route_and_wrong_method_are_json(client: FlaskClient) -> None:
 def test_unexpected_error_is_500_without_a_traceback(
     client: FlaskClient, sample: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    service = client.application.extensions["service"]
-    monkeypatch.setattr(service, "predict", lambda *args: 1 / 0)
+    worker = client.application.extensions["worker"]
+    monkeypatch.setattr(worker, "predict", lambda *args: 1 / 0)
     response = client.post("/predict", json=records(sample, 1), headers=AUTH)
     assert response.status_code == 500
     assert "Traceback" not in response.get_data(as_text=True)

@@ -23,8 +23,8 @@ import pandas as pd
 {% endif -%}
 import pytest
 
+from {{ cookiecutter.package_name }}.columns.sample import make_dataset
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX
-from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.store import Event
 from {{ cookiecutter.package_name }}.store.files import FileModelStore
 

@@ -44,8 +44,8 @@ def thresholds() -> Thresholds:
 @pytest.fixture(scope="session")
 def fresh_batch() -> Callable[[int], pd.DataFrame]:
     """Fresh rows from the training distribution, by trial: seeds the model never saw."""
-    from {{ cookiecutter.package_name }}.sample_data import make_dataset
-    from {{ cookiecutter.package_name }}.validation import validate
+    from {{ cookiecutter.package_name }}.columns.sample import make_dataset
+    from {{ cookiecutter.package_name }}.columns.validation import validate
 
     def batch(trial: int) -> pd.DataFrame:
         return validate(make_dataset(BATCH_ROWS, seed=10_000 + trial), require_target=False)
@@ -58,7 +58,7 @@ def drifted_checks(
     reference: Reference, thresholds: Thresholds
 ) -> Callable[[pd.DataFrame], set[str]]:
     """The names of the checks that report drift for a batch."""
-    from {{ cookiecutter.package_name }}.prediction import predict_frame
+    from {{ cookiecutter.package_name }}.modeling.scoring import predict_frame
 
     def drifted(features: pd.DataFrame) -> set[str]:
         profile, loaded = reference

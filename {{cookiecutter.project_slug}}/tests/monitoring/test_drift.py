@@ -17,10 +17,10 @@ from {{ cookiecutter.package_name }}.errors import (
     DataError,
     ModelNotFoundError,
 )
+from {{ cookiecutter.package_name }}.modeling.scoring import predict_frame
 from {{ cookiecutter.package_name }}.monitoring.drift import compare, holm, psi
 from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
 from {{ cookiecutter.package_name }}.monitoring.report import write_html
-from {{ cookiecutter.package_name }}.prediction import predict_frame
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import open_store
 from {{ cookiecutter.package_name }}.workflows.train import fit_candidate, labelled_data

@@ -20,15 +20,11 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import (
-    ENV_PREFIX,
+from {{ cookiecutter.package_name }}.columns.sample import make_dataset
+from {{ cookiecutter.package_name }}.config import ENV_PREFIX, TrainingSettings, load_settings
 {%- if cookiecutter.batch_engine == "spark" %}
-    SparkSettings,
+from {{ cookiecutter.package_name }}.spark.settings import SparkSettings
 {%- endif %}
-    TrainingSettings,
-    load_settings,
-)
-from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.store import Event
 from {{ cookiecutter.package_name }}.store.files import FileModelStore
 from {{ cookiecutter.package_name }}.workflows.train import train

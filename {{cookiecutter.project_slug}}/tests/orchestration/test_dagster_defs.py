@@ -15,16 +15,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import pytest
 
-{% if cookiecutter.batch_engine == "spark" -%}
-from {{ cookiecutter.package_name }}.config import (
-    SparkSettings,
-    TrainingSettings,
-    load_settings,
-)
-{% else -%}
+from {{ cookiecutter.package_name }}.columns.sample import make_dataset
 from {{ cookiecutter.package_name }}.config import TrainingSettings, load_settings
-{% endif -%}
-from {{ cookiecutter.package_name }}.sample_data import make_dataset
+{%- if cookiecutter.batch_engine == "spark" %}
+from {{ cookiecutter.package_name }}.spark.settings import SparkSettings
+{%- endif %}
 from {{ cookiecutter.package_name }}.store import Event
 from {{ cookiecutter.package_name }}.store.files import FileModelStore
 from {{ cookiecutter.package_name }}.workflows.train import train

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }} import problem
-from {{ cookiecutter.package_name }}.sample_data import make_dataset
+from {{ cookiecutter.package_name }}.columns.sample import make_dataset
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -46,8 +46,8 @@ def java() -> None:
 
 @pytest.fixture(scope="session")
 def spark(java: None) -> Iterator[SparkSession]:
-    from {{ cookiecutter.package_name }}.config import SparkSettings
     from {{ cookiecutter.package_name }}.spark.session import spark_session
+    from {{ cookiecutter.package_name }}.spark.settings import SparkSettings
 
     with spark_session(SparkSettings(master="local[2]", batch_rows=1_000)) as session:
         # Small splits, so that a few small files make several partitions, as big ones would.

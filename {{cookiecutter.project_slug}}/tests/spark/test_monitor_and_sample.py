@@ -10,11 +10,11 @@ import pytest
 from pyspark.sql import SparkSession
 
 from {{ cookiecutter.package_name }}.columns import Column
+from {{ cookiecutter.package_name }}.columns.sample import make_dataset
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import DataValidationError
-from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.schema import SCHEMA
-from {{ cookiecutter.package_name }}.workflows.spark_batch import (
+from {{ cookiecutter.package_name }}.workflows.spark import (
     monitor_on_spark,
     sample_on_spark,
 )

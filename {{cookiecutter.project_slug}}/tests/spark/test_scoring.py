@@ -14,12 +14,12 @@ from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.columns import Column
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import DataError, DataValidationError
-from {{ cookiecutter.package_name }}.serving import JOBLIB, ONNX
+from {{ cookiecutter.package_name }}.modeling.predictors import JOBLIB, ONNX
 from {{ cookiecutter.package_name }}.spark.jobs import SparkJobError
 from {{ cookiecutter.package_name }}.spark.output import MARKER
 from {{ cookiecutter.package_name }}.store import open_store
 from {{ cookiecutter.package_name }}.workflows.predict import predict
-from {{ cookiecutter.package_name }}.workflows.spark_batch import predict_on_spark
+from {{ cookiecutter.package_name }}.workflows.spark import predict_on_spark
 from {{ cookiecutter.package_name }}.workflows.train import TrainingOutcome
 
 pytestmark = pytest.mark.spark

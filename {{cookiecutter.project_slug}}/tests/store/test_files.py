@@ -16,9 +16,10 @@ import pandas as pd
 import pytest
 from sklearn.dummy import DummyClassifier
 
+from {{ cookiecutter.package_name }}.columns.validation import split_target, validate
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import ArtifactError, ModelNotFoundError
-from {{ cookiecutter.package_name }}.prediction import predict_frame
+from {{ cookiecutter.package_name }}.modeling.scoring import predict_frame
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import Event, ModelStore
 from {{ cookiecutter.package_name }}.store.files import (
@@ -28,7 +29,6 @@ from {{ cookiecutter.package_name }}.store.files import (
     FileModelStore,
     sha256,
 )
-from {{ cookiecutter.package_name }}.validation import split_target, validate
 from {{ cookiecutter.package_name }}.workflows.train import TrainingOutcome, train
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import ArtifactError, ModelNotFoundError
-from {{ cookiecutter.package_name }}.serving import load_predictor
+from {{ cookiecutter.package_name }}.modeling.loading import load_predictor
 from {{ cookiecutter.package_name }}.store import open_store
 from {{ cookiecutter.package_name }}.store.mlflow_registry import MODEL_FILE
 from {{ cookiecutter.package_name }}.tracking.mlflow_runs import TrackingError

@@ -11,8 +11,8 @@ import pytest
 
 from {{ cookiecutter.package_name }}.config import Settings, env_name
 from {{ cookiecutter.package_name }}.errors import ModelNotFoundError
+from {{ cookiecutter.package_name }}.modeling.loading import load_predictor
 from {{ cookiecutter.package_name }}.schema import SCHEMA
-from {{ cookiecutter.package_name }}.serving import load_predictor
 from {{ cookiecutter.package_name }}.store import open_store
 from {{ cookiecutter.package_name }}.store.mlflow_registry import MlflowModelStore
 from {{ cookiecutter.package_name }}.tracking import open_tracker
@@ -40,7 +40,7 @@ def test_a_trained_model_is_a_registered_version_under_the_alias(
     assert store.versions() == ["1"]
     metadata = store.metadata()
     assert metadata["version"] == "1"
-    assert metadata["features"] == SCHEMA.describe()
+    assert metadata["features"] == SCHEMA.metadata()
     assert set(metadata["files_sha256"]) == {"profile.json", "model.onnx"}
     assert json.loads(store.read_file("1", "profile.json"))  # checked against its checksum
     assert load_predictor(store).runtime == "onnxruntime"

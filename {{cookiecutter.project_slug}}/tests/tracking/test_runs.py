@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }} import problem, tables
 from {{ cookiecutter.package_name }}.cli import app
+from {{ cookiecutter.package_name }}.columns.sample import make_dataset
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import open_store
 from {{ cookiecutter.package_name }}.tracking.mlflow_runs import KIND_TAG

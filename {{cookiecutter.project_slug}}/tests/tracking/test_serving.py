@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }}.cli import app
+from {{ cookiecutter.package_name }}.columns.sample import make_dataset
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.workflows.rollback import rollback
 from {{ cookiecutter.package_name }}.workflows.train import train
@@ -76,11 +76,12 @@ def test_the_app_scores_with_the_alias_and_follows_it(
     two_versions: tuple[Settings, str, str],
 ) -> None:
     from {{ cookiecutter.package_name }}.store import open_store
-    from {{ cookiecutter.package_name }}.ui.model import ModelHolder
+    from {{ cookiecutter.package_name }}.store.current import CurrentModel
 
     settings, first, second = two_versions
-    holder = ModelHolder(open_store(settings), reload_seconds=0)
-    assert holder.refresh().version == second
+    store = open_store(settings)
+    holder = CurrentModel(store, store.load, reload_seconds=0)  # the app's holder
+    assert holder.get().version == second
     rollback(settings)
-    assert holder.refresh().version == first
+    assert holder.get().version == first
 {%- endif %}

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings
-from {{ cookiecutter.package_name }}.store import open_store
+from {{ cookiecutter.package_name }}.store import LoadedModel, ModelStore, open_store
+from {{ cookiecutter.package_name }}.store.current import CurrentModel
 from {{ cookiecutter.package_name }}.store.files import CURRENT, MODEL_FILE
 from {{ cookiecutter.package_name }}.ui import app as entry_script
-from {{ cookiecutter.package_name }}.ui.model import ModelHolder
+from {{ cookiecutter.package_name }}.ui.scoring import LocalScorer
 from {{ cookiecutter.package_name }}.ui.show import literal
 
 if TYPE_CHECKING:
@@ -44,6 +45,11 @@ def another_version(settings: Settings, *, broken: bool = False) -> str:
         model.write_bytes(model.read_bytes() + b"tampered")
     store.promote(version, action="train", reason="a test promotes it")
     return version
+
+
+def holder_of(store: ModelStore, reload_seconds: float) -> CurrentModel[LoadedModel]:
+    """The app's holder of the model in use (`ui.main.shared_holder` without Streamlit's cache)."""
+    return CurrentModel(store, store.load, reload_seconds)
 
 
 def scored_by(app: AppTest) -> str:
@@ -102,37 +108,38 @@ def test_current_is_looked_at_no_more_often_than_the_setting_says(
     app_settings: Settings, trained: TrainingOutcome
 ) -> None:
     store = open_store(app_settings)
-    holder = ModelHolder(store, reload_seconds=3600)
-    assert holder.refresh().version == trained.version
+    holder = holder_of(store, 3600)
+    assert holder.get().version == trained.version
     another_version(app_settings)
-    assert holder.refresh().version == trained.version
+    assert holder.get().version == trained.version
     holder.checked_at -= 3600
-    assert holder.refresh().version == store.current()
+    assert holder.get().version == store.current()
 
 
 def test_a_refusal_ends_when_current_names_a_good_model_again(
     app_settings: Settings, trained: TrainingOutcome
 ) -> None:
     store = open_store(app_settings)
-    holder = ModelHolder(store, reload_seconds=0)
-    holder.refresh()
+    holder = holder_of(store, 0)
+    holder.get()
     another_version(app_settings, broken=True)
-    assert "keeps using" in (holder.refresh().problem or "")
-    assert "keeps using" in (holder.refresh().problem or ""), "a refused version stays refused"
+    assert "keeps using" in (LocalScorer(app_settings, holder.get()).problem or "")
+    refused = LocalScorer(app_settings, holder.get()).problem or ""
+    assert "keeps using" in refused, "a refused version stays refused"
     (app_settings.models.dir / CURRENT).write_text(trained.version + "\n", encoding="utf-8")
-    in_use = holder.refresh()
-    assert (in_use.version, in_use.problem) == (trained.version, None)
+    in_use = holder.get()
+    assert (in_use.version, in_use.error) == (trained.version, None)
 
 
 def test_an_unreadable_current_keeps_the_model_in_use(
     app_settings: Settings, trained: TrainingOutcome
 ) -> None:
-    holder = ModelHolder(open_store(app_settings), reload_seconds=0)
-    holder.refresh()
+    holder = holder_of(open_store(app_settings), 0)
+    holder.get()
     (app_settings.models.dir / CURRENT).write_text("../../elsewhere\n", encoding="utf-8")
-    in_use = holder.refresh()
+    in_use = holder.get()
     assert in_use.version == trained.version
-    assert "does not hold a version name" in (in_use.problem or "")
+    assert "does not hold a version name" in (LocalScorer(app_settings, in_use).problem or "")
 
 
 @pytest.mark.parametrize(

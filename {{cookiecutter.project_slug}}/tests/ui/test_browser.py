@@ -28,12 +28,12 @@ from typing import TYPE_CHECKING, Literal
 import pytest
 
 from {{ cookiecutter.package_name }} import problem, tables
+from {{ cookiecutter.package_name }}.columns.sample import make_dataset
 from {{ cookiecutter.package_name }}.config import Settings, env_name
-from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.ui.views.record import key_of
+from {{ cookiecutter.package_name }}.workflows.data import write_sample
 from {{ cookiecutter.package_name }}.workflows.monitor import monitor
-from {{ cookiecutter.package_name }}.workflows.sample import write_sample
 from {{ cookiecutter.package_name }}.workflows.train import train
 
 if TYPE_CHECKING:

@@ -11,20 +11,20 @@ import pytest
 
 from {{ cookiecutter.package_name }} import problem, tables
 from {{ cookiecutter.package_name }}.columns import Column
+from {{ cookiecutter.package_name }}.columns.validation import validate
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import DataValidationError, ProjectError
-from {{ cookiecutter.package_name }}.prediction import predict_frame
+from {{ cookiecutter.package_name }}.modeling.scoring import predict_frame
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import open_store
-from {{ cookiecutter.package_name }}.ui.model import ModelHolder
+from {{ cookiecutter.package_name }}.store.current import CurrentModel
 from {{ cookiecutter.package_name }}.ui.scoring import LocalScorer, ScoredFile, upload_name
 from {{ cookiecutter.package_name }}.ui.show import literal
 from {{ cookiecutter.package_name }}.ui.views.record import key_of
 from {{ cookiecutter.package_name }}.ui.views.upload import SCORED
-from {{ cookiecutter.package_name }}.validation import validate
+from {{ cookiecutter.package_name }}.workflows.data import write_sample
 from {{ cookiecutter.package_name }}.workflows.monitor import monitor
 from {{ cookiecutter.package_name }}.workflows.predict import predict
-from {{ cookiecutter.package_name }}.workflows.sample import write_sample
 
 if TYPE_CHECKING:
     from streamlit.testing.v1 import AppTest
@@ -173,7 +173,8 @@ def test_a_record_that_breaks_the_schema_gets_the_clis_message(
     tables.write_table(pd.DataFrame([record]), by_file)
     with pytest.raises(DataValidationError) as cli:
         predict(app_settings, by_file, tmp_path / "out.csv")
-    scorer = LocalScorer(app_settings, ModelHolder(open_store(app_settings)).refresh())
+    store = open_store(app_settings)
+    scorer = LocalScorer(app_settings, CurrentModel(store, store.load).get())
     with pytest.raises(DataValidationError) as app:
         scorer.score_record(record)
     assert app.value.problems == [found.removeprefix("rows 1-1: ") for found in cli.value.problems]

@@ -16,7 +16,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from {{ cookiecutter.package_name }} import problem, tables
-from {{ cookiecutter.package_name }}.api import create_app
+from {{ cookiecutter.package_name }}.api.app import create_app
 from {{ cookiecutter.package_name }}.config import (
     ENV_PREFIX,
     Settings,
@@ -29,7 +29,7 @@ from {{ cookiecutter.package_name }}.ui.remote import (
     ApiClient,
     ApiError,
     RemoteScorer,
-    describe_answer,
+    answer_message,
 )
 from {{ cookiecutter.package_name }}.ui.show import literal
 from {{ cookiecutter.package_name }}.ui.views.upload import SCORED
@@ -200,7 +200,7 @@ def test_an_answer_that_is_not_json_is_reported(app_settings: Settings, api: str
 
 
 def test_an_error_that_is_not_the_apis_is_shown_as_it_came() -> None:
-    message = describe_answer(502, b"<html>Bad Gateway</html>")
+    message = answer_message(502, b"<html>Bad Gateway</html>")
     assert message == (
         "the API answered 502 with something that is not its JSON error: <html>Bad Gateway</html>"
     )
@@ -209,7 +209,7 @@ def test_an_error_that_is_not_the_apis_is_shown_as_it_came() -> None:
 def test_the_apis_problem_list_is_shortened() -> None:
     details = [{"path": f"/{n}/age", "message": "must be a number"} for n in range(7)]
     error = {"title": "Unprocessable Content", "message": "7 field(s)", "details": details}
-    message = describe_answer(422, json.dumps({"error": error}).encode())
+    message = answer_message(422, json.dumps({"error": error}).encode())
     assert message.startswith("the API answered 422 Unprocessable Content: 7 field(s) (/0/age: ")
     assert message.endswith("; 2 more)")
 

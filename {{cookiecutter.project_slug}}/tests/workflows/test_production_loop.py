@@ -14,10 +14,10 @@ from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }} import problem, tables
 from {{ cookiecutter.package_name }}.cli import app
+from {{ cookiecutter.package_name }}.columns.sample import make_dataset
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings, load_settings
 from {{ cookiecutter.package_name }}.errors import ModelNotFoundError, SettingMissingError
-from {{ cookiecutter.package_name }}.prediction import predict_frame
-from {{ cookiecutter.package_name }}.sample_data import make_dataset
+from {{ cookiecutter.package_name }}.modeling.scoring import predict_frame
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import Event, ModelStore, open_store
 from {{ cookiecutter.package_name }}.workflows.monitor import monitor

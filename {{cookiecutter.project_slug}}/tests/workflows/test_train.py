@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }} import problem, tables
-from {{ cookiecutter.package_name }}.atomic import filesystem
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import (
     DataValidationError,
@@ -17,6 +16,7 @@ from {{ cookiecutter.package_name }}.errors import (
 )
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import ModelStore
+from {{ cookiecutter.package_name }}.tables.atomic import filesystem
 from {{ cookiecutter.package_name }}.workflows import train
 
 RUN_ID = "scheduled__2026-01-01T03:00:00+00:00"

@@ -25,13 +25,9 @@ from {{ cookiecutter.package_name }}.api.auth import (
 from {{ cookiecutter.package_name }}.api.metrics import ServiceMetrics
 from {{ cookiecutter.package_name }}.api.prediction_log import PredictionLog
 from {{ cookiecutter.package_name }}.api.responses import error_response
-from {{ cookiecutter.package_name }}.api.service import Service
-from {{ cookiecutter.package_name }}.config import (
-    ApiSettings,
-    Settings,
-    env_name,
-    load_settings,
-)
+from {{ cookiecutter.package_name }}.api.settings import ApiSettings
+from {{ cookiecutter.package_name }}.api.worker import ApiWorker
+from {{ cookiecutter.package_name }}.config import Settings, env_name, load_settings
 from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
 from {{ cookiecutter.package_name }}.store import ModelStore, open_store
@@ -86,7 +82,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     keys = configured_keys(api)
     store = open_store(settings)
     log = api.prediction_log
-    service = Service(
+    worker = ApiWorker(
         store=store,
         keys=keys,
         max_batch=api.max_batch,
@@ -94,12 +90,12 @@ def create_app(settings: Settings | None = None) -> Flask:
         reload_seconds=api.model_reload_seconds,
         metrics=ServiceMetrics(prediction_buckets(store)),
     )
-    service.load()
+    worker.load()
 
     app = Flask(__name__, static_folder=None)  # no /static route: the API serves no files
     app.config["MAX_CONTENT_LENGTH"] = api.max_body_bytes
     app.config["READ_TIMEOUT_SECONDS"] = api.read_timeout_seconds
-    app.extensions["service"] = service
+    app.extensions["worker"] = worker
     app.register_blueprint(routes.blueprint)
 
     @app.before_request
@@ -110,11 +106,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         connection = request.environ.get("gunicorn.socket")
         if connection is not None:  # a body that stalls gets 408, not a worker held for good
             connection.settimeout(api.read_timeout_seconds)
-        g.model = service.refresh()
+        g.model = worker.refresh()
         view = app.view_functions.get(request.endpoint or "")
-        if view is None or is_public(view) or is_authorised(request, service.keys):
+        if view is None or is_public(view) or is_authorised(request, worker.keys):
             return None
-        if not service.keys:  # anonymous access was enabled explicitly
+        if not worker.keys:  # anonymous access was enabled explicitly
             return None
         response = error_response(
             401,
@@ -129,9 +125,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         response.headers["X-Request-ID"] = g.get("request_id", "")
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
         method = request.method if request.method in METHODS else "other"
-        service.metrics.requests.labels(method, endpoint, response.status_code).inc()
+        worker.metrics.requests.labels(method, endpoint, response.status_code).inc()
         elapsed = time.perf_counter() - g.get("started", time.perf_counter())
-        service.metrics.latency.labels(endpoint).observe(elapsed)
+        worker.metrics.latency.labels(endpoint).observe(elapsed)
         return response
 
     @app.errorhandler(HTTPException)

@@ -24,7 +24,7 @@ from azureml_inference_server_http.api.aml_request import rawhttp  # type: ignor
 from flask import Flask, Request, Response, g, has_app_context
 
 from {{ cookiecutter.package_name }}.api.app import create_app
-from {{ cookiecutter.package_name }}.api.service import Service
+from {{ cookiecutter.package_name }}.api.worker import ApiWorker
 from {{ cookiecutter.package_name }}.config import load_settings
 from {{ cookiecutter.package_name }}.errors import ModelNotFoundError, SettingMissingError
 from {{ cookiecutter.package_name }}.store.files import CURRENT
@@ -98,7 +98,5 @@ def with_model(made: Flask) -> Flask:
     Elsewhere the app starts without a model and answers 503 until one is promoted; a deployment's
     model never changes, so it fails to start instead, with the reason in its log, rather than
     take traffic it cannot serve."""
-    service = cast(Service, made.extensions["service"])
-    if service.model is None:
-        service.use(service.prepare(service.store.current()))
+    cast(ApiWorker, made.extensions["worker"]).current.require()
     return made

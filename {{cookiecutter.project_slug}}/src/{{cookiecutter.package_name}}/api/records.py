@@ -27,7 +27,7 @@ class BodyError(ValueError):
 
 
 @dataclass(frozen=True)
-class Problem:
+class FieldError:
     path: str
     message: str
 
@@ -36,13 +36,13 @@ class Problem:
 
 
 @dataclass
-class Problems:
+class FieldErrors:
     """The problems listed in an answer (at most MAX_DETAILS), and the count of all of them."""
 
-    listed: list[Problem]
+    listed: list[FieldError]
     total: int
 
-    def add(self, problems: Iterable[Problem], count: int | None = None) -> None:
+    def add(self, problems: Iterable[FieldError], count: int | None = None) -> None:
         """Count `count` problems (default: all of `problems`) and list them while there is
         room; with a count, only as many of `problems` as fit are built."""
         if count is None:
@@ -83,12 +83,12 @@ class RecordValidator:
         }
         self.required = schema["required"]
 
-    def problems(self, records: list[Any]) -> Problems:
+    def problems(self, records: list[Any]) -> FieldErrors:
         """The first MAX_DETAILS problems of the batch, and how many there are in all.
 
-        Problems past the first MAX_DETAILS are counted, never built: a body made of unknown
+        FieldErrors past the first MAX_DETAILS are counted, never built: a body made of unknown
         fields costs set operations, not an object per field."""
-        found = Problems([], 0)
+        found = FieldErrors([], 0)
         for index, record in enumerate(records):
             if not self.is_valid(record):
                 self.record_problems(index, record, found)
@@ -101,16 +101,18 @@ class RecordValidator:
             return False
         return True
 
-    def record_problems(self, index: int, record: Any, found: Problems) -> None:
+    def record_problems(self, index: int, record: Any, found: FieldErrors) -> None:
         if not isinstance(record, dict):
-            found.add([Problem(pointer(index), f"must be an object, not {type(record).__name__}")])
+            found.add(
+                [FieldError(pointer(index), f"must be an object, not {type(record).__name__}")]
+            )
             return
         missing = [name for name in self.required if name not in record]
-        found.add(Problem(pointer(index), f"must have the field {name!r}") for name in missing)
+        found.add(FieldError(pointer(index), f"must have the field {name!r}") for name in missing)
         unknown = len(record) - len(record.keys() & self.fields.keys())
         names = (name for name in record if name not in self.fields)
         found.add(
-            (Problem(pointer(index, name), "is not a field of the schema") for name in names),
+            (FieldError(pointer(index, name), "is not a field of the schema") for name in names),
             count=unknown,
         )
         for name, check in self.fields.items():
@@ -119,4 +121,4 @@ class RecordValidator:
                     check(record[name])
                 except fastjsonschema.JsonSchemaValueException as error:
                     message = error.message.removeprefix("data ")
-                    found.add([Problem(pointer(index, name), message)])
+                    found.add([FieldError(pointer(index, name), message)])

@@ -14,7 +14,7 @@ from {{ cookiecutter.package_name }}.api.auth import public
 from {{ cookiecutter.package_name }}.api.openapi import openapi_document
 from {{ cookiecutter.package_name }}.api.records import BodyError, parse
 from {{ cookiecutter.package_name }}.api.responses import error_response, json_response
-from {{ cookiecutter.package_name }}.api.service import Service, Serving
+from {{ cookiecutter.package_name }}.api.worker import ApiWorker, ServedModel
 
 blueprint = Blueprint("api", __name__)
 READ_CHUNK = 64 * 1024
@@ -24,13 +24,13 @@ class BodyTooLargeError(Exception):
     pass
 
 
-def service() -> Service:
-    return cast(Service, current_app.extensions["service"])
+def worker() -> ApiWorker:
+    return cast(ApiWorker, current_app.extensions["worker"])
 
 
-def serving() -> Serving | None:
-    """The model this request is served with: read once per request (see `Service.refresh`)."""
-    return cast("Serving | None", g.get("model"))
+def served_model() -> ServedModel | None:
+    """The model this request is served with: read once per request (see `ApiWorker.refresh`)."""
+    return cast("ServedModel | None", g.get("model"))
 
 
 def no_model() -> Response:
@@ -47,11 +47,11 @@ def health() -> Response:
 @blueprint.get("/ready")
 @public
 def ready() -> Response:
-    model = serving()
+    model = served_model()
     if model is None:
         return no_model()
     status: dict[str, Any] = {"status": "ready", "model_version": model.version}
-    if service().refused:
+    if worker().refused:
         status["warning"] = "the current model failed its checks; an earlier one keeps serving"
     return json_response(status)
 
@@ -130,11 +130,11 @@ def parse_records() -> list[dict[str, Any]] | Response:
         return response
     except BodyError as error:
         return error_response(400, "Bad Request", str(error))
-    batch = service().max_batch
+    batch = worker().max_batch
     if not records or len(records) > batch:
         message = f"send 1 to {batch} records in one request, not {len(records)}"
         return error_response(422, "Unprocessable Content", message)
-    problems = service().validator.problems(records)
+    problems = worker().validator.problems(records)
     if problems:
         message = f"{problems.total} field(s) do not match the schema (see /openapi.json)"
         details = [problem.to_dict() for problem in problems.listed]
@@ -145,14 +145,14 @@ def parse_records() -> list[dict[str, Any]] | Response:
 @blueprint.post("/predict")
 def predict() -> Response:
     """One record (an object) or a batch (a list of objects)."""
-    model = serving()
+    model = served_model()
     if model is None:
         return no_model()
     records = parse_records()
     if isinstance(records, Response):
         return records
-    predictions = service().predict(model, records)
-    log = service().prediction_log
+    predictions = worker().predict(model, records)
+    log = worker().prediction_log
     if log is not None:
         log.write(g.request_id, model.version, records, predictions)
     return json_response({"model_version": model.version, "predictions": predictions})
@@ -166,7 +166,7 @@ def invocations() -> Response:
 
 @blueprint.get("/metadata")
 def metadata() -> Response:
-    model = serving()
+    model = served_model()
     if model is None:
         return no_model()
     return json_response(model.metadata)
@@ -175,11 +175,11 @@ def metadata() -> Response:
 @blueprint.get("/openapi.json")
 @public
 def openapi() -> Response:
-    return json_response(openapi_document(service().max_batch))
+    return json_response(openapi_document(worker().max_batch))
 
 
 @blueprint.get("/metrics")
 @public
 def metrics() -> Response:
-    body, content_type = service().metrics.exposition()
+    body, content_type = worker().metrics.exposition()
     return Response(body, content_type=content_type)

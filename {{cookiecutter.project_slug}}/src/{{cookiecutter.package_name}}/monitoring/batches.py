@@ -15,10 +15,10 @@ from typing import Any
 import pandas as pd
 
 from {{ cookiecutter.package_name }} import tables
+from {{ cookiecutter.package_name }}.columns.validation import invalid_rows, validate
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.tables import Location
-from {{ cookiecutter.package_name }}.validation import invalid_rows, validate
 
 EXAMPLES = 3  # skipped lines named in the report
 

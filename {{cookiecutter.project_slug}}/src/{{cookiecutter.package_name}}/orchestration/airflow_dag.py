@@ -180,7 +180,7 @@ def scoring() -> None:
     def score_batch() -> dict[str, Any]:
         """The same job as `spark predict`: Spark where spark.master says (this worker by default),
         or the cluster's session when the worker runs inside one. The output is replaced whole."""
-        from {{ cookiecutter.package_name }}.workflows.spark_batch import predict_on_spark
+        from {{ cookiecutter.package_name }}.workflows.spark import predict_on_spark
 
         with no_retry_on_bad_input():
             settings = load_settings()

@@ -193,7 +193,7 @@ def batch_predictions(
 ) -> dict[str, Any]:
     """spark.source scored by the current model into spark.destination (replaced whole), by the
     same Spark job as `spark predict`: where spark.master says, or in the cluster's session."""
-    from {{ cookiecutter.package_name }}.workflows.spark_batch import predict_on_spark
+    from {{ cookiecutter.package_name }}.workflows.spark import predict_on_spark
 
     with no_retry_on_bad_input():
         current = settings.get()

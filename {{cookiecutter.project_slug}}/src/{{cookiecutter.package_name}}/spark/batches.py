@@ -1,7 +1,7 @@
 """What runs on the executors: each Arrow batch of a partition checked against `schema.py`, then
 scored or sampled.
 
-Problems travel back to the driver in an accumulator: per column and rule, the rows that break it
+Violations travel back to the driver in an accumulator: per column and rule, the rows that break it
 and a few example values, added up over every batch of every partition, so one run reports every
 problem of the whole dataset (the pandas path stops at its first bad chunk). Spark adds the
 accumulators of successful tasks only, so a retried task is not counted twice.
@@ -16,28 +16,28 @@ import numpy as np
 import pandas as pd
 from pyspark.accumulators import AccumulatorParam
 
-from {{ cookiecutter.package_name }}.validation import Problem, check
+from {{ cookiecutter.package_name }}.columns.validation import Violation, check
 
 if TYPE_CHECKING:
     from pyspark import Accumulator, Broadcast
 
     from {{ cookiecutter.package_name }}.spark.shipping import ShippedModel
 
-Problems = dict[tuple[str, str], Problem]  # by column and rule
+Violations = dict[tuple[str, str], Violation]  # by column and rule
 BatchFunction = Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]
 
 
-def keyed(problems: list[Problem]) -> Problems:
-    return {(problem.column, problem.rule): problem for problem in problems}
+def keyed(violations: list[Violation]) -> Violations:
+    return {(found.column, found.rule): found for found in violations}
 
 
-class ProblemsParam(AccumulatorParam[Problems]):
+class ViolationsParam(AccumulatorParam[Violations]):
     """Adds up the problems that the batches found."""
 
-    def zero(self, value: Problems) -> Problems:
+    def zero(self, value: Violations) -> Violations:
         return {}
 
-    def addInPlace(self, value1: Problems, value2: Problems) -> Problems:  # noqa: N802 (PySpark's name)
+    def addInPlace(self, value1: Violations, value2: Violations) -> Violations:  # noqa: N802 (PySpark's name)
         for key, problem in value2.items():
             value1[key] = value1[key].merged(problem) if key in value1 else problem
         return value1
@@ -45,7 +45,7 @@ class ProblemsParam(AccumulatorParam[Problems]):
 
 def scoring(
     model: Broadcast[ShippedModel],
-    problems: Accumulator[Problems],
+    problems: Accumulator[Violations],
     checked_rows: Accumulator[int],
     scored_rows: Accumulator[int],
 ) -> BatchFunction:
@@ -75,7 +75,7 @@ def sampling(
     columns: list[str],
     *,
     require_target: bool,
-    problems: Accumulator[Problems],
+    problems: Accumulator[Violations],
 ) -> BatchFunction:
     """The function `mapInPandas` runs on each partition: a seeded random share of its rows."""
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.columns import label_type
+from {{ cookiecutter.package_name }}.columns.validation import Violation, validate
 from {{ cookiecutter.package_name }}.errors import (
     DataError,
     DataValidationError,
@@ -23,14 +24,13 @@ from {{ cookiecutter.package_name }}.errors import (
 )
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.spark.batches import (
-    Problems,
-    ProblemsParam,
+    Violations,
+    ViolationsParam,
     sampling,
     scoring,
 )
 from {{ cookiecutter.package_name }}.spark.output import Dataset
 from {{ cookiecutter.package_name }}.store import now
-from {{ cookiecutter.package_name }}.validation import Problem, validate
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame, SparkSession
@@ -124,16 +124,18 @@ def column(name: str) -> Column:
 
 def check_columns(frame: DataFrame, names: Sequence[str]) -> None:
     """Refuse missing columns on the driver, before any job runs."""
-    missing = [Problem(name, "column_in_dataframe") for name in names if name not in frame.columns]
+    missing = [
+        Violation(name, "column_in_dataframe") for name in names if name not in frame.columns
+    ]
     if missing:
-        raise DataValidationError([str(problem) for problem in missing])
+        raise DataValidationError([str(violation) for violation in missing])
 
 
-def refuse(problems: Problems, rows: int) -> None:
+def refuse(problems: Violations, rows: int) -> None:
     if problems:
         found = sorted(problems.values(), key=lambda problem: (problem.rows != 0, problem.column))
         note = f"in {rows:,} rows checked on the executors; nothing was written"
-        raise DataValidationError([str(problem) for problem in found], note)
+        raise DataValidationError([str(violation) for violation in found], note)
 
 
 def spark_failure(error: Exception, consequence: str) -> SparkJobError:
@@ -188,7 +190,7 @@ def score(
     target = Dataset(spark, destination)
     target.check_replaceable()
     context = spark.sparkContext
-    problems = context.accumulator({}, ProblemsParam())
+    problems = context.accumulator({}, ViolationsParam())
     checked, scored = context.accumulator(0), context.accumulator(0)
     shipped = context.broadcast(model)
     try:
@@ -247,7 +249,7 @@ def sample(
         raise DataError(msg)
     # A little more than asked, then exactly `rows` of them: Bernoulli sampling is approximate.
     fraction = min(1.0, rows * 1.05 / total + 100 / total)
-    problems = spark.sparkContext.accumulator({}, ProblemsParam())
+    problems = spark.sparkContext.accumulator({}, ViolationsParam())
     function = sampling(fraction, seed, columns, require_target=require_target, problems=problems)
     try:
         drawn = frame.mapInPandas(function, frame.schema).toPandas()

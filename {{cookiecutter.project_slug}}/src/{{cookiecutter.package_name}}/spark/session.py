@@ -17,7 +17,7 @@ from {{ cookiecutter.package_name }}.errors import ProjectError
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-    from {{ cookiecutter.package_name }}.config import SparkSettings
+    from {{ cookiecutter.package_name }}.spark.settings import SparkSettings
 
 APP_NAME = "{{ cookiecutter.project_slug }}"
 JAVA_HELP = (

@@ -15,12 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.serving import (
-    JOBLIB,
-    ONNX,
-    OnnxPredictor,
-    load_predictor,
-)
+from {{ cookiecutter.package_name }}.modeling.loading import load_predictor
+from {{ cookiecutter.package_name }}.modeling.predictors import JOBLIB, ONNX, OnnxPredictor
 
 if TYPE_CHECKING:
     from {{ cookiecutter.package_name }}.store import ModelStore
@@ -59,7 +55,7 @@ class ShippedModel:
 
     def build_scorer(self) -> Scorer:
         if self.onnx is None:
-            from {{ cookiecutter.package_name }}.prediction import predict_frame
+            from {{ cookiecutter.package_name }}.modeling.scoring import predict_frame
 
             pipeline = self.pipeline
             return lambda features: predict_frame(pipeline, features)
@@ -77,7 +73,7 @@ def ship(store: ModelStore, version: str | None = None) -> ShippedModel:
     """A version (default: the current one) ready to broadcast, loaded and checked as the API loads
     it: its ONNX export where there is one (a broken export is refused here, not on every
     executor), its scikit-learn pipeline otherwise."""
-    from {{ cookiecutter.package_name }}.prediction import SklearnPredictor
+    from {{ cookiecutter.package_name }}.modeling.scoring import SklearnPredictor
 
     predictor = load_predictor(store, version)
     metadata = predictor.metadata

@@ -25,14 +25,12 @@ import json
 import platform
 import re
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Mapping
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from {{ cookiecutter.package_name }}.atomic import append_lines, write_text
 from {{ cookiecutter.package_name }}.errors import ArtifactError, ModelNotFoundError
 from {{ cookiecutter.package_name }}.store import (
     Event,
@@ -42,6 +40,8 @@ from {{ cookiecutter.package_name }}.store import (
     timestamp,
 )
 from {{ cookiecutter.package_name }}.store.libraries import check_libraries, libraries_of
+from {{ cookiecutter.package_name }}.tables.atomic import append_lines, write_text
+from {{ cookiecutter.package_name }}.tracking import git_commit
 
 CURRENT = "CURRENT"
 EVENTS = "events.jsonl"
@@ -59,17 +59,6 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: file.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def git_commit() -> str | None:
-    """The commit the code was trained from, when it runs inside a git checkout."""
-    git = shutil.which("git")
-    if git is None:
-        return None
-    result = subprocess.run(  # noqa: S603 - fixed arguments, no user input
-        [git, "rev-parse", "HEAD"], capture_output=True, text=True, check=False
-    )
-    return (result.stdout.strip() or None) if result.returncode == 0 else None
 
 
 def to_json(data: Mapping[str, Any]) -> str:

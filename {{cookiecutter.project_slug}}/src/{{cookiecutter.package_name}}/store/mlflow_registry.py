@@ -37,8 +37,9 @@ from {{ cookiecutter.package_name }}.store import (
     text_of,
     timestamp,
 )
-from {{ cookiecutter.package_name }}.store.files import METADATA_FILE, git_commit, to_json
+from {{ cookiecutter.package_name }}.store.files import METADATA_FILE, to_json
 from {{ cookiecutter.package_name }}.store.libraries import check_libraries, libraries_of
+from {{ cookiecutter.package_name }}.tracking import git_commit
 from {{ cookiecutter.package_name }}.tracking.mlflow_runs import (
     ACTIVE_RUN,
     KIND_TAG,
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
     from mlflow.entities.model_registry import ModelVersion
     from mlflow.models import ModelSignature
 
-    from {{ cookiecutter.package_name }}.config import TrackingSettings
+    from {{ cookiecutter.package_name }}.tracking.settings import TrackingSettings
 
 MODEL_DIR = "model"  # the artifact folder of a version's run that holds its files
 MODEL_FILE = "model.pkl"  # what mlflow.sklearn writes with serialization_format="pickle"

@@ -11,6 +11,8 @@ into it.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -83,6 +85,17 @@ def training_params(metadata: Mapping[str, Any]) -> dict[str, Any]:
     hyperparameters = metadata.get("hyperparameters") or {}
     params |= {f"hyperparameters.{name}": value for name, value in hyperparameters.items()}
     return {name: value for name, value in params.items() if value is not None}
+
+
+def git_commit() -> str | None:
+    """The commit the code was trained from, when it runs inside a git checkout."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+    result = subprocess.run(  # noqa: S603 - fixed arguments, no user input
+        [git, "rev-parse", "HEAD"], capture_output=True, text=True, check=False
+    )
+    return (result.stdout.strip() or None) if result.returncode == 0 else None
 
 
 def open_tracker(settings: Settings) -> Tracker:

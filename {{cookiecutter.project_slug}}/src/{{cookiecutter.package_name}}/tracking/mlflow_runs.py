@@ -27,12 +27,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from {{ cookiecutter.package_name }}.errors import ProjectError
-from {{ cookiecutter.package_name }}.store.files import git_commit
+from {{ cookiecutter.package_name }}.tracking import git_commit
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
 
-    from {{ cookiecutter.package_name }}.config import TrackingSettings
+    from {{ cookiecutter.package_name }}.tracking.settings import TrackingSettings
 
 DATABASE = "mlflow.db"
 ARTIFACTS = "artifacts"

@@ -3,11 +3,12 @@
 app.py       the entry script, which `streamlit run` runs again on every interaction
 main.py      the settings, the scorer and the navigation between the pages
 views/       one module per page (not `pages/`: Streamlit would take that folder for its own)
-scoring.py   scoring with the model in the app, and what every scorer gives back
+scoring.py   scoring with the model in the app (held by `store.current`, as the API holds
+             it), and what every scorer gives back
 {%- if cookiecutter.api == "flask" %}
 remote.py    scoring through the API instead (when the ui.api_url setting is set)
 {%- endif %}
-model.py     the model in use, replaced when another one is promoted (the API's rule)
+settings.py  the `ui` group of the settings tree
 reports.py   the evaluation plots and drift reports that the command line wrote
 show.py      how errors and messages appear on a page
 

@@ -15,8 +15,8 @@ import streamlit as st
 
 from {{ cookiecutter.package_name }}.config import Settings, load_settings
 from {{ cookiecutter.package_name }}.errors import SettingsError
-from {{ cookiecutter.package_name }}.store import open_store
-from {{ cookiecutter.package_name }}.ui.model import ModelHolder
+from {{ cookiecutter.package_name }}.store import LoadedModel, open_store
+from {{ cookiecutter.package_name }}.store.current import CurrentModel
 {%- if cookiecutter.api == "flask" %}
 from {{ cookiecutter.package_name }}.ui.remote import RemoteScorer
 {%- endif %}
@@ -37,10 +37,11 @@ PAGES: list[tuple[Callable[[Context], None], str, str]] = [
 @st.cache_resource(show_spinner=False)
 def shared_holder(
     models: str, folder: str, reload_seconds: float, _settings: Settings
-) -> ModelHolder:
+) -> CurrentModel[LoadedModel]:
     """One holder per models setting (`models`, as JSON, in the working `folder`: models.dir may
-    be relative), shared by every session."""
-    return ModelHolder(open_store(_settings), reload_seconds)
+    be relative), shared by every session; the API's rule replaces the model it holds."""
+    store = open_store(_settings)
+    return CurrentModel(store, store.load, reload_seconds)
 
 
 def scorer_for(settings: Settings) -> Scorer:
@@ -50,7 +51,7 @@ def scorer_for(settings: Settings) -> Scorer:
 {%- endif %}
     models, folder = settings.models.model_dump_json(), str(Path.cwd())
     holder = shared_holder(models, folder, settings.ui.model_reload_seconds, settings)
-    return LocalScorer(settings, holder.refresh())
+    return LocalScorer(settings, holder.get())
 
 
 def main(settings: Settings | None = None) -> None:

@@ -18,7 +18,7 @@ import pandas as pd
 from {{ cookiecutter.package_name }} import tables
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import DataError, ProjectError
-from {{ cookiecutter.package_name }}.prediction import plain, validate_chunk
+from {{ cookiecutter.package_name }}.modeling.scoring import plain, validate_chunk
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.ui.scoring import (
     Scored,
@@ -51,7 +51,7 @@ def json_records(features: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def describe_answer(status: int, body: bytes) -> str:
+def answer_message(status: int, body: bytes) -> str:
     """The API's error, in its own words: `{"error": {"title", "message", "details"}}`."""
     try:
         error = json.loads(body)["error"]
@@ -88,7 +88,7 @@ class ApiClient:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 answer = response.read()
         except urllib.error.HTTPError as error:
-            raise ApiError(describe_answer(error.code, error.read())) from None
+            raise ApiError(answer_message(error.code, error.read())) from None
         except (urllib.error.URLError, OSError) as error:  # refused, unknown host, timed out
             reason = getattr(error, "reason", error)
             msg = f"cannot reach the API at {self.url}: {reason}"

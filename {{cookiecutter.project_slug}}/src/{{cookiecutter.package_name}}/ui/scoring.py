@@ -19,12 +19,12 @@ from typing import Any, Protocol
 import pandas as pd
 
 from {{ cookiecutter.package_name }} import tables
+from {{ cookiecutter.package_name }}.columns.validation import validate
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import DataError, ModelNotFoundError
-from {{ cookiecutter.package_name }}.prediction import plain, predict_frame, score_file
+from {{ cookiecutter.package_name }}.modeling.scoring import plain, predict_frame, score_file
 from {{ cookiecutter.package_name }}.store import LoadedModel
-from {{ cookiecutter.package_name }}.ui.model import InUse
-from {{ cookiecutter.package_name }}.validation import validate
+from {{ cookiecutter.package_name }}.store.current import InUse
 
 PREVIEW_ROWS = 20
 MIME_TYPES = {
@@ -130,7 +130,7 @@ def uploaded(name: str, data: bytes) -> Iterator[Upload]:
 class LocalScorer:
     """Scores with the model in the app, the one the holder gave this interaction."""
 
-    def __init__(self, settings: Settings, in_use: InUse) -> None:
+    def __init__(self, settings: Settings, in_use: InUse[LoadedModel]) -> None:
         self.settings = settings
         self.in_use = in_use
 
@@ -141,11 +141,15 @@ class LocalScorer:
 
     @property
     def problem(self) -> str | None:
-        return self.in_use.problem
+        """Why there is no model, or why the version the store names now was refused."""
+        state = self.in_use
+        if state.error is None or state.model is None:
+            return state.error
+        return f"{state.error}; the app keeps using model {state.version}"
 
     def model(self) -> LoadedModel:
         if self.in_use.model is None:
-            raise ModelNotFoundError(self.in_use.problem or "no model is loaded")
+            raise ModelNotFoundError(self.problem or "no model is loaded")
         return self.in_use.model
 
     def score_record(self, record: dict[str, Any]) -> Scored:

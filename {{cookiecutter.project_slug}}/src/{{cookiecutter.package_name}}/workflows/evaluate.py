@@ -14,18 +14,18 @@ from typing import Any
 import pandas as pd
 
 from {{ cookiecutter.package_name }} import tables
+from {{ cookiecutter.package_name }}.columns.sample import make_dataset
+from {{ cookiecutter.package_name }}.columns.validation import validate
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import DataError, ProjectError
-from {{ cookiecutter.package_name }}.evaluation import (
+from {{ cookiecutter.package_name }}.modeling.evaluation import (
     GateDecision,
     evaluate,
     quality_gate,
     write_report,
 )
-from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.store import open_store
 from {{ cookiecutter.package_name }}.tracking import open_tracker
-from {{ cookiecutter.package_name }}.validation import validate
 from {{ cookiecutter.package_name }}.workflows.train import (
     SAMPLE,
     holdout_of,

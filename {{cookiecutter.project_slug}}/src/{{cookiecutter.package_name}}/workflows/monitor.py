@@ -9,6 +9,7 @@ from typing import Any
 
 from {{ cookiecutter.package_name }} import tables
 from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.modeling.scoring import predict_frame
 from {{ cookiecutter.package_name }}.monitoring.batches import Batch, load_batch
 from {{ cookiecutter.package_name }}.monitoring.drift import (
     DriftResult,
@@ -17,7 +18,6 @@ from {{ cookiecutter.package_name }}.monitoring.drift import (
 )
 from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
 from {{ cookiecutter.package_name }}.monitoring.report import write_html, write_json
-from {{ cookiecutter.package_name }}.prediction import predict_frame
 from {{ cookiecutter.package_name }}.store import now, open_store, timestamp
 from {{ cookiecutter.package_name }}.tracking import open_tracker
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from {{ cookiecutter.package_name }} import tables
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.prediction import score_file
+from {{ cookiecutter.package_name }}.modeling.scoring import score_file
 from {{ cookiecutter.package_name }}.store import open_store
 
 

@@ -17,7 +17,8 @@ import pandas as pd
 from {{ cookiecutter.package_name }} import problem, tables
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import ModelNotFoundError
-from {{ cookiecutter.package_name }}.evaluation import evaluate
+from {{ cookiecutter.package_name }}.modeling.evaluation import evaluate
+from {{ cookiecutter.package_name }}.modeling.training import fit, split
 from {{ cookiecutter.package_name }}.store import (
     Event,
     LoadedModel,
@@ -25,7 +26,6 @@ from {{ cookiecutter.package_name }}.store import (
     open_store,
 )
 from {{ cookiecutter.package_name }}.tracking import open_tracker
-from {{ cookiecutter.package_name }}.training import fit, split
 from {{ cookiecutter.package_name }}.workflows.train import (
     LabelledData,
     read_validated,

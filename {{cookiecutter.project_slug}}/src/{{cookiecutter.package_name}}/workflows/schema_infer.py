@@ -6,17 +6,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from {{ cookiecutter.package_name }} import problem, tables
-from {{ cookiecutter.package_name }}.atomic import write_text
-from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.errors import DataValidationError, SchemaError
-from {{ cookiecutter.package_name }}.schema import SCHEMA
-from {{ cookiecutter.package_name }}.schema_drafting import (
+from {{ cookiecutter.package_name }}.columns.drafting import (
     MAX_CATEGORIES,
     Decision,
     draft_schema,
     source,
 )
-from {{ cookiecutter.package_name }}.validation import validate
+from {{ cookiecutter.package_name }}.columns.validation import validate
+from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.errors import DataValidationError, SchemaError
+from {{ cookiecutter.package_name }}.schema import SCHEMA
+from {{ cookiecutter.package_name }}.tables.atomic import write_text
 
 
 @dataclass(frozen=True)

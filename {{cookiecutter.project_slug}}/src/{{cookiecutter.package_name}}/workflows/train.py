@@ -18,25 +18,25 @@ from typing import Any
 import pandas as pd
 
 from {{ cookiecutter.package_name }} import __version__, problem, tables
+from {{ cookiecutter.package_name }}.columns.sample import make_dataset
+from {{ cookiecutter.package_name }}.columns.validation import split_target, validate
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import ModelNotFoundError, ProjectError
-from {{ cookiecutter.package_name }}.evaluation import (
+from {{ cookiecutter.package_name }}.modeling.evaluation import (
     Evaluation,
     GateDecision,
     evaluate,
     quality_gate,
     write_report,
 )
+from {{ cookiecutter.package_name }}.modeling.onnx_export import ONNX_FILE, export
+from {{ cookiecutter.package_name }}.modeling.onnx_export import describe as describe_export
+from {{ cookiecutter.package_name }}.modeling.scoring import predict_frame
+from {{ cookiecutter.package_name }}.modeling.training import fit, split
 from {{ cookiecutter.package_name }}.monitoring.profile import PROFILE_FILE, build_profile
-from {{ cookiecutter.package_name }}.onnx_export import ONNX_FILE, export
-from {{ cookiecutter.package_name }}.onnx_export import describe as describe_export
-from {{ cookiecutter.package_name }}.prediction import predict_frame
-from {{ cookiecutter.package_name }}.sample_data import make_dataset
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import open_store
 from {{ cookiecutter.package_name }}.tracking import open_tracker, training_params
-from {{ cookiecutter.package_name }}.training import fit, split
-from {{ cookiecutter.package_name }}.validation import split_target, validate
 
 SAMPLE = "embedded sample"  # the training data's location when it was the embedded sample
 
@@ -131,8 +131,8 @@ def save_candidate(
         "test_size": settings.training.test_size,
         "random_seed": settings.training.seed,
         "hyperparameters": settings.training.hyperparameters,
-        "features": SCHEMA.describe(),
-        "target": SCHEMA.target.describe(),
+        "features": SCHEMA.metadata(),
+        "target": SCHEMA.target.metadata(),
     }
     exported = export(model, holdout, metadata)
     files: dict[str, str | bytes] = {PROFILE_FILE: profile.to_json()}

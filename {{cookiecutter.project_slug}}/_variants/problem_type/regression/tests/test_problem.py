@@ -7,17 +7,17 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }} import problem
-from {{ cookiecutter.package_name }}.prediction import predict_frame
-from {{ cookiecutter.package_name }}.problem_contract import Problem
-from {{ cookiecutter.package_name }}.sample_data import make_dataset
+from {{ cookiecutter.package_name }}.columns.sample import make_dataset
+from {{ cookiecutter.package_name }}.columns.validation import split_target, validate
+from {{ cookiecutter.package_name }}.modeling.contract import ProblemModule
+from {{ cookiecutter.package_name }}.modeling.scoring import predict_frame
+from {{ cookiecutter.package_name }}.modeling.training import fit, split
 from {{ cookiecutter.package_name }}.schema import SCHEMA
-from {{ cookiecutter.package_name }}.training import fit, split
-from {{ cookiecutter.package_name }}.validation import split_target, validate
 
 
 def test_the_problem_module_fulfils_the_contract() -> None:
-    contract: Problem = problem  # the type checker checks every name and signature
-    assert isinstance(contract, Problem)
+    contract: ProblemModule = problem  # the type checker checks every name and signature
+    assert isinstance(contract, ProblemModule)
     assert problem.MONITORED_PREDICTION in problem.PREDICTION_COLUMNS
     assert problem.PREDICTION_COLUMNS[0] == "prediction"
     assert SCHEMA.target.kind in problem.TARGET_KINDS

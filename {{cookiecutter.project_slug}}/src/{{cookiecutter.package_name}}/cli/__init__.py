@@ -15,16 +15,25 @@ import json
 import os
 {%- endif %}
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    from {{ cookiecutter.package_name }}.config import Settings
-    from {{ cookiecutter.package_name }}.workflows.monitor import Monitoring
+from {{ cookiecutter.package_name }}.cli.common import (
+    Data,
+    ModelsDir,
+    Seed,
+    Verbose,
+    Version,
+    check_table_name,
+    load,
+    reported,
+{%- if cookiecutter.ui == "streamlit" %}
+    require,
+{%- endif %}
+    show_drift,
+)
 
 app = typer.Typer(
     name="{{ cookiecutter.project_slug }}",
@@ -34,80 +43,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: formatting it with rich would double the start-up time
 )
-
-Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks on errors.")]
-ModelsDir = Annotated[Path | None, typer.Option(help="Where model versions live.")]
-Seed = Annotated[int | None, typer.Option(min=0, help="Random seed (default: from settings).")]
-Version = Annotated[str | None, typer.Option("--model-version", help="Default: the current one.")]
-Data = Annotated[str | None, typer.Option("--data", help="A CSV, Parquet or JSON-lines file.")]
-
-
-@contextmanager
-def reported(verbose: bool, exit_code: int = 1) -> Iterator[None]:
-    """Show an error as one line and exit: a bad setting with 2, any other ProjectError with
-    `exit_code`; with --verbose, let the traceback through."""
-    from {{ cookiecutter.package_name }}.errors import ProjectError, SettingsError
-
-    try:
-        yield
-    except ProjectError as error:
-        if verbose:
-            raise
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(2 if isinstance(error, SettingsError) else exit_code) from None
-{%- if cookiecutter.tracking == "mlflow" %}
-
-
-def load(verbose: bool, **overrides: Any) -> Settings:
-    """The settings, with the flags that were given (dotted names) on top. `--models-dir` names
-    a folder that MLflow tracking does not use: refused rather than silently ignored."""
-    from {{ cookiecutter.package_name }}.config import env_name, load_settings
-    from {{ cookiecutter.package_name }}.errors import SettingsError
-
-    with reported(verbose, exit_code=2):
-        settings = load_settings(**overrides)
-        if overrides.get("models.dir") is not None and settings.tracking.backend == "mlflow":
-            msg = (
-                "--models-dir names a models folder, and models are in MLflow here"
-                f" (tracking.backend=mlflow): set {env_name('tracking', 'backend')}=files"
-                " to use a folder"
-            )
-            raise SettingsError(msg)
-        return settings
-{%- else %}
-
-
-def load(verbose: bool, **overrides: Any) -> Settings:
-    """The settings, with the flags that were given (dotted names) on top."""
-    from {{ cookiecutter.package_name }}.config import load_settings
-
-    with reported(verbose, exit_code=2):
-        return load_settings(**overrides)
-{%- endif %}
-
-
-def check_table_name(location: str) -> str:
-    from {{ cookiecutter.package_name }} import tables
-    from {{ cookiecutter.package_name }}.errors import DataError
-
-    try:
-        tables.format_of(location)
-    except DataError as error:
-        raise typer.BadParameter(str(error)) from None
-    return location
-{%- if cookiecutter.ui == "streamlit" or cookiecutter.batch_engine == "spark" %}
-
-
-def require(module: str, needs: str, *, group: str) -> None:
-    """Exit 1 saying how to install an optional library, rather than fail on an import later."""
-    import importlib.util
-
-    if importlib.util.find_spec(module) is None:
-        typer.echo(
-            f"error: {needs}, which is not installed here: run `uv sync --group {group}`", err=True
-        )
-        raise typer.Exit(1)
-{%- endif %}
 
 
 def version_callback(show: bool) -> None:
@@ -143,7 +78,7 @@ def data(
     verbose: Verbose = False,
 ) -> None:
     """Write the embedded sample dataset to a file (--drift: a batch to try `monitor` on)."""
-    from {{ cookiecutter.package_name }}.workflows.sample import write_sample
+    from {{ cookiecutter.package_name }}.workflows.data import write_sample
 
     settings = load(verbose, **{"training.seed": seed})
     with reported(verbose):
@@ -257,24 +192,6 @@ def monitor(
     show_drift(outcome, f"{outcome.result.rows:,} rows")
 
 
-def show_drift(outcome: Monitoring, compared: str) -> None:
-    """Each drifted check, the verdict on the `compared` rows, the report; exit 1 on drift."""
-    result = outcome.result
-    for check in result.drifted:
-        typer.echo(
-            f"drift: {check.name}: {check.effect_name} {check.effect:.3f}, "
-            f"corrected p {check.p_adjusted:.2g} ({check.test})"
-        )
-    verdict = "DRIFT" if result.drift else "no drift"
-    typer.echo(
-        f"{verdict}: {len(result.drifted)} of {len(result.checks)} checks, {compared} "
-        f"against model {outcome.version}"
-    )
-    typer.echo(f"report: {outcome.html_report} (and {outcome.json_report.name})")
-    if result.drift:
-        raise typer.Exit(1)
-
-
 @app.command()
 def retrain(
     data_path: Annotated[
@@ -337,11 +254,11 @@ def info(
     verbose: Verbose = False,
 ) -> None:
     """Print a model's metadata as JSON (default: the current model)."""
-    from {{ cookiecutter.package_name }}.workflows.describe import describe_model
+    from {{ cookiecutter.package_name }}.workflows.info import model_info
 
     settings = load(verbose, **{"models.dir": models_dir})
     with reported(verbose):
-        metadata = describe_model(settings, model_version)
+        metadata = model_info(settings, model_version)
     typer.echo(json.dumps(metadata, indent=2))
 
 
@@ -465,7 +382,7 @@ def ui(
     load(verbose, **{"models.dir": models_dir})  # a bad setting: one line here, not a broken page
     if models_dir is not None:
         os.environ[env_name("models", "dir")] = str(models_dir)
-    script = Path(__file__).with_name("ui") / "app.py"
+    script = Path(__file__).parents[1] / "ui" / "app.py"
     options = [f"--server.port={port}", f"--server.address={host}"]
     # .streamlit/config.toml's settings, for a start from another folder than the project's
     options += ["--server.headless=true", "--server.maxUploadSize=100"]
@@ -478,8 +395,7 @@ def ui(
 {%- if cookiecutter.batch_engine == "spark" %}
 
 
-# Last: the Spark commands use this module's options and helpers.
-from {{ cookiecutter.package_name }}.spark.cli import spark_app  # noqa: E402
+from {{ cookiecutter.package_name }}.cli.spark import spark_app  # noqa: E402  (the commands first)
 
 app.add_typer(spark_app, name="spark")
 {%- endif %}

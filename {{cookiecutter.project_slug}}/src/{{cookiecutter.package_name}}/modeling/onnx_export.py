@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.prediction import plain, predict_frame
+from {{ cookiecutter.package_name }}.modeling.predictors import OnnxPredictor
+from {{ cookiecutter.package_name }}.modeling.scoring import plain, predict_frame
 from {{ cookiecutter.package_name }}.schema import SCHEMA
-from {{ cookiecutter.package_name }}.serving import OnnxPredictor
 
 ONNX_FILE = "model.onnx"
 TOLERANCE = 1e-4  # ONNX Runtime computes in float32: about 1e-7 apart from scikit-learn

@@ -16,7 +16,7 @@ import pandas as pd
 
 
 @runtime_checkable
-class Problem(Protocol):
+class ProblemModule(Protocol):
     PROBLEM_TYPE: str
     """"classification" or "regression": which metrics, plots and API response fields apply."""
     TARGET_KINDS: tuple[str, ...]

@@ -5,12 +5,12 @@ import pytest
 
 from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.columns import Column, Schema, Target
+from {{ cookiecutter.package_name }}.columns.sample import make_dataset
+from {{ cookiecutter.package_name }}.columns.validation import validate
 from {{ cookiecutter.package_name }}.config import DEFAULT_MIN_SCORE
-from {{ cookiecutter.package_name }}.evaluation import evaluate
-from {{ cookiecutter.package_name }}.sample_data import make_dataset
+from {{ cookiecutter.package_name }}.modeling.evaluation import evaluate
+from {{ cookiecutter.package_name }}.modeling.training import fit
 from {{ cookiecutter.package_name }}.schema import SCHEMA
-from {{ cookiecutter.package_name }}.training import fit
-from {{ cookiecutter.package_name }}.validation import validate
 
 
 def test_same_seed_gives_the_same_rows() -> None:

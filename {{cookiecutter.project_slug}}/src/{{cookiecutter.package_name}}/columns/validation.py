@@ -50,7 +50,7 @@ def show(value: object) -> str:
 
 
 @dataclass(frozen=True)
-class Problem:
+class Violation:
     """One rule that some rows break: where, how many rows, and a few of the values."""
 
     column: str
@@ -64,16 +64,16 @@ class Problem:
         rule, examples = describe_rule(self.rule), ", ".join(self.examples)
         return f"column '{self.column}' {rule}: {self.rows} row(s), e.g. {examples}"
 
-    def merged(self, other: Problem) -> Problem:
+    def merged(self, other: Violation) -> Violation:
         """The same rule broken in another part of the data (Spark adds up its partitions)."""
         examples = tuple(dict.fromkeys(self.examples + other.examples))[:EXAMPLES]
-        return Problem(self.column, self.rule, self.rows + other.rows, examples)
+        return Violation(self.column, self.rule, self.rows + other.rows, examples)
 
 
-def find_problems(failures: pd.DataFrame) -> list[Problem]:
-    """Pandera's failure cases as one Problem per column and rule."""
+def find_violations(failures: pd.DataFrame) -> list[Violation]:
+    """Pandera's failure cases as one Violation per column and rule."""
     missing = failures[failures["check"] == "column_in_dataframe"]
-    problems = [Problem(str(name), "column_in_dataframe") for name in missing["failure_case"]]
+    violations = [Violation(str(name), "column_in_dataframe") for name in missing["failure_case"]]
     failures = failures[failures["check"] != "column_in_dataframe"]
     # A column whose values cannot be converted also fails its other checks; report the cause only.
     unconvertible = set(failures.loc[failures["check"].str.startswith("coerce_dtype"), "column"])
@@ -83,8 +83,8 @@ def find_problems(failures: pd.DataFrame) -> list[Problem]:
             continue
         rows = int(group["index"].notna().sum() or len(group))
         examples = tuple(map(show, group["failure_case"].unique()[:EXAMPLES]))
-        problems.append(Problem(str(column), check, rows, examples))
-    return problems
+        violations.append(Violation(str(column), check, rows, examples))
+    return violations
 
 
 def run_schema(table: pd.DataFrame, *, with_target: bool) -> pd.DataFrame:
@@ -96,12 +96,12 @@ def run_schema(table: pd.DataFrame, *, with_target: bool) -> pd.DataFrame:
         return schema.validate(table, lazy=True)
 
 
-def check(table: pd.DataFrame, *, require_target: bool = True) -> pd.DataFrame | list[Problem]:
+def check(table: pd.DataFrame, *, require_target: bool = True) -> pd.DataFrame | list[Violation]:
     """The validated table (see `validate`), or every problem it has."""
     try:
         valid = run_schema(table, with_target=require_target)
     except SchemaErrors as errors:
-        return find_problems(errors.failure_cases)
+        return find_violations(errors.failure_cases)
     columns = [*SCHEMA.names, SCHEMA.target.name] if require_target else list(SCHEMA.names)
     valid = valid[columns]
     # Missing categories arrive as None or NaN depending on the file type and pandas version; the
@@ -118,7 +118,7 @@ def validate(table: pd.DataFrame, *, require_target: bool = True) -> pd.DataFram
     """
     checked = check(table, require_target=require_target)
     if isinstance(checked, list):
-        raise DataValidationError([str(problem) for problem in checked])
+        raise DataValidationError([str(violation) for violation in checked])
     return checked
 
 

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from {{ cookiecutter.package_name }}.cli import (
+from {{ cookiecutter.package_name }}.cli.common import (
     ModelsDir,
     Seed,
     Verbose,
@@ -64,7 +64,7 @@ def predict(
 ) -> None:
     """Validate and score a dataset on the executors; write the output only if every row passed."""
     require_pyspark()
-    from {{ cookiecutter.package_name }}.workflows.spark_batch import predict_on_spark
+    from {{ cookiecutter.package_name }}.workflows.spark import predict_on_spark
 
     settings = load(verbose, **{"models.dir": models_dir, "spark.master": master})
     with reported(verbose):
@@ -99,7 +99,7 @@ def monitor(
 ) -> None:
     """Drift check of a random sample (every row validated on the executors). Exit 1 on drift."""
     require_pyspark()
-    from {{ cookiecutter.package_name }}.workflows.spark_batch import monitor_on_spark
+    from {{ cookiecutter.package_name }}.workflows.spark import monitor_on_spark
 
     overrides = {"models.dir": models_dir, "spark.master": master, "spark.sample_rows": sample_rows}
     settings = load(verbose, **overrides)
@@ -128,7 +128,7 @@ def sample(
 ) -> None:
     """Draw a random sample of labelled rows (every row validated) into a file to train on."""
     require_pyspark()
-    from {{ cookiecutter.package_name }}.workflows.spark_batch import sample_on_spark
+    from {{ cookiecutter.package_name }}.workflows.spark import sample_on_spark
 
     settings = load(verbose, **{"training.seed": seed, "spark.master": master})
     with reported(verbose):

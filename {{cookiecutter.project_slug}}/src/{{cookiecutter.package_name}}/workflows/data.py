@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from {{ cookiecutter.package_name }} import tables
+from {{ cookiecutter.package_name }}.columns.sample import make_dataset
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.sample_data import make_dataset
 
 
 def write_sample(

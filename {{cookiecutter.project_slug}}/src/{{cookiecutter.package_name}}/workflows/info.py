@@ -8,6 +8,6 @@ from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.store import open_store
 
 
-def describe_model(settings: Settings, version: str | None = None) -> dict[str, Any]:
+def model_info(settings: Settings, version: str | None = None) -> dict[str, Any]:
     """The metadata of a version (default: the current one)."""
     return open_store(settings).metadata(version)

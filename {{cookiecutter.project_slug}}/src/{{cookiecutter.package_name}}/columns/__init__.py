@@ -3,7 +3,11 @@
 `schema.py` declares the project's columns with these classes; everything that depends on columns
 (validation, the API's request schema, the sample dataset, monitoring, the tests) asks the
 `Schema` object instead of naming columns. That is what lets a team change `schema.py` (by hand or
-with `schema infer`) and have the rest follow.
+with `schema infer`) and have the rest follow. Beside the column kinds in this module:
+
+validation.py   tables checked against `schema.py` (pandera), every violation at once
+sample.py       the embedded sample dataset, drawn from `schema.py` (offline, seeded)
+drafting.py     the decisions `schema infer` makes about a team's table, and the source it writes
 """
 
 from __future__ import annotations
@@ -129,7 +133,7 @@ class Column:
             schema["maximum"] = self.maximum
         return schema
 
-    def describe(self) -> dict[str, Any]:
+    def metadata(self) -> dict[str, Any]:
         """The column as plain data, for model metadata and documentation."""
         return {
             key: list(value) if isinstance(value, tuple) else value
@@ -246,8 +250,8 @@ class Target:
             properties = {"prediction": {"type": "number"}}
         return {"type": "object", "properties": properties, "required": list(properties)}
 
-    def describe(self) -> dict[str, Any]:
-        described = self.as_column().describe()
+    def metadata(self) -> dict[str, Any]:
+        described = self.as_column().metadata()
         if self.is_classes:
             described.pop("categories", None)
             described.update(classes=list(self.classes), positive=self.positive)
@@ -304,5 +308,5 @@ class Schema:
             "additionalProperties": False,
         }
 
-    def describe(self) -> list[dict[str, Any]]:
-        return [column.describe() for column in self.features]
+    def metadata(self) -> list[dict[str, Any]]:
+        return [column.metadata() for column in self.features]

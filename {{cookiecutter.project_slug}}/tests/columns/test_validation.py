@@ -14,13 +14,13 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }}.columns import Column
-from {{ cookiecutter.package_name }}.errors import DataValidationError
-from {{ cookiecutter.package_name }}.schema import SCHEMA
-from {{ cookiecutter.package_name }}.validation import (
+from {{ cookiecutter.package_name }}.columns.validation import (
     describe_rule,
     records_to_frame,
     validate,
 )
+from {{ cookiecutter.package_name }}.errors import DataValidationError
+from {{ cookiecutter.package_name }}.schema import SCHEMA
 
 TARGET = SCHEMA.target.name
 

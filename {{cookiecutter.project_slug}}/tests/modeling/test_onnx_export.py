@@ -12,14 +12,15 @@ import pytest
 from sklearn.base import BaseEstimator
 
 from {{ cookiecutter.package_name }} import problem
+from {{ cookiecutter.package_name }}.columns.validation import validate
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import ArtifactError
-from {{ cookiecutter.package_name }}.onnx_export import ONNX_FILE, TOLERANCE, records
-from {{ cookiecutter.package_name }}.prediction import SklearnPredictor, predict_frame
+from {{ cookiecutter.package_name }}.modeling.loading import load_predictor
+from {{ cookiecutter.package_name }}.modeling.onnx_export import ONNX_FILE, TOLERANCE, records
+from {{ cookiecutter.package_name }}.modeling.predictors import ONNX, OnnxPredictor
+from {{ cookiecutter.package_name }}.modeling.scoring import SklearnPredictor, predict_frame
 from {{ cookiecutter.package_name }}.schema import SCHEMA
-from {{ cookiecutter.package_name }}.serving import ONNX, OnnxPredictor, load_predictor
 from {{ cookiecutter.package_name }}.store import ModelStore
-from {{ cookiecutter.package_name }}.validation import validate
 from {{ cookiecutter.package_name }}.workflows.train import TrainingOutcome, train
 
 
@@ -122,7 +123,7 @@ def test_a_model_that_cannot_be_exported_is_served_from_its_pickle(
 def test_serving_needs_neither_pandas_nor_scikit_learn() -> None:
     """What the API process imports to serve an ONNX model (the Docker image has no more)."""
     code = (
-        "import sys, json; import {{ cookiecutter.package_name }}.serving, "
+        "import sys, json; import {{ cookiecutter.package_name }}.modeling.predictors, "
         "{{ cookiecutter.package_name }}.store.files, "
         "{{ cookiecutter.package_name }}.monitoring.profile; "
         "print(json.dumps(sorted({'pandas', 'sklearn', 'joblib', 'scipy', 'matplotlib', "

@@ -15,10 +15,10 @@ import pandas as pd
 from tqdm import tqdm
 
 from {{ cookiecutter.package_name }} import problem, tables
+from {{ cookiecutter.package_name }}.columns.validation import records_to_frame, validate
 from {{ cookiecutter.package_name }}.errors import DataError, DataValidationError
 from {{ cookiecutter.package_name }}.features import model_input
-from {{ cookiecutter.package_name }}.serving import JOBLIB, Record
-from {{ cookiecutter.package_name }}.validation import records_to_frame, validate
+from {{ cookiecutter.package_name }}.modeling.predictors import JOBLIB, Record
 
 if TYPE_CHECKING:
     from {{ cookiecutter.package_name }}.store import LoadedModel
@@ -59,7 +59,7 @@ def validate_chunk(chunk: pd.DataFrame, first_row: int) -> pd.DataFrame:
         return validate(chunk, require_target=False)
     except DataValidationError as error:
         rows = f"rows {first_row}-{first_row + len(chunk) - 1}"
-        raise DataValidationError([f"{rows}: {problem}" for problem in error.problems]) from None
+        raise DataValidationError([f"{rows}: {message}" for message in error.problems]) from None
 
 
 def score_file(

@@ -13,10 +13,10 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 
 from {{ cookiecutter.package_name }} import problem
+from {{ cookiecutter.package_name }}.columns.validation import split_target
 from {{ cookiecutter.package_name }}.errors import DataError, SchemaError, SettingsError
 from {{ cookiecutter.package_name }}.features import build_model, model_input
 from {{ cookiecutter.package_name }}.schema import SCHEMA
-from {{ cookiecutter.package_name }}.validation import split_target
 
 
 def split(table: pd.DataFrame, test_size: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -10,9 +10,9 @@ from typing import Any
 import pandas as pd
 
 from {{ cookiecutter.package_name }} import problem
-from {{ cookiecutter.package_name }}.atomic import write_text
-from {{ cookiecutter.package_name }}.prediction import predict_frame
-from {{ cookiecutter.package_name }}.validation import split_target
+from {{ cookiecutter.package_name }}.columns.validation import split_target
+from {{ cookiecutter.package_name }}.modeling.scoring import predict_frame
+from {{ cookiecutter.package_name }}.tables.atomic import write_text
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,13 @@ import pytest
 
 from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.columns import Column
+from {{ cookiecutter.package_name }}.columns.validation import split_target, validate
 from {{ cookiecutter.package_name }}.config import DEFAULT_MIN_SCORE
 from {{ cookiecutter.package_name }}.errors import SettingsError
-from {{ cookiecutter.package_name }}.evaluation import evaluate
 from {{ cookiecutter.package_name }}.features import build_preprocessor
+from {{ cookiecutter.package_name }}.modeling.evaluation import evaluate
+from {{ cookiecutter.package_name }}.modeling.training import fit, make_estimator, split
 from {{ cookiecutter.package_name }}.schema import SCHEMA
-from {{ cookiecutter.package_name }}.training import fit, make_estimator, split
-from {{ cookiecutter.package_name }}.validation import split_target, validate
 
 
 def test_preprocessing_imputes_encodes_and_scales(sample: pd.DataFrame) -> None:

@@ -5,7 +5,8 @@ Every module reads and writes tables through these functions, so a new format is
 `gs://` or `abfs://` work once the matching fsspec extra (s3fs, gcsfs, adlfs) is installed.
 
 Writes are atomic: a file is written under a temporary name beside its destination and renamed
-into place when complete, so a reader never sees half a file and a failed run leaves nothing.
+into place when complete, so a reader never sees half a file and a failed run leaves nothing
+(`atomic.py`, which every other file the project writes goes through too: models, reports, logs).
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from {{ cookiecutter.package_name }}.atomic import Location as Location  # re-exported
-from {{ cookiecutter.package_name }}.atomic import atomic_open, filesystem
 from {{ cookiecutter.package_name }}.errors import DataError
+from {{ cookiecutter.package_name }}.tables.atomic import Location as Location  # re-exported
+from {{ cookiecutter.package_name }}.tables.atomic import atomic_open, filesystem
 
 
 class ChunkSink:

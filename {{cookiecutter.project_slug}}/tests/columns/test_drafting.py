@@ -8,13 +8,13 @@ import pytest
 
 from {{ cookiecutter.package_name }} import columns
 from {{ cookiecutter.package_name }}.columns import Column, Schema, Target
-from {{ cookiecutter.package_name }}.errors import SchemaError
-from {{ cookiecutter.package_name }}.schema_drafting import (
+from {{ cookiecutter.package_name }}.columns.drafting import (
     Draft,
     draft_schema,
     source,
     widened,
 )
+from {{ cookiecutter.package_name }}.errors import SchemaError
 
 CLASSES = ("category",)
 NUMBERS = ("number", "integer")

@@ -1,4 +1,4 @@
-"""Predictions for records (JSON objects), as the API and serverless adapters make them.
+"""Predictors: a loaded model that turns records (JSON objects) or columns into predictions.
 
 A model exported to ONNX at training time is served by ONNX Runtime, fed straight from the records:
 no pandas, no scikit-learn, no unpickling, a fraction of a millisecond per record. A model that
@@ -20,8 +20,6 @@ from {{ cookiecutter.package_name }}.errors import ArtifactError
 
 if TYPE_CHECKING:
     import numpy.typing as npt
-
-    from {{ cookiecutter.package_name }}.store import ModelStore
 
 Record = Mapping[str, Any]
 ONNX = "onnxruntime"
@@ -121,21 +119,3 @@ class OnnxPredictor:
 def is_missing(value: Any) -> bool:
     """None (a record's null) or NaN (a table's missing value)."""
     return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def load_predictor(store: ModelStore, version: str | None = None) -> Predictor:
-    """The fastest way to serve a version (default: the current one) that its files allow."""
-    metadata = store.metadata(version)
-    export = metadata.get("onnx") or {}
-    if export.get("file"):
-        return OnnxPredictor(store.read_bytes(metadata["version"], export["file"]), metadata)
-    try:
-        from {{ cookiecutter.package_name }}.prediction import SklearnPredictor
-    except ImportError as error:  # a serving image installs no ML library
-        why = export.get("reason", "saved before exports existed")
-        msg = (
-            f"model {metadata['version']} has no ONNX export ({why}), and serving its pickle"
-            f" needs the project's ML libraries, which are missing here ({error})"
-        )
-        raise ArtifactError(msg) from None
-    return SklearnPredictor(store.load(metadata["version"]))
