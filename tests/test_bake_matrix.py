@@ -16,6 +16,7 @@ from helpers import (
     UNRENDERED_JINJA,
     bake,
     choice_options,
+    clean_env,
     combination_id,
     explain,
     load_hook,
@@ -46,7 +47,13 @@ ALWAYS_BAKED = (
     "src/churn_forecast/config.py",
     "src/churn_forecast/schema.py",
     "src/churn_forecast/problem.py",
+    "src/churn_forecast/modeling/__init__.py",
     "src/churn_forecast/modeling/contract.py",
+    "src/churn_forecast/modeling/predictors.py",
+    "src/churn_forecast/modeling/loading.py",
+    "src/churn_forecast/columns/__init__.py",
+    "src/churn_forecast/store/current.py",
+    "src/churn_forecast/cli/common.py",
     "src/churn_forecast/tables/atomic.py",
     "src/churn_forecast/tables/__init__.py",
     "src/churn_forecast/columns/sample.py",
@@ -92,6 +99,7 @@ API_FILES = {
         "src/churn_forecast/api/app.py",
         "src/churn_forecast/api/routes.py",
         "src/churn_forecast/api/wsgi.py",
+        "src/churn_forecast/api/settings.py",
         "gunicorn.conf.py",
         "Dockerfile",
         ".dockerignore",
@@ -134,6 +142,7 @@ MANAGED_ENDPOINT_FILES = {
 UI_FILES = {
     "streamlit": {
         "src/churn_forecast/ui/app.py",
+        "src/churn_forecast/ui/settings.py",
         "tests/ui/test_app.py",
         ".streamlit/config.toml",
     },
@@ -144,6 +153,8 @@ BATCH_ENGINE_FILES = {
     "spark": {
         "src/churn_forecast/spark/jobs.py",
         "src/churn_forecast/workflows/spark.py",
+        "src/churn_forecast/spark/settings.py",
+        "src/churn_forecast/cli/spark.py",
         "tests/spark/test_scoring.py",
         "deploy/spark/submit.py",
         "deploy/databricks/databricks.yml",
@@ -154,6 +165,7 @@ BATCH_ENGINE_FILES = {
 TRACKING_FILES = {
     "mlflow": {
         "src/churn_forecast/tracking/mlflow_runs.py",
+        "src/churn_forecast/tracking/settings.py",
         "src/churn_forecast/store/mlflow_registry.py",
         "tests/tracking/conftest.py",
         "tests/tracking/test_runs.py",
@@ -301,6 +313,59 @@ def test_ruff_finds_nothing_to_fix(baked: Baked) -> None:
     for command in (("ruff", "check", "."), ("ruff", "format", "--check", ".")):
         result = run_in(project, sys.executable, "-m", *command, "--no-cache")
         assert result.returncode == 0, explain(result)
+
+
+@pytest.mark.once
+def test_import_contracts_hold(baked: Baked) -> None:
+    """The package's layers (pyproject.toml's [tool.importlinter]) hold in every combination."""
+    _, project = baked
+    result = lint_imports(project)
+    assert result.returncode == 0, explain(result)
+    assert "0 broken" in result.stdout
+
+
+@pytest.mark.once
+@pytest.mark.parametrize(
+    ("module", "planted", "broken"),
+    [
+        # the modelling steps reach up into a workflow
+        (
+            "modeling/training.py",
+            "from churn_forecast.workflows.info import model_info",
+            "Adapters over",
+        ),
+        # the core learns of the command line's library
+        ("store/files.py", "import typer", "knows nothing"),
+        # one adapter imports another
+        ("ui/main.py", "from churn_forecast.api.app import create_app", "Adapters over"),
+    ],
+    ids=["upward", "core-imports-typer", "adapter-imports-adapter"],
+)
+def test_import_contracts_refuse_a_planted_import(
+    output_dir: Path, module: str, planted: str, broken: str
+) -> None:
+    project = bake(output_dir, api="flask", ui="streamlit")
+    path = project / "src" / "churn_forecast" / module
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    first_import = next(i for i, line in enumerate(lines) if line.startswith(("from ", "import ")))
+    lines.insert(first_import, planted + "  # planted\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    result = lint_imports(project)
+    assert result.returncode != 0, explain(result)
+    assert "1 broken" in result.stdout
+    broken_section = result.stdout.split("Broken contracts")[-1]
+    assert broken in broken_section, result.stdout
+    assert f"churn_forecast.{module[:-3].replace('/', '.')} ->" in broken_section
+
+
+def lint_imports(project: Path) -> subprocess.CompletedProcess[str]:
+    """import-linter, as the project's pre-commit hook runs it, on the baked source (not installed:
+    the package is found on PYTHONPATH, which the graph builder only reads, never imports)."""
+    command = (str(Path(sys.executable).with_name("lint-imports")), "--no-cache")
+    env = clean_env(PYTHONPATH=str(project / "src"))
+    return subprocess.run(
+        command, cwd=project, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 @pytest.mark.once

@@ -57,7 +57,8 @@ def test_cruft_update_applies_a_template_change_cleanly(template: Path, tmp_path
     commit(project, "Bake the project")
     assert run(project, cruft, "check").returncode == 0
 
-    # The template improves: a new line in a file every project has, and a new file.
+    # The template improves: a new line in a file every project has, a new file, and a module
+    # moved (the command line's import of it follows), as the layout changes move modules.
     contributing = template / "{{cookiecutter.project_slug}}" / "CONTRIBUTING.md"
     contributing.write_text(
         contributing.read_text(encoding="utf-8") + "\nReviews answer within one working day.\n",
@@ -66,6 +67,12 @@ def test_cruft_update_applies_a_template_change_cleanly(template: Path, tmp_path
     (template / "{{cookiecutter.project_slug}}" / "SECURITY.md").write_text(
         "# Security of {{ cookiecutter.project_name }}\n", encoding="utf-8"
     )
+    package = template / "{{cookiecutter.project_slug}}" / "src" / "{{cookiecutter.package_name}}"
+    (package / "workflows" / "info.py").rename(package / "workflows" / "model_info.py")
+    cli = package / "cli" / "__init__.py"
+    cli_source = cli.read_text(encoding="utf-8")
+    assert ".workflows.info import" in cli_source
+    cli.write_text(cli_source.replace(".workflows.info import", ".workflows.model_info import"))
     commit(template, "Improve the template")
 
     assert run(project, cruft, "check").returncode != 0, "cruft should see the project is behind"
@@ -73,11 +80,19 @@ def test_cruft_update_applies_a_template_change_cleanly(template: Path, tmp_path
     updated = (project / "CONTRIBUTING.md").read_text(encoding="utf-8")
     assert updated.endswith("Reviews answer within one working day.\n")
     assert (project / "SECURITY.md").read_text(encoding="utf-8") == "# Security of Churn Forecast\n"
+    workflows = project / "src" / "churn_forecast" / "workflows"
+    assert (workflows / "model_info.py").is_file()
+    assert not (workflows / "info.py").exists(), "the moved module stayed at its old place too"
+    cli_module = project / "src" / "churn_forecast" / "cli" / "__init__.py"
+    assert "churn_forecast.workflows.model_info import" in cli_module.read_text(encoding="utf-8")
     assert not list(project.rglob("*.rej")), "a hunk of the update did not apply"
     assert run(project, cruft, "check").returncode == 0
-    changed = check(project, "git", "status", "--porcelain")
+    changed = check(project, "git", "status", "--porcelain", "--no-renames")
     assert {line[3:] for line in changed.splitlines()} == {
         ".cruft.json",
         "CONTRIBUTING.md",
         "SECURITY.md",
+        "src/churn_forecast/cli/__init__.py",
+        "src/churn_forecast/workflows/info.py",
+        "src/churn_forecast/workflows/model_info.py",
     }

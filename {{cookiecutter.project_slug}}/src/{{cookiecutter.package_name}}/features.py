@@ -2,7 +2,7 @@
 
 The model takes its input as `model_input` prepares it: numbers as floats (missing: NaN), and
 categories as text, a missing one as the `MISSING` token. Every step of the pipeline is one that
-skl2onnx converts, so the same model can be served by ONNX Runtime (see `onnx_export.py`).
+skl2onnx converts, so the same model can be served by ONNX Runtime (see `modeling/onnx_export.py`).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The target and its classes are declared in `schema.py` (`TARGET`, with `positive`); this module
 says how to model them: the estimator, the predictions, the metrics and the plots. The rest of the
 pipeline asks this module, so changing the model means changing only this file. What it must
-provide is written down in `problem_contract.py` and checked by the type checker.
+provide is written down in `modeling/contract.py` and checked by the type checker.
 """
 
 from __future__ import annotations

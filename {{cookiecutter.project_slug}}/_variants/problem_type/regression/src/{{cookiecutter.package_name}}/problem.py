@@ -3,7 +3,7 @@
 The target is declared in `schema.py` (`TARGET`); this module says how to model it: the estimator,
 the predictions, the metrics and the plots. The rest of the pipeline asks this module, so changing
 the model means changing only this file. What it must provide is written down in
-`problem_contract.py` and checked by the type checker.
+`modeling/contract.py` and checked by the type checker.
 """
 
 from __future__ import annotations
