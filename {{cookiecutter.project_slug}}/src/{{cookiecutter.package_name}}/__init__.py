@@ -25,7 +25,8 @@ one layer never import each other (`lint-imports` checks it; the contracts are i
     store                                 model versions, the current one, events; its holder
     tracking                              what each run records (and where)
     columns : schema : tables             column kinds, validation, the sample; reading/writing
-    config, errors                        settings and errors, imported by everything
+    config | fs                           settings; atomic writes to paths and fsspec URIs
+    errors                                the one-line errors, imported by everything
 """
 
 from typing import Any

@@ -14,9 +14,9 @@ from {{ cookiecutter.package_name }}.errors import (
     ProjectError,
     SettingsError,
 )
+from {{ cookiecutter.package_name }}.fs.atomic import filesystem
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import ModelStore
-from {{ cookiecutter.package_name }}.tables.atomic import filesystem
 from {{ cookiecutter.package_name }}.workflows import train
 
 RUN_ID = "scheduled__2026-01-01T03:00:00+00:00"

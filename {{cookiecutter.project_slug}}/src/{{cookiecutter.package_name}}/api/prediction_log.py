@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from {{ cookiecutter.package_name }}.tables.atomic import append_lines
+from {{ cookiecutter.package_name }}.fs.atomic import append_lines
 
 
 class PredictionLog:

@@ -11,8 +11,8 @@ import pandas as pd
 
 from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.columns.validation import split_target
+from {{ cookiecutter.package_name }}.fs.atomic import write_text
 from {{ cookiecutter.package_name }}.modeling.scoring import predict_frame
-from {{ cookiecutter.package_name }}.tables.atomic import write_text
 
 
 @dataclass(frozen=True)

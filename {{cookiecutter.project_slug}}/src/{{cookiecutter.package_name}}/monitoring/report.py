@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from {{ cookiecutter.package_name }}.fs.atomic import write_text
 from {{ cookiecutter.package_name }}.monitoring.drift import Check, DriftResult
 from {{ cookiecutter.package_name }}.monitoring.profile import ColumnProfile, Profile
-from {{ cookiecutter.package_name }}.tables.atomic import write_text
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; color: #222; }

@@ -3,7 +3,6 @@
 The same model, schema and checks as the pandas path, run on the executors: `session` starts or
 joins a Spark session, `shipping` sends the model to the executors once, `batches` validates and
 scores each Arrow batch there, `output` publishes a dataset atomically, and `jobs` puts them
-together.
-Nothing outside this package (and `workflows/spark.py`, which the CLI and orchestrators call) imports
-PySpark. Its settings group is `settings.py`.
+together; `settings.py` is the `spark` group of the settings tree. Nothing outside this package
+(and `workflows/spark.py`, which the CLI and orchestrators call) imports PySpark.
 """

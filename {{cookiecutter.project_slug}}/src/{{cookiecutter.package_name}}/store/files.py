@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from {{ cookiecutter.package_name }}.errors import ArtifactError, ModelNotFoundError
+from {{ cookiecutter.package_name }}.fs.atomic import append_lines, write_text
 from {{ cookiecutter.package_name }}.store import (
     Event,
     LoadedModel,
@@ -40,7 +41,6 @@ from {{ cookiecutter.package_name }}.store import (
     timestamp,
 )
 from {{ cookiecutter.package_name }}.store.libraries import check_libraries, libraries_of
-from {{ cookiecutter.package_name }}.tables.atomic import append_lines, write_text
 from {{ cookiecutter.package_name }}.tracking import git_commit
 
 CURRENT = "CURRENT"

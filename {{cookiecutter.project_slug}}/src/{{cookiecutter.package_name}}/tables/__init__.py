@@ -6,7 +6,7 @@ Every module reads and writes tables through these functions, so a new format is
 
 Writes are atomic: a file is written under a temporary name beside its destination and renamed
 into place when complete, so a reader never sees half a file and a failed run leaves nothing
-(`atomic.py`, which every other file the project writes goes through too: models, reports, logs).
+(`fs/atomic.py`, which every other file the project writes goes through too).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from {{ cookiecutter.package_name }}.errors import DataError
-from {{ cookiecutter.package_name }}.tables.atomic import Location as Location  # re-exported
-from {{ cookiecutter.package_name }}.tables.atomic import atomic_open, filesystem
+from {{ cookiecutter.package_name }}.fs.atomic import Location as Location  # re-exported
+from {{ cookiecutter.package_name }}.fs.atomic import atomic_open, filesystem
 
 
 class ChunkSink:

@@ -15,8 +15,8 @@ from {{ cookiecutter.package_name }}.columns.drafting import (
 from {{ cookiecutter.package_name }}.columns.validation import validate
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import DataValidationError, SchemaError
+from {{ cookiecutter.package_name }}.fs.atomic import write_text
 from {{ cookiecutter.package_name }}.schema import SCHEMA
-from {{ cookiecutter.package_name }}.tables.atomic import write_text
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from {{ cookiecutter.package_name }}.tables.atomic import append_lines, atomic_open, write_text
+from {{ cookiecutter.package_name }}.fs.atomic import append_lines, atomic_open, write_text
 
 
 def test_text_is_replaced_whole_and_readable_by_others(tmp_path: Path) -> None:
