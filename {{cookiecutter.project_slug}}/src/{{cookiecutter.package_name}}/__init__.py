@@ -1,4 +1,4 @@
-"""{{ cookiecutter.project_name }}: the importable code that notebooks, the CLI and services share.
+"""The project's importable code: notebooks, the CLI and services all import it.
 
 Yours to edit, at the top of the package:
 

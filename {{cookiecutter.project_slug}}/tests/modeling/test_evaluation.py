@@ -5,7 +5,11 @@ import pandas as pd
 
 from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.columns.validation import validate
-from {{ cookiecutter.package_name }}.modeling.evaluation import evaluate, quality_gate, write_report
+from {{ cookiecutter.package_name }}.modeling.evaluation import (
+    evaluate,
+    quality_gate,
+    write_report,
+)
 from {{ cookiecutter.package_name }}.modeling.training import fit, split
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -16,9 +16,16 @@ from {{ cookiecutter.package_name }}.columns.validation import validate
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import ArtifactError
 from {{ cookiecutter.package_name }}.modeling.loading import load_predictor
-from {{ cookiecutter.package_name }}.modeling.onnx_export import ONNX_FILE, TOLERANCE, records
+from {{ cookiecutter.package_name }}.modeling.onnx_export import (
+    ONNX_FILE,
+    TOLERANCE,
+    records,
+)
 from {{ cookiecutter.package_name }}.modeling.predictors import ONNX, OnnxPredictor
-from {{ cookiecutter.package_name }}.modeling.scoring import SklearnPredictor, predict_frame
+from {{ cookiecutter.package_name }}.modeling.scoring import (
+    SklearnPredictor,
+    predict_frame,
+)
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import ModelStore
 from {{ cookiecutter.package_name }}.workflows.train import TrainingOutcome, train

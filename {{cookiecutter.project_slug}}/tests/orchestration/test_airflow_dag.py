@@ -21,7 +21,11 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }}.columns.sample import make_dataset
-from {{ cookiecutter.package_name }}.config import ENV_PREFIX, TrainingSettings, load_settings
+from {{ cookiecutter.package_name }}.config import (
+    ENV_PREFIX,
+    TrainingSettings,
+    load_settings,
+)
 {%- if cookiecutter.batch_engine == "spark" %}
 from {{ cookiecutter.package_name }}.spark.settings import SparkSettings
 {%- endif %}

@@ -22,7 +22,11 @@ from {{ cookiecutter.package_name }} import tables
 from {{ cookiecutter.package_name }}.columns.validation import validate
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import DataError, ModelNotFoundError
-from {{ cookiecutter.package_name }}.modeling.scoring import plain, predict_frame, score_file
+from {{ cookiecutter.package_name }}.modeling.scoring import (
+    plain,
+    predict_frame,
+    score_file,
+)
 from {{ cookiecutter.package_name }}.store import LoadedModel
 from {{ cookiecutter.package_name }}.store.current import InUse
 

@@ -30,7 +30,9 @@ from {{ cookiecutter.package_name }}.modeling.evaluation import (
     write_report,
 )
 from {{ cookiecutter.package_name }}.modeling.onnx_export import ONNX_FILE, export
-from {{ cookiecutter.package_name }}.modeling.onnx_export import describe as describe_export
+from {{ cookiecutter.package_name }}.modeling.onnx_export import (
+    describe as describe_export,
+)
 from {{ cookiecutter.package_name }}.modeling.scoring import predict_frame
 from {{ cookiecutter.package_name }}.modeling.training import fit, split
 from {{ cookiecutter.package_name }}.monitoring.profile import PROFILE_FILE, build_profile

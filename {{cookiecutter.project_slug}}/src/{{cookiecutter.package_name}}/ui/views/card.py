@@ -8,7 +8,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from {{ cookiecutter.package_name }}.modeling.onnx_export import describe as describe_export
+from {{ cookiecutter.package_name }}.modeling.onnx_export import (
+    describe as describe_export,
+)
 from {{ cookiecutter.package_name }}.ui.reports import evaluation_plots
 from {{ cookiecutter.package_name }}.ui.show import literal, reported
 from {{ cookiecutter.package_name }}.ui.views import Context
