@@ -33,6 +33,7 @@ def default_sessions(context: dict[str, Any]) -> list[str]:
     sessions = ["lint", "typecheck", "tests", "notebooks"]
     if context.get("api") == "flask":
         sessions.append("serve")  # the real gunicorn server, called over HTTP
+        sessions.append("image")  # the same, from the Docker image's environment
     if context.get("ui") == "streamlit":
         sessions.append("ui")  # the Streamlit app in a real headless browser
     if context.get("batch_engine") == "spark":

@@ -10,6 +10,7 @@ locked in uv.lock, so nox, pre-commit and CI run the very same tools.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nox
@@ -42,6 +43,27 @@ SPARK_GROUPS = ["spark"]
 SPARK_GROUPS: list[str] = []
 {%- endif %}
 
+FAMILY_VARIABLE = "{{ cookiecutter.package_name | upper }}_TRAINING_FAMILY"
+FAMILY_GROUPS = {"lightgbm": "lightgbm", "xgboost": "xgboost"}  # others: scikit-learn's own
+
+
+def project_family() -> str:
+    """The training.family setting, from the environment or .env: every session installs its
+    library, and the tests train their models with it (`--family`)."""
+    if FAMILY_VARIABLE in os.environ:
+        return os.environ[FAMILY_VARIABLE]
+    env_file = Path(".env")
+    lines = env_file.read_text(encoding="utf-8").splitlines() if env_file.is_file() else []
+    for line in lines:
+        name, _, value = line.strip().removeprefix("export ").partition("=")
+        if name.strip() == FAMILY_VARIABLE:
+            return value.strip().strip("\"'")
+    return "linear"
+
+
+FAMILY = project_family()
+TESTED_FAMILY = [f"--family={FAMILY}"]
+
 
 def sync(session: nox.Session, *groups: str, compile_bytecode: bool = False) -> None:
     """Install the project (with its extras) and dependency groups into the session's venv.
@@ -51,7 +73,8 @@ def sync(session: nox.Session, *groups: str, compile_bytecode: bool = False) -> 
     """
     # uv, and the `uv run` inside pre-commit hooks, then use this environment instead of .venv.
     session.env["UV_PROJECT_ENVIRONMENT"] = session.virtualenv.location
-    selected = [f"--group={group}" for group in groups]
+    family = [FAMILY_GROUPS[FAMILY]] if FAMILY in FAMILY_GROUPS else []
+    selected = [f"--group={group}" for group in (*groups, *family)]
     compiled = ["--compile-bytecode"] if compile_bytecode else []
     session.run_install("uv", "sync", "--all-extras", "--no-default-groups", *selected, *compiled)
 
@@ -109,7 +132,7 @@ def tests(session: nox.Session) -> None:
     # One worker per core; a test file stays on one worker, so its module fixtures are built once.
     parallel = ["--numprocesses=auto", "--dist=loadfile"]
     coverage = ["--cov", "--cov-report=term-missing"]
-    session.run("pytest", *parallel, *selection, *coverage, *session.posargs)
+    session.run("pytest", *parallel, *selection, *coverage, *TESTED_FAMILY, *session.posargs)
 
 
 @nox.session(python=PYTHON)
@@ -128,7 +151,33 @@ def notebooks(session: nox.Session) -> None:
 def serve(session: nox.Session) -> None:
     """Start the real gunicorn on a free loopback port, call every endpoint, fuzz it, stop it."""
     sync(session, "serve")
-    session.run("pytest", "-m", "serve", *session.posargs)
+    session.run("pytest", "-m", "serve", *TESTED_FAMILY, *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def image(session: nox.Session) -> None:
+    """The API served from an environment synced exactly as the Dockerfile syncs the image's
+    (its SERVING_GROUPS: no pandas, no scikit-learn), with a model of the project's family: what
+    serves in development but not in the image fails here, not in production."""
+    sync(session, "serve")
+    groups = next(
+        line.split("=", 1)[1].strip().strip('"').split()
+        for line in Path("Dockerfile").read_text(encoding="utf-8").splitlines()
+        if line.startswith("ARG SERVING_GROUPS=")
+    )
+    image_env = Path(session.create_tmp()) / "image-venv"
+    session.run("uv", "venv", "--quiet", "--allow-existing", "--python", PYTHON, str(image_env))
+    python = str(image_env / "bin" / "python")
+    session.run(
+        "uv", "sync", "--locked", "--no-default-groups", *groups, "--no-install-project",
+        env={"UV_PROJECT_ENVIRONMENT": str(image_env)},
+    )  # fmt: skip
+    session.run("uv", "pip", "install", "--quiet", "--python", python, "--no-deps", ".")
+    session.env["SERVE_PYTHON"] = python
+    session.run(
+        "pytest", "-m", "serve", "tests/api/test_gunicorn.py", "-k", "every_endpoint",
+        *TESTED_FAMILY, *session.posargs,
+    )  # fmt: skip
 {%- endif %}
 {%- if cookiecutter.ui == "streamlit" %}
 
@@ -144,7 +193,7 @@ def ui(session: nox.Session) -> None:
     screenshots = Path(session.virtualenv.location) / "screenshots"  # not create_tmp: TMPDIR
     screenshots.mkdir(exist_ok=True)  # must stay short for Chromium (see tests/ui/test_browser.py)
     session.env["UI_SCREENSHOTS"] = str(screenshots)
-    session.run("pytest", "-m", "ui", "tests/ui", *session.posargs)
+    session.run("pytest", "-m", "ui", "tests/ui", *TESTED_FAMILY, *session.posargs)
 {%- endif %}
 {%- if cookiecutter.batch_engine == "spark" %}
 
@@ -157,7 +206,7 @@ def spark(session: nox.Session) -> None:
     `apt-get install openjdk-17-jre-headless`).
     """
     sync(session, "test", "spark")
-    session.run("pytest", "-m", "spark", "tests/spark", *session.posargs)
+    session.run("pytest", "-m", "spark", "tests/spark", *TESTED_FAMILY, *session.posargs)
 {%- endif %}
 {%- if cookiecutter.tracking == "mlflow" %}
 
@@ -167,7 +216,7 @@ def mlflow(session: nox.Session) -> None:
     """Start a real `mlflow server` on a free loopback port (SQLite, a local artifact root);
     train, evaluate, promote, retrain, roll back and serve through it; check what MLflow shows."""
     sync(session, "test")
-    session.run("pytest", "-m", "mlflow", "tests/tracking", *session.posargs)
+    session.run("pytest", "-m", "mlflow", "tests/tracking", *TESTED_FAMILY, *session.posargs)
 {%- endif %}
 {%- if cookiecutter.orchestrator == "airflow" %}
 
@@ -176,7 +225,7 @@ def mlflow(session: nox.Session) -> None:
 def dag(session: nox.Session) -> None:
     """Load the DAGs into a DagBag and run them with `dag.test()` on a throwaway SQLite database."""
     sync(session, "airflow", *SPARK_GROUPS)
-    session.run("pytest", "-m", "dag", "tests/orchestration", *session.posargs)
+    session.run("pytest", "-m", "dag", "tests/orchestration", *TESTED_FAMILY, *session.posargs)
 {%- elif cookiecutter.orchestrator == "dagster" %}
 
 
@@ -184,7 +233,7 @@ def dag(session: nox.Session) -> None:
 def dag(session: nox.Session) -> None:
     """Validate the Dagster definitions and run the jobs in process, asset checks included."""
     sync(session, "dagster", *SPARK_GROUPS)
-    session.run("pytest", "-m", "dag", "tests/orchestration", *session.posargs)
+    session.run("pytest", "-m", "dag", "tests/orchestration", *TESTED_FAMILY, *session.posargs)
 {%- elif cookiecutter.orchestrator == "cron" %}
 
 
@@ -193,5 +242,5 @@ def dag(session: nox.Session) -> None:
     """Verify the systemd units and run the scheduled commands: training, monitoring, the lock."""
     # The tests start the console script ~20 times: compiled once, each start skips compiling.
     sync(session, "test", *SPARK_GROUPS, compile_bytecode=True)
-    session.run("pytest", "-m", "dag", *session.posargs)
+    session.run("pytest", "-m", "dag", *TESTED_FAMILY, *session.posargs)
 {%- endif %}

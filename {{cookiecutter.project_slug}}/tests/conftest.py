@@ -71,9 +71,19 @@ def hide_for_the_session() -> None:
     config.ENV_FILE = None
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--family",
+        default="linear",
+        help="The estimator family every model of the tests is trained with (nox passes the"
+        " project's training.family); the user's settings are never read.",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """The isolation holds while tests are collected too: a test module may read settings when it
     is imported (tests/ui/test_app.py runs the app's entry script), before any fixture runs."""
+    TEST_SETTINGS[f"{ENV_PREFIX}TRAINING_FAMILY"] = config.getoption("--family")
     hide_for_the_session()
 
 
@@ -91,6 +101,7 @@ def settings_in(root: Path, **overrides: object) -> Settings:
             "data.dir": str(root / "data"),
             "models.dir": root / "models",
             "reports.dir": root / "reports",
+            "tuning.file": root / "tuned.json",
             "data.sample_rows": SAMPLE_ROWS,
             **overrides,
         }

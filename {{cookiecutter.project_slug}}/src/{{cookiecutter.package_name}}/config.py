@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsError as SourceError
 {%- if cookiecutter.api == "flask" %}
 
 from {{ cookiecutter.package_name }}.api.settings import ApiSettings
@@ -47,6 +48,11 @@ ENV_FILE: Path | None = Path(".env")
 DEFAULT_MIN_SCORE = 0.75  # the primary metric is ROC AUC (problem.PRIMARY_METRIC)
 {%- else %}
 DEFAULT_MIN_SCORE = 0.5  # the primary metric is R² (problem.PRIMARY_METRIC)
+{%- endif %}
+{%- if cookiecutter.api == "flask" %}
+REQUIRE_ONNX = True  # the API image serves ONNX Runtime alone: no pandas, scikit-learn or pickles
+{%- else %}
+REQUIRE_ONNX = False  # no API image: every command that serves has the model's libraries
 {%- endif %}
 # Settings renamed since earlier versions of the template: the refusal of an old name names the new.
 RENAMED = {
@@ -105,13 +111,38 @@ class TrainingSettings(Group):
         description="Quality gate: a model whose primary metric on the holdout is below this is"
         " kept but not promoted.",
     )
+    family: str = Field(
+        default="linear",
+        description="The estimator family, one of problem.ESTIMATORS: linear,"
+        " hist_gradient_boosting, lightgbm (uv sync --group lightgbm) or xgboost (--group"
+        " xgboost).",
+    )
     hyperparameters: dict[str, Any] = Field(
         default_factory=dict,
-        description="Parameters of the estimator that problem.make_estimator builds, applied with"
-        ' set_params, as JSON: {"C": 0.5}.',
+        description="Parameters of the family's estimator (by name) or of the pipeline (by path,"
+        ' features__...), as JSON: {"C": 0.5}; empty: those in tuning.file, when for this family.',
+    )
+    require_onnx: bool = Field(
+        default=REQUIRE_ONNX,
+        description="Promote only a model whose ONNX export passed its parity check (what the"
+        " API image serves); false: promote pickles too, and build the image with the model's"
+        " libraries (README: Use your own model).",
     )
     schedule: str = Field(
         default="0 3 * * *", description="When orchestrators train (cron syntax, UTC)."
+    )
+
+
+class TuningSettings(Group):
+    trials: int = Field(default=30, ge=1, description="Most trials `tune` runs.")
+    timeout: float = Field(
+        default=600, gt=0, description="Most seconds `tune` searches (it ends the trial under way)."
+    )
+    folds: int = Field(default=5, ge=2, le=20, description="Cross-validation folds per trial.")
+    file: Path = Field(
+        default=Path("tuned.json"),
+        description="The best parameters `tune` found, to review and commit; `train` uses them for"
+        " their family while training.hyperparameters is empty.",
     )
 
 
@@ -169,6 +200,7 @@ class Settings(BaseSettings):
     models: ModelsSettings = ModelsSettings()
     reports: ReportsSettings = ReportsSettings()
     training: TrainingSettings = TrainingSettings()
+    tuning: TuningSettings = TuningSettings()
     monitoring: MonitoringSettings = MonitoringSettings()
     drift: DriftSettings = DriftSettings()
     retrain: RetrainSettings = RetrainSettings()
@@ -282,7 +314,27 @@ def load_settings(**overrides: Any) -> Settings:
         settings = Settings(_env_file=ENV_FILE)
     except ValidationError as error:
         raise SettingsError(one_line_errors(error)) from None
+    except SourceError as error:  # a value that should be JSON and is not
+        raise SettingsError(json_error(os.environ, error)) from None
     return settings.with_overrides(**overrides) if overrides else settings
+
+
+def json_error(environ: Mapping[str, str], error: SourceError) -> str:
+    """One line naming the variable whose value is not the JSON its setting takes."""
+    for variable, dotted in setting_names().items():
+        value = environ.get(variable)
+        if value is None:
+            continue
+        group, name = dotted.split(".")
+        annotation = Settings.model_fields[group].annotation.model_fields[name].annotation  # type: ignore[union-attr]
+        if "dict" not in str(annotation) and "list" not in str(annotation):
+            continue
+        try:
+            json.loads(value)
+        except json.JSONDecodeError as problem:
+            example = '{"C": 0.5}'
+            return f"{variable}: not valid JSON ({problem}; got {value!r}); e.g. {example}"
+    return f"invalid settings: {error}"
 
 
 def masked(settings: Settings) -> dict[str, Any]:

@@ -3,9 +3,15 @@
 The model takes its input as `model_input` prepares it: numbers as floats (missing: NaN), and
 categories as text, a missing one as the `MISSING` token. Every step of the pipeline is one that
 skl2onnx converts, so the same model can be served by ONNX Runtime (see `modeling/onnx_export.py`).
+
+Numbers are standardised for a linear model, and left as they are for trees: a tree splits on raw
+values, and standardising them first would move its thresholds where ONNX Runtime's float32 and
+scikit-learn's float64 round differently.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import pandas as pd
 from sklearn.base import BaseEstimator
@@ -31,9 +37,13 @@ def model_input(features: pd.DataFrame) -> pd.DataFrame:
     return prepared
 
 
-def build_preprocessor() -> ColumnTransformer:
-    """Impute and scale numbers; one-hot encode categories (an unseen one encodes as none)."""
-    numeric = Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())])
+def build_preprocessor(scaled: bool = True) -> ColumnTransformer:
+    """Impute numbers (and scale them when `scaled`); one-hot encode categories (an unseen one
+    encodes as none)."""
+    steps: list[tuple[str, Any]] = [("impute", SimpleImputer(strategy="median"))]
+    if scaled:
+        steps.append(("scale", StandardScaler()))
+    numeric = Pipeline(steps)
     categorical = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
     return ColumnTransformer(
         [
@@ -44,6 +54,11 @@ def build_preprocessor() -> ColumnTransformer:
     )
 
 
-def build_model(estimator: BaseEstimator) -> Pipeline:
+def build_model(estimator: BaseEstimator, scaled: bool = True) -> Pipeline:
     """The whole model: preprocessing followed by the estimator, fitted and saved as one object."""
-    return Pipeline([("features", build_preprocessor()), ("estimator", estimator)])
+    return Pipeline(
+        [
+            ("features", build_preprocessor(scaled)),
+            ("estimator", estimator),
+        ]
+    )

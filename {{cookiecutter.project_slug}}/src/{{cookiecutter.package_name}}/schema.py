@@ -89,6 +89,7 @@ TARGET = Target(
     "1 if the customer left within a month, else 0.",
     classes=(0, 1),
     positive=1,  # the model's `probability` is the probability of this class
+    threshold=0.5,  # the class predicted is `positive` from this probability up
 )
 {%- else %}
 TARGET = Target(

@@ -4,6 +4,7 @@ loopback port, trained on the sample data, stopped by its own process id."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 
 PROJECT = Path(__file__).resolve().parents[2]
 WORKERS = 2
+# The interpreter gunicorn runs under: this one, or the image's environment (`nox -s image`).
+SERVE_PYTHON = os.environ.get("SERVE_PYTHON", sys.executable)
 
 
 def free_port() -> int:
@@ -140,7 +143,7 @@ def server(
     running = Server(port, api[env_name("api", "keys")], log, settings.models.dir, api)
     with log.open("w") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", str(PROJECT / "gunicorn.conf.py"),
+            [SERVE_PYTHON, "-m", "gunicorn", "--config", str(PROJECT / "gunicorn.conf.py"),
              "{{ cookiecutter.package_name }}.api.wsgi:app"],
             cwd=work, env=env, stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip

@@ -108,10 +108,53 @@ def train(
     typer.echo(str(outcome.gate))
     typer.echo(outcome.serving)
     typer.echo(f"report: {outcome.report[0].parent}")
+    if outcome.unservable:
+        typer.echo(f"not promoted: {outcome.unservable}", err=True)
     if not outcome.promoted:
         typer.echo("not promoted: the current model is unchanged", err=True)
         raise typer.Exit(1)
     typer.echo(f"promoted {outcome.version} to current")
+
+
+@app.command()
+def tune(
+    data_path: Data = None,
+    trials: Annotated[int | None, typer.Option(min=1, help="Most trials.")] = None,
+    timeout: Annotated[float | None, typer.Option(min=1, help="Most seconds.")] = None,
+    parameters: Annotated[
+        bool, typer.Option("--parameters", help="List the parameter names the family takes.")
+    ] = False,
+    progress: Annotated[bool | None, typer.Option(help="Default: when on a terminal.")] = None,
+    verbose: Verbose = False,
+) -> None:
+    """Search the family's hyperparameters by cross-validation; write the best to tuned.json.
+
+    The family is the training.family setting, its search space in search_space.py; `train`
+    then uses the parameters written (review and commit the file). Ctrl-C keeps the best so far.
+    """
+    settings = load(verbose, **{"tuning.trials": trials, "tuning.timeout": timeout})
+    if parameters:
+        from {{ cookiecutter.package_name }}.modeling.families import new_estimator, parameter_names
+        from {{ cookiecutter.package_name }}.modeling.training import build
+
+        with reported(verbose, exit_code=2):
+            family = settings.training.family
+            names = parameter_names(new_estimator(family, 0), build(family, 0, {}))
+        typer.echo("\n".join(sorted(names)))
+        return
+    from {{ cookiecutter.package_name }}.workflows.tune import tune as tune_family
+
+    show = sys.stderr.isatty() if progress is None else progress
+    with reported(verbose):
+        outcome = tune_family(settings, data_path, progress=show)
+    metric = outcome.metric
+    typer.echo(
+        f"{outcome.family}: best cross-validated {metric} {outcome.best_score:.4f} (defaults"
+        f" {outcome.default_score:.4f}) after {outcome.trials} trial(s) in {outcome.seconds} s"
+        + (" (interrupted)" if outcome.interrupted else "")
+    )
+    typer.echo(json.dumps(outcome.hyperparameters))
+    typer.echo(f"written to {outcome.file}: `train` fits the {outcome.family} family with them")
 
 
 @app.command()

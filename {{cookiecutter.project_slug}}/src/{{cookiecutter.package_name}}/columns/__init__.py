@@ -192,6 +192,9 @@ class Target:
     description: str = ""
     classes: tuple[Label, ...] = ()
     positive: Label | None = None
+    threshold: float = 0.5
+    """The probability of the positive class from which it is predicted: declared here once, and
+    recorded with each model, whose every predictor (pickle, ONNX, Spark) reads it there."""
     minimum: float | None = None
     maximum: float | None = None
     mean: float | None = None
@@ -206,8 +209,14 @@ class Target:
                 problems.append(f"classes must be both text, numbers or booleans: {self.classes}")
             elif self.positive not in self.classes:
                 problems.append(f"positive must be one of {list(self.classes)}")
+            if not 0 < self.threshold < 1:
+                problems.append(
+                    f"threshold must be between 0 and 1 (exclusive), not {self.threshold}"
+                )
         elif self.classes or self.positive is not None:
             problems.append("only a category target has classes and a positive class")
+        elif self.threshold != 0.5:
+            problems.append("only a category target has a decision threshold")
         if problems:
             msg = f"schema target {self.name!r}: " + "; ".join(problems)
             raise ValueError(msg)
@@ -220,6 +229,10 @@ class Target:
     def negative(self) -> Label:
         """The class that is not the positive one."""
         return next(label for label in self.classes if label != self.positive)
+
+    def decide(self, probability: npt.NDArray[np.float64]) -> npt.NDArray[np.object_]:
+        """The predicted class for each probability of the positive class."""
+        return decide(probability, self.negative, self.positive, self.threshold)
 
     def as_column(self) -> Column:
         """The target as a column of the table: its values are checked like a feature's."""
@@ -243,7 +256,8 @@ class Target:
                     "type": "number",
                     "minimum": 0,
                     "maximum": 1,
-                    "description": f"The probability that {self.name} is {self.positive!r}.",
+                    "description": f"The probability that {self.name} is {self.positive!r}"
+                    f" (predicted from {self.threshold} up).",
                 },
             }
         else:
@@ -254,8 +268,20 @@ class Target:
         described = self.as_column().metadata()
         if self.is_classes:
             described.pop("categories", None)
-            described.update(classes=list(self.classes), positive=self.positive)
+            described.update(
+                classes=list(self.classes), positive=self.positive, threshold=self.threshold
+            )
         return described
+
+
+def decide(
+    probability: npt.NDArray[np.float64], negative: Label, positive: Label, threshold: float
+) -> npt.NDArray[np.object_]:
+    """The class each probability of the positive class predicts: positive from `threshold` up."""
+    import numpy as np
+
+    labels = np.array([negative, positive], dtype=object)
+    return labels[(np.asarray(probability) >= threshold).astype(int)]
 
 
 @dataclass(frozen=True)

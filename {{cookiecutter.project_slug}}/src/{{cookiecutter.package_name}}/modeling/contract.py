@@ -8,6 +8,7 @@ the target itself is declared with the features, in `schema.py`. To model it dif
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -30,9 +31,9 @@ class ProblemModule(Protocol):
     STRATIFY: bool
     """Whether the holdout split keeps the share of each class (classification only)."""
 
-    def make_estimator(self, seed: int) -> Any:
-        """A new, unfitted scikit-learn-compatible estimator; settings may `set_params` it."""
-        ...
+    ESTIMATORS: dict[str, Callable[[int], Any]]
+    """Each estimator family by name (the training.family setting): a function of the seed that
+    returns a new, unfitted scikit-learn-compatible estimator; settings may `set_params` it."""
 
     def predict_columns(self, model: Any, features: pd.DataFrame) -> dict[str, npt.NDArray[Any]]:
         """The fitted model's predictions for validated features, one array per column."""

@@ -1,14 +1,22 @@
 """Export a fitted model to ONNX, and prove on the holdout that it predicts like the original.
 
-The export is what the API serves (`serving.OnnxPredictor`): ONNX Runtime runs it in a fraction of
-a millisecond per record, without pandas, scikit-learn or unpickling. It is kept only when its
-predictions match the model's on every holdout row: probabilities within `TOLERANCE`, numbers
-within `TOLERANCE` of their size. When a model cannot be exported (an estimator skl2onnx has no
-converter for, say), training says so in one line and the API serves the pickle instead.
+The export is what the API serves (`predictors.OnnxPredictor`): ONNX Runtime runs it in a fraction
+of a millisecond per record, without pandas, scikit-learn or unpickling. It is kept only when its
+predictions match the model's on every holdout row: probabilities within the family's tolerance
+(`families.Family.tolerance`), numbers within it relative to their size. When a model cannot be
+exported (an estimator no converter knows, say), training says why in one line, naming the
+innermost cause, and does not promote it where the API serves ONNX alone.
+
+skl2onnx converts scikit-learn's steps; LightGBM's and XGBoost's converters come from onnxmltools
+(installed with their dependency groups) and are registered here. A converter of your own is
+registered the same way, with `skl2onnx.update_registered_converter` (README: "Use your own
+model").
 """
 
 from __future__ import annotations
 
+import functools
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +28,9 @@ from {{ cookiecutter.package_name }}.modeling.scoring import plain, predict_fram
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 
 ONNX_FILE = "model.onnx"
-TOLERANCE = 1e-4  # ONNX Runtime computes in float32: about 1e-7 apart from scikit-learn
+TOLERANCE = 1e-4  # a linear model's: ONNX Runtime computes in float32, about 1e-7 apart
+# Opsets that every converter here supports: onnxmltools' tree converters stop at ai.onnx.ml 3.
+TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
 
 
 @dataclass(frozen=True)
@@ -41,10 +51,20 @@ def describe(details: dict[str, Any]) -> str:
     )
 
 
-def one_line(error: Exception, limit: int = 200) -> str:
-    """An exception in one short line: its type and the start of its message."""
-    lines = str(error).strip().splitlines()
-    text = f"{type(error).__name__}: {lines[0] if lines else ''}"
+def innermost(error: BaseException) -> BaseException:
+    """The exception at the bottom of a chain: the cause, not the wrapper that reports it."""
+    seen = {id(error)}
+    while (inner := error.__cause__ or error.__context__) is not None and id(inner) not in seen:
+        seen.add(id(inner))
+        error = inner
+    return error
+
+
+def one_line(error: BaseException, limit: int = 300) -> str:
+    """An exception in one line: the innermost cause's type and the first line of its message."""
+    cause = innermost(error)
+    lines = str(cause).strip().splitlines()
+    text = f"{type(cause).__name__}: {lines[0].strip() if lines else ''}"
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -60,12 +80,101 @@ def input_types() -> list[tuple[str, Any]]:
     ]
 
 
+def register_library_converters() -> None:
+    """LightGBM's and XGBoost's converters (onnxmltools), for the libraries loaded here."""
+    if "lightgbm" in sys.modules:
+        register_lightgbm()
+    if "xgboost" in sys.modules:
+        register_xgboost()
+
+
+CLASSIFIER_OPTIONS = {"nocl": [True, False], "zipmap": [True, False, "columns"]}
+
+
+@functools.cache
+def register_lightgbm() -> None:
+    from lightgbm import LGBMClassifier, LGBMRegressor
+    from onnxmltools.convert.lightgbm.operator_converters.LightGbm import convert_lightgbm
+    from skl2onnx import update_registered_converter
+    from skl2onnx.common.shape_calculator import (
+        calculate_linear_classifier_output_shapes,
+        calculate_linear_regressor_output_shapes,
+    )
+
+    update_registered_converter(
+        LGBMClassifier,
+        "LightGbmLGBMClassifier",
+        calculate_linear_classifier_output_shapes,
+        convert_lightgbm,
+        options=CLASSIFIER_OPTIONS,
+    )
+    update_registered_converter(
+        LGBMRegressor,
+        "LightGbmLGBMRegressor",
+        calculate_linear_regressor_output_shapes,
+        convert_lightgbm,
+    )
+
+
+@functools.cache
+def register_xgboost() -> None:
+    from onnxmltools.convert.xgboost.operator_converters.XGBoost import convert_xgboost
+    from skl2onnx import update_registered_converter
+    from skl2onnx.common.shape_calculator import (
+        calculate_linear_classifier_output_shapes,
+        calculate_linear_regressor_output_shapes,
+    )
+    from xgboost import XGBClassifier, XGBRegressor
+
+    from {{ cookiecutter.package_name }}.modeling.xgboost_labels import LabelledXGBClassifier
+
+    for classifier in (XGBClassifier, LabelledXGBClassifier):
+        update_registered_converter(
+            classifier,
+            f"XGBoost{classifier.__name__}",
+            calculate_linear_classifier_output_shapes,
+            convert_xgboost,
+            options=CLASSIFIER_OPTIONS,
+        )
+    update_registered_converter(
+        XGBRegressor,
+        "XGBoostXGBRegressor",
+        calculate_linear_regressor_output_shapes,
+        convert_xgboost,
+    )
+
+
+def patch_tree_missing_values() -> None:
+    """skl2onnx 1.20 writes a leaf's `nodes_missing_value_tracks_true` as a Python bool, which
+    protobuf 6 refuses in an integer field ("Expected an int, got a boolean"): every
+    HistGradientBoosting model failed to export. Pass it as the integer it stands for."""
+    from skl2onnx.common import tree_ensemble
+
+    add_node = tree_ensemble.add_node
+    if getattr(add_node, "casts_missing_tracks", False):
+        return
+
+    @functools.wraps(add_node)
+    def with_integer_flag(
+        *args: Any, nodes_missing_value_tracks_true: Any = 0, **kwargs: Any
+    ) -> Any:
+        flag = int(nodes_missing_value_tracks_true)
+        return add_node(*args, nodes_missing_value_tracks_true=flag, **kwargs)
+
+    with_integer_flag.casts_missing_tracks = True  # type: ignore[attr-defined]
+    tree_ensemble.add_node = with_integer_flag
+
+
 def convert(model: Any) -> bytes:
     from skl2onnx import to_onnx
 
+    patch_tree_missing_values()
+    register_library_converters()
     estimator = model.steps[-1][1] if hasattr(model, "steps") else model
     options = {id(estimator): {"zipmap": False}} if hasattr(estimator, "predict_proba") else None
-    exported = to_onnx(model, initial_types=input_types(), options=options)
+    exported = to_onnx(
+        model, initial_types=input_types(), options=options, target_opset=TARGET_OPSET
+    )
     return bytes(exported.SerializeToString())
 
 
@@ -77,15 +186,17 @@ def records(features: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def largest_difference(model: Any, exported: OnnxPredictor, features: pd.DataFrame) -> float:
+def largest_difference(
+    model: Any, exported: OnnxPredictor, features: pd.DataFrame, tolerance: float = TOLERANCE
+) -> float:
     """How far the export's predictions are from the model's, on these rows (relative for
     numbers, absolute for probabilities); infinity when a predicted class differs where it
-    should not (a probability not at the threshold)."""
+    should not (a probability not within `tolerance` of the decision threshold)."""
     expected = predict_frame(model, features)
     served = pd.DataFrame(exported.predict(records(features)), index=features.index)
     if "probability" in expected:
         difference = (served["probability"] - expected["probability"]).abs().to_numpy()
-        at_threshold = np.abs(expected["probability"] - 0.5) <= TOLERANCE
+        at_threshold = np.abs(expected["probability"] - SCHEMA.target.threshold) <= tolerance
         wrong = (served["prediction"] != expected["prediction"]) & ~at_threshold
         return float("inf") if wrong.any() else float(difference.max(initial=0.0))
     scale = np.maximum(np.abs(expected["prediction"].to_numpy(dtype="float64")), 1.0)
@@ -94,23 +205,29 @@ def largest_difference(model: Any, exported: OnnxPredictor, features: pd.DataFra
     return float(difference.max(initial=0.0))
 
 
-def export(model: Any, holdout: pd.DataFrame, metadata: dict[str, Any]) -> Export:
-    """The model's ONNX export, checked on the holdout's features; `metadata` is the model's."""
+def export(
+    model: Any, holdout: pd.DataFrame, metadata: dict[str, Any], tolerance: float = TOLERANCE
+) -> Export:
+    """The model's ONNX export, checked on the holdout's features; `metadata` is the model's,
+    `tolerance` its family's."""
     try:
         exported = convert(model)
-    except Exception as error:  # skl2onnx raises many kinds for an estimator it cannot convert
+    except Exception as error:  # converters raise many kinds for an estimator they cannot convert
         return Export(None, {"file": None, "reason": one_line(error)})
     classes = None
     if hasattr(model, "classes_"):  # the order of the probability columns
         classes = [plain(label) for label in model.classes_]
-    details: dict[str, Any] = {"file": ONNX_FILE, "classes": classes, "tolerance": TOLERANCE}
+    details: dict[str, Any] = {"file": ONNX_FILE, "classes": classes, "tolerance": tolerance}
     features = holdout[list(SCHEMA.names)]
     try:
         predictor = OnnxPredictor(exported, {**metadata, "onnx": details})
-        difference = largest_difference(model, predictor, features)
-    except Exception as error:  # the export does not run: serve the pickle
+        difference = largest_difference(model, predictor, features, tolerance)
+    except Exception as error:  # the export does not run: it cannot be served
         return Export(None, {"file": None, "reason": one_line(error)})
-    if not difference <= TOLERANCE:
-        reason = f"its predictions differ from the model's by {difference:.2g} on the holdout"
+    if not difference <= tolerance:
+        reason = (
+            f"its predictions differ from the model's by {difference:.2g} on the holdout"
+            f" (tolerance {tolerance})"
+        )
         return Export(None, {"file": None, "reason": reason})
     return Export(exported, {**details, "max_difference": difference})

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from {{ cookiecutter.package_name }}.columns import MISSING
+from {{ cookiecutter.package_name }}.columns import MISSING, decide
 from {{ cookiecutter.package_name }}.errors import ArtifactError
 
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ class OnnxPredictor:
             self.positive = target["positive"]
             self.negative = next(label for label in self.classes if label != self.positive)
             self.positive_column = order.index(self.positive)
+            self.threshold = float(target.get("threshold", 0.5))  # 0.5 before it was recorded
 
     def feeds(self, columns: Mapping[str, Sequence[Any]]) -> dict[str, npt.NDArray[Any]]:
         """One tensor per input; a missing value is None (a record) or NaN (a table)."""
@@ -101,9 +102,8 @@ class OnnxPredictor:
         if not self.classes:
             return {"prediction": outputs[0].reshape(-1).astype(np.float64)}
         probabilities = outputs[1][:, self.positive_column].astype(np.float64)
-        labels = np.array([self.negative, self.positive], dtype=object)
         return {
-            "prediction": labels[(probabilities >= 0.5).astype(int)],
+            "prediction": decide(probabilities, self.negative, self.positive, self.threshold),
             "probability": probabilities,
         }
 

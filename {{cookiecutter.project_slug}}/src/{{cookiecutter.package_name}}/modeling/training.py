@@ -1,6 +1,6 @@
 """Fit a model: a seeded holdout split, then one fit of the whole pipeline.
 
-The same data, seed and hyperparameters give the same model and metrics.
+The same data, seed, family and hyperparameters give the same model and metrics.
 """
 
 from __future__ import annotations
@@ -16,6 +16,11 @@ from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.columns.validation import split_target
 from {{ cookiecutter.package_name }}.errors import DataError, SchemaError, SettingsError
 from {{ cookiecutter.package_name }}.features import build_model, model_input
+from {{ cookiecutter.package_name }}.modeling.families import (
+    check_parameters,
+    family_of,
+    new_estimator,
+)
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 
 
@@ -28,18 +33,34 @@ def split(table: pd.DataFrame, test_size: float, seed: int) -> tuple[pd.DataFram
     return training, holdout
 
 
-def make_estimator(seed: int, hyperparameters: Mapping[str, Any]) -> Any:
-    """The problem's estimator with the `training.hyperparameters` setting applied."""
-    estimator = problem.make_estimator(seed)
+def build(family: str, seed: int, hyperparameters: Mapping[str, Any]) -> Pipeline:
+    """The unfitted pipeline of `family`, with the `training.hyperparameters` setting applied:
+    an estimator's parameter by its name (`C`), the pipeline's by its path (`features__...`)."""
+    estimator = new_estimator(family, seed)
+    model = build_model(estimator, scaled=family_of(family).scaled)
+    check_parameters(family, estimator, model, hyperparameters)
+    on_estimator = {n: v for n, v in hyperparameters.items() if "__" not in n}
+    on_pipeline = {n: v for n, v in hyperparameters.items() if "__" in n}
     try:
-        return estimator.set_params(**hyperparameters)
+        estimator.set_params(**on_estimator)
+        model.set_params(**on_pipeline)
     except (ValueError, TypeError) as error:
-        valid = ", ".join(sorted(estimator.get_params(deep=False)))
-        msg = (
-            f"the training.hyperparameters setting {dict(hyperparameters)} does not fit "
-            f"{type(estimator).__name__}: {error}. Its parameters are: {valid}"
-        )
-        raise SettingsError(msg) from None
+        raise SettingsError(hyperparameter_error(hyperparameters, error)) from None
+    return model
+
+
+def hyperparameter_error(hyperparameters: Mapping[str, Any], error: BaseException) -> str:
+    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return f"the training.hyperparameters setting {dict(hyperparameters)} is refused: {first}"
+
+
+def is_parameter_error(error: BaseException) -> bool:
+    """An error that a fit raises for a parameter's value: scikit-learn's parameter validation,
+    LightGBM's and XGBoost's own."""
+    kind = type(error)
+    return kind.__name__ in {"InvalidParameterError", "LightGBMError", "XGBoostError"} or (
+        kind.__module__.startswith(("lightgbm", "xgboost")) and isinstance(error, ValueError)
+    )
 
 
 def check_target(table: pd.DataFrame) -> None:
@@ -63,10 +84,20 @@ def check_target(table: pd.DataFrame) -> None:
             raise DataError(msg)
 
 
-def fit(table: pd.DataFrame, seed: int, hyperparameters: Mapping[str, Any]) -> Pipeline:
-    """A new model fitted on every row of a validated table."""
+def fit(
+    table: pd.DataFrame, seed: int, hyperparameters: Mapping[str, Any], family: str = "linear"
+) -> Pipeline:
+    """A new model of `family` fitted on every row of a validated table.
+
+    Raises SettingsError (one line) for a family or a hyperparameter its estimator refuses.
+    """
     check_target(table)
+    model = build(family, seed, hyperparameters)
     features, target = split_target(table)
-    model = build_model(make_estimator(seed, hyperparameters))
-    model.fit(model_input(features), target)
+    try:
+        model.fit(model_input(features), target)
+    except Exception as error:
+        if hyperparameters and is_parameter_error(error):
+            raise SettingsError(hyperparameter_error(hyperparameters, error)) from None
+        raise
     return model

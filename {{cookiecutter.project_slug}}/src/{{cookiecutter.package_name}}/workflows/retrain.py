@@ -32,6 +32,7 @@ from {{ cookiecutter.package_name }}.workflows.train import (
     record_evaluation,
     save_candidate,
 )
+from {{ cookiecutter.package_name }}.workflows.tuned import chosen_hyperparameters
 
 
 @dataclass(frozen=True)
@@ -117,8 +118,9 @@ def decide(settings: Settings, new: LabelledData, reference: pd.DataFrame | None
     )
     source = LabelledData(pd.concat([training, holdout], ignore_index=True), new.location)
     champion = current_champion(store)
-    model = fit(training, seed, settings.training.hyperparameters)
-    challenger = save_candidate(settings, model, source, training, holdout)
+    hyperparameters = chosen_hyperparameters(settings)
+    model = fit(training, seed, hyperparameters, settings.training.family)
+    challenger = save_candidate(settings, model, source, training, holdout, hyperparameters)
 
     outcome = record_evaluation(settings, challenger, evaluate(model, holdout))
     champion_metrics = None if champion is None else evaluate(champion.model, holdout).metrics
@@ -130,6 +132,8 @@ def decide(settings: Settings, new: LabelledData, reference: pd.DataFrame | None
         outcome.gate.passed,
         tolerance,
     )
+    if promoted and outcome.unservable:
+        promoted, reason = False, outcome.unservable
     return Decision(
         promoted=promoted,
         reason=reason,

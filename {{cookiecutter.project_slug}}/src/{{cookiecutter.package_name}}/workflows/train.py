@@ -20,7 +20,7 @@ import pandas as pd
 from {{ cookiecutter.package_name }} import __version__, problem, tables
 from {{ cookiecutter.package_name }}.columns.sample import make_dataset
 from {{ cookiecutter.package_name }}.columns.validation import split_target, validate
-from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.config import Settings, env_name
 from {{ cookiecutter.package_name }}.errors import ModelNotFoundError, ProjectError
 from {{ cookiecutter.package_name }}.modeling.evaluation import (
     Evaluation,
@@ -29,6 +29,7 @@ from {{ cookiecutter.package_name }}.modeling.evaluation import (
     quality_gate,
     write_report,
 )
+from {{ cookiecutter.package_name }}.modeling.families import KNOWN, family_of
 from {{ cookiecutter.package_name }}.modeling.onnx_export import ONNX_FILE, export
 from {{ cookiecutter.package_name }}.modeling.onnx_export import (
     describe as describe_export,
@@ -39,6 +40,7 @@ from {{ cookiecutter.package_name }}.monitoring.profile import PROFILE_FILE, bui
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import open_store
 from {{ cookiecutter.package_name }}.tracking import open_tracker, training_params
+from {{ cookiecutter.package_name }}.workflows.tuned import chosen_hyperparameters
 
 SAMPLE = "embedded sample"  # the training data's location when it was the embedded sample
 
@@ -50,10 +52,11 @@ class TrainingOutcome:
     gate: GateDecision
     report: list[Path]
     serving: str = ""  # how the API will serve it: its ONNX export, or the pickle (and why)
+    unservable: str = ""  # why production could not serve it (then it is not promoted)
 
     @property
     def promoted(self) -> bool:
-        return self.gate.passed
+        return self.gate.passed and not self.unservable
 
 
 @dataclass(frozen=True)
@@ -110,18 +113,20 @@ def save_candidate(
     data: LabelledData,
     training: pd.DataFrame,
     holdout: pd.DataFrame,
+    hyperparameters: dict[str, Any],
 ) -> str:
     """Save a fitted model with its metadata, the reference profile of its training rows, and its
     ONNX export when it predicts like the model on the holdout.
 
     `data` is what the model was made from (its fingerprint identifies it), `training` the rows
-    it was fitted on, `holdout` the others. Returns the new version; nothing is promoted.
+    it was fitted on, `holdout` the others, `hyperparameters` those it was fitted with. Returns the
+    new version; nothing is promoted.
     """
     features, _ = split_target(training)
     profile = build_profile(features, predict_frame(model, features), settings.training.seed)
     metadata = {
         "problem_type": problem.PROBLEM_TYPE,
-        "package": {"name": "{{ cookiecutter.project_slug }}", "version": __version__},
+        "package": {"name": "churn-forecast", "version": __version__},
         "training_data": {
             "location": data.location,
             "rows": len(data.table),
@@ -132,11 +137,12 @@ def save_candidate(
         "holdout_rows": len(data.table) - len(training),
         "test_size": settings.training.test_size,
         "random_seed": settings.training.seed,
-        "hyperparameters": settings.training.hyperparameters,
+        "family": settings.training.family,
+        "hyperparameters": hyperparameters,
         "features": SCHEMA.metadata(),
         "target": SCHEMA.target.metadata(),
     }
-    exported = export(model, holdout, metadata)
+    exported = export(model, holdout, metadata, family_of(settings.training.family).tolerance)
     files: dict[str, str | bytes] = {PROFILE_FILE: profile.to_json()}
     if exported.model is not None:
         files[ONNX_FILE] = exported.model
@@ -155,8 +161,9 @@ def fit_candidate(settings: Settings, data: LabelledData) -> str:
     The candidate is not evaluated or promoted yet: `evaluate_candidate` does that on the holdout.
     """
     training, holdout = split(data.table, settings.training.test_size, settings.training.seed)
-    model = fit(training, settings.training.seed, settings.training.hyperparameters)
-    return save_candidate(settings, model, data, training, holdout)
+    hyperparameters = chosen_hyperparameters(settings)
+    model = fit(training, settings.training.seed, hyperparameters, settings.training.family)
+    return save_candidate(settings, model, data, training, holdout, hyperparameters)
 
 
 def holdout_of(metadata: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:
@@ -192,8 +199,30 @@ def record_evaluation(settings: Settings, version: str, evaluation: Evaluation) 
         tracker.log_metrics(evaluation.metrics)
         tracker.set_tags({"quality_gate": "passed" if gate.passed else "failed"})
         tracker.log_files(report, "evaluation")
-    serving = describe_export(store.metadata(version).get("onnx") or {})
-    return TrainingOutcome(version, evaluation.metrics, gate, report, serving)
+    metadata = store.metadata(version)
+    serving = describe_export(metadata.get("onnx") or {})
+    return TrainingOutcome(
+        version, evaluation.metrics, gate, report, serving, unservable(settings, metadata)
+    )
+
+
+def unservable(settings: Settings, metadata: dict[str, Any]) -> str:
+    """Why production could not serve this version, in one line that names the fix; "" if it can.
+
+    With training.require_onnx (the default where there is an API), a model is promoted only with
+    an ONNX export that passed parity: the API image runs ONNX Runtime and nothing else.
+    """
+    export_details = metadata.get("onnx") or {}
+    if export_details.get("file") or not settings.training.require_onnx:
+        return ""
+    family = KNOWN.get(str(metadata.get("family")))
+    groups = "--group serving" + (f" --group {family.group}" if family and family.group else "")
+    return (
+        f"model {metadata['version']} has no ONNX export ({export_details.get('reason')}), and"
+        " the API image serves ONNX alone: register a converter (README: Use your own model),"
+        f" or set {env_name('training', 'require_onnx')}=false and build the image with"
+        f' --build-arg SERVING_GROUPS="{groups}"'
+    )
 
 
 def promote_if_passed(settings: Settings, version: str) -> bool:
@@ -205,6 +234,8 @@ def promote_if_passed(settings: Settings, version: str) -> bool:
         msg = f"model {version} has no recorded evaluation: evaluate it before promoting it"
         raise ModelNotFoundError(msg)
     if not gate["passed"]:
+        return False
+    if unservable(settings, metadata):  # `train` and the orchestrators' logs say why
         return False
     store.promote(
         version,

@@ -1,13 +1,19 @@
 """What this project predicts: one of two classes, and the probability of the positive one.
 
-The target and its classes are declared in `schema.py` (`TARGET`, with `positive`); this module
-says how to model them: the estimator, the predictions, the metrics and the plots. The rest of the
-pipeline asks this module, so changing the model means changing only this file. What it must
-provide is written down in `modeling/contract.py` and checked by the type checker.
+The target and its classes are declared in `schema.py` (`TARGET`, with `positive` and the decision
+`threshold`); this module says how to model them: the estimators, the predictions, the metrics and
+the plots. The rest of the pipeline asks this module, so changing the model means changing only
+this file. What it must provide is written down in `modeling/contract.py` and checked by the type
+checker.
+
+The `training.family` setting picks one of `ESTIMATORS`; their parameters are the starting point
+that the `training.hyperparameters` setting (or `tune`'s best) adjusts. A family of your own is
+one more entry here (README: "Use your own model").
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from matplotlib.figure import Figure
-from sklearn.base import ClassifierMixin
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import (
     ConfusionMatrixDisplay,
@@ -38,17 +44,33 @@ MONITORED_PREDICTION = "probability"
 STRATIFY = True  # keep the share of each class equal in the training and holdout sets
 
 
-def make_estimator(seed: int) -> ClassifierMixin:
-    return LogisticRegression(max_iter=1_000, random_state=seed)
+def lightgbm(seed: int) -> Any:
+    from lightgbm import LGBMClassifier  # uv sync --group lightgbm
+
+    return LGBMClassifier(random_state=seed, n_jobs=1, verbose=-1)
+
+
+def xgboost(seed: int) -> Any:
+    from xgboost import XGBClassifier  # uv sync --group xgboost
+
+    return XGBClassifier(random_state=seed, n_jobs=1)
+
+
+# One thread per fit: tune runs trials side by side, and the API's workers are the parallelism.
+ESTIMATORS: dict[str, Callable[[int], Any]] = {
+    "linear": lambda seed: LogisticRegression(max_iter=1_000, random_state=seed),
+    "hist_gradient_boosting": lambda seed: HistGradientBoostingClassifier(random_state=seed),
+    "lightgbm": lightgbm,
+    "xgboost": xgboost,
+}
 
 
 def predict_columns(model: Any, features: pd.DataFrame) -> dict[str, npt.NDArray[Any]]:
-    """The predicted class, and the probability of the positive class."""
+    """The predicted class (the positive one from the threshold up), and its probability."""
     target = SCHEMA.target
     positive_column = list(model.classes_).index(target.positive)
-    probability = model.predict_proba(features)[:, positive_column]
-    labels = np.array([target.negative, target.positive], dtype=object)
-    return {"prediction": labels[(probability >= 0.5).astype(int)], "probability": probability}
+    probability = model.predict_proba(features)[:, positive_column].astype(np.float64)
+    return {"prediction": target.decide(probability), "probability": probability}
 
 
 def score(y_true: pd.Series, predicted: pd.DataFrame) -> dict[str, float]:

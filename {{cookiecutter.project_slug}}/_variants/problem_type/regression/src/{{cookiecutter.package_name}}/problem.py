@@ -4,10 +4,15 @@ The target is declared in `schema.py` (`TARGET`); this module says how to model 
 the predictions, the metrics and the plots. The rest of the pipeline asks this module, so changing
 the model means changing only this file. What it must provide is written down in
 `modeling/contract.py` and checked by the type checker.
+
+The `training.family` setting picks one of `ESTIMATORS`; their parameters are the starting point
+that the `training.hyperparameters` setting (or `tune`'s best) adjusts. A family of your own is
+one more entry here (README: "Use your own model").
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from matplotlib.figure import Figure
-from sklearn.base import RegressorMixin
+from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.linear_model import Ridge
 from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
 
@@ -27,13 +32,30 @@ MONITORED_PREDICTION = "prediction"
 STRATIFY = False
 
 
-def make_estimator(seed: int) -> RegressorMixin:
-    del seed  # ridge regression is deterministic; the signature matches other problem types
-    return Ridge(alpha=1.0)
+def lightgbm(seed: int) -> Any:
+    from lightgbm import LGBMRegressor  # uv sync --group lightgbm
+
+    return LGBMRegressor(random_state=seed, n_jobs=1, verbose=-1)
+
+
+def xgboost(seed: int) -> Any:
+    from xgboost import XGBRegressor  # uv sync --group xgboost
+
+    return XGBRegressor(random_state=seed, n_jobs=1)
+
+
+# One thread per fit: tune runs trials side by side, and the API's workers are the parallelism.
+# Ridge regression is deterministic: it takes no seed.
+ESTIMATORS: dict[str, Callable[[int], Any]] = {
+    "linear": lambda seed: Ridge(alpha=1.0),
+    "hist_gradient_boosting": lambda seed: HistGradientBoostingRegressor(random_state=seed),
+    "lightgbm": lightgbm,
+    "xgboost": xgboost,
+}
 
 
 def predict_columns(model: Any, features: pd.DataFrame) -> dict[str, npt.NDArray[Any]]:
-    return {"prediction": model.predict(features)}
+    return {"prediction": np.asarray(model.predict(features), dtype=np.float64)}
 
 
 def score(y_true: pd.Series, predicted: pd.DataFrame) -> dict[str, float]:
