@@ -517,6 +517,7 @@ def test_ci_runs_every_default_nox_session_and_the_audit(baked: Baked) -> None:
         assert pipeline["nox"]["parallel"]["matrix"] == [{"SESSION": ci}]
     assert sessions[:4] == ["lint", "typecheck", "tests", "notebooks"]
     assert ("serve" in sessions) == (answers["api"] == "flask")
+    assert ("image" in sessions) == (answers["api"] == "flask")
     assert ("dag" in sessions) == (answers["orchestrator"] != "none")
     assert ("ui" in sessions) == (answers["ui"] == "streamlit")
     assert ("spark" in sessions) == (answers["batch_engine"] == "spark")

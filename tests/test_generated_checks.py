@@ -80,6 +80,7 @@ def test_default_nox_sessions_pass(project: Path) -> None:
     sessions = ["lint", "typecheck", "tests", "notebooks"]
     if (project / "gunicorn.conf.py").exists():
         sessions.append("serve")  # real gunicorn over HTTP, and schemathesis
+        sessions.append("image")  # the same server from the Docker image's environment
     if (project / ".streamlit").exists():
         sessions.append("ui")  # the Streamlit app in headless Chromium
     if (project / "deploy" / "spark").exists():
@@ -192,3 +193,32 @@ def test_a_project_on_its_own_data_is_green_after_schema_infer_alone(
     assert trained.returncode in {0, 1}, explain(trained)
     if trained.returncode == 1:
         assert "the training.min_score setting" in trained.stdout + trained.stderr
+
+
+@pytest.mark.parametrize("problem_type", ["classification", "regression"])
+def test_a_gradient_boosting_project_is_green_and_served_from_the_image_environment(
+    output_dir: Path, problem_type: str
+) -> None:
+    """The README's "Use your own model": one line in .env switches the family; every test then
+    trains LightGBM, and the image's environment serves its ONNX export."""
+    project = bake(output_dir, problem_type=problem_type, ci_provider="none")
+    check(project, "git", "init", "-q", "-b", "main")
+    (project / ".env").write_text("CHURN_FORECAST_TRAINING_FAMILY=lightgbm\n", encoding="utf-8")
+    check(project, "uv", "sync", "--group", "lightgbm")
+    cli = ("uv", "run", "churn-forecast")
+    tuned = check(project, *cli, "tune", "--trials", "2", "--no-progress")
+    assert "lightgbm: best cross-validated" in tuned
+    trained = check(project, *cli, "train")
+    assert "exported to ONNX" in trained
+    metadata = json.loads(
+        next((project / "models").glob("*/metadata.json")).read_text(encoding="utf-8")
+    )
+    assert metadata["family"] == "lightgbm"
+    assert metadata["hyperparameters"] == json.loads(
+        (project / "tuned.json").read_text(encoding="utf-8")
+    )["hyperparameters"]
+    assert metadata["onnx"]["max_difference"] <= metadata["onnx"]["tolerance"]
+    check(project, "git", "add", "-A")
+    output = check(project, "uv", "run", "nox", "-s", "tests", "image", timeout=NOX_TIMEOUT)
+    assert "Session tests was successful" in output
+    assert "Session image was successful" in output

@@ -121,6 +121,12 @@ def settings_for_fixtures() -> Callable[[Path], Settings]:
     return isolated_settings_in
 
 
+@pytest.fixture(scope="session")
+def family(pytestconfig: pytest.Config) -> str:
+    """The estimator family under test (`--family`; nox passes the project's)."""
+    return str(pytestconfig.getoption("--family"))
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings that write only under the test's temporary directory."""

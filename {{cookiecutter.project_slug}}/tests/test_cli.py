@@ -177,3 +177,36 @@ def test_python_dash_m_runs_the_same_cli() -> None:
         check=True,
     )
     assert result.stdout.strip() == __version__
+
+
+def test_malformed_json_hyperparameters_exit_2_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(f"{ENV_PREFIX}TRAINING_HYPERPARAMETERS", '{"C": ')
+    result = invoke("train")
+    assert result.exit_code == 2
+    assert f"{ENV_PREFIX}TRAINING_HYPERPARAMETERS: not valid JSON" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_refused_hyperparameter_value_exits_2_in_one_line(
+    project_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(f"{ENV_PREFIX}TRAINING_HYPERPARAMETERS", '{"no_such_parameter": 1}')
+    result = invoke("train")
+    assert result.exit_code == 2
+    assert "is not a parameter of" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_tune_lists_parameters_then_tunes_what_train_uses(project_dir: Path) -> None:
+    listed = invoke("tune", "--parameters")
+    assert listed.exit_code == 0, listed.output
+    assert "features__numeric__impute__strategy" in listed.output.split()
+    result = invoke("tune", "--trials", "2", "--no-progress")
+    assert result.exit_code == 0, result.output
+    assert "best cross-validated" in result.output
+    assert (project_dir / "tuned.json").is_file()
+    assert invoke("train").exit_code == 0
+    tuned = json.loads((project_dir / "tuned.json").read_text(encoding="utf-8"))
+    assert open_store(load_settings()).metadata()["hyperparameters"] == tuned["hyperparameters"]

@@ -3,8 +3,10 @@
 Yours to edit, at the top of the package:
 
     schema.py     the columns and the target (`schema infer` drafts it from your table)
-    problem.py    the model: estimator, predictions, metrics, plots (contract: modeling/contract.py)
+    problem.py    the model: estimators by family, predictions, metrics, plots (its contract:
+                  modeling/contract.py)
     features.py   the feature pipeline, fitted inside the model
+    search_space.py  the hyperparameters `tune` searches, per family
     config.py     the settings tree (override any setting with a <PREFIX>_GROUP_NAME variable)
     errors.py     the one-line errors every adapter shows
     cli/          the command line
@@ -21,7 +23,7 @@ one layer never import each other (`lint-imports` checks it; the contracts are i
     spark                                 the same checks and model on Apache Spark
 {%- endif %}
     monitoring | modeling                 drift statistics; training, scoring, predictors, ONNX
-    problem | features                    yours, above
+    problem | features | search_space     yours, above
     store                                 model versions, the current one, events; its holder
     tracking                              what each run records (and where)
     columns : schema : tables             column kinds, validation, the sample; reading/writing

@@ -14,11 +14,12 @@ from sklearn.base import BaseEstimator
 from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.columns.validation import validate
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.errors import ArtifactError
+from {{ cookiecutter.package_name }}.errors import ArtifactError, ModelNotFoundError
+from {{ cookiecutter.package_name }}.modeling.families import KNOWN
 from {{ cookiecutter.package_name }}.modeling.loading import load_predictor
 from {{ cookiecutter.package_name }}.modeling.onnx_export import (
     ONNX_FILE,
-    TOLERANCE,
+    one_line,
     records,
 )
 from {{ cookiecutter.package_name }}.modeling.predictors import ONNX, OnnxPredictor
@@ -29,6 +30,8 @@ from {{ cookiecutter.package_name }}.modeling.scoring import (
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import ModelStore
 from {{ cookiecutter.package_name }}.workflows.train import TrainingOutcome, train
+
+TOLERANCE = max(family.tolerance for family in KNOWN.values())  # any family's
 
 
 def close(served: list[dict[str, Any]], expected: pd.DataFrame) -> None:
@@ -43,11 +46,12 @@ def close(served: list[dict[str, Any]], expected: pd.DataFrame) -> None:
 
 
 def test_training_exports_a_model_that_predicts_like_the_original(
-    store: ModelStore, trained: TrainingOutcome, sample: pd.DataFrame
+    store: ModelStore, trained: TrainingOutcome, sample: pd.DataFrame, family: str
 ) -> None:
     metadata = store.metadata()
     assert metadata["onnx"]["file"] == ONNX_FILE
-    assert metadata["onnx"]["max_difference"] <= TOLERANCE
+    assert metadata["onnx"]["max_difference"] <= metadata["onnx"]["tolerance"] <= TOLERANCE
+    assert metadata["family"] == family
     assert "ONNX Runtime" in trained.serving
     predictor = load_predictor(store)
     assert predictor.runtime == ONNX
@@ -84,20 +88,20 @@ def test_a_corrupt_export_with_a_matching_checksum_is_refused(
         OnnxPredictor(b"not an onnx model", store.metadata())
 
 
-MAKE_ESTIMATOR = problem.make_estimator
+ESTIMATORS = dict(problem.ESTIMATORS)
 
 
 class Unconvertible(BaseEstimator):  # type: ignore[misc]
-    """An estimator skl2onnx has no converter for: wraps the problem's own."""
+    """An estimator no converter knows: wraps the linear family's own."""
 
     def __init__(self, seed: int = 0) -> None:
         self.seed = seed
 
     def __sklearn_tags__(self) -> Any:
-        return MAKE_ESTIMATOR(self.seed).__sklearn_tags__()
+        return ESTIMATORS["linear"](self.seed).__sklearn_tags__()
 
     def fit(self, features: Any, target: Any) -> Unconvertible:
-        self.inner_ = MAKE_ESTIMATOR(self.seed).fit(features, target)
+        self.inner_ = ESTIMATORS["linear"](self.seed).fit(features, target)
         if hasattr(self.inner_, "classes_"):
             self.classes_ = self.inner_.classes_
         return self
@@ -109,11 +113,37 @@ class Unconvertible(BaseEstimator):  # type: ignore[misc]
         return self.inner_.predict_proba(features)
 
 
-def test_a_model_that_cannot_be_exported_is_served_from_its_pickle(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch, sample: pd.DataFrame
+@pytest.fixture
+def unconvertible(monkeypatch: pytest.MonkeyPatch) -> str:
+    """A family of the team's own whose estimator has no ONNX converter."""
+    monkeypatch.setitem(problem.ESTIMATORS, "own", Unconvertible)
+    return "own"
+
+
+def test_a_model_without_an_export_is_not_promoted_where_the_image_serves_onnx(
+    settings: Settings, unconvertible: str
 ) -> None:
-    monkeypatch.setattr(problem, "make_estimator", Unconvertible)
-    outcome = train(settings)
+    overrides = {"training.family": unconvertible, "training.require_onnx": True}
+    outcome = train(settings.with_overrides(**overrides))
+    assert outcome.gate.passed
+    assert not outcome.promoted
+    assert "MissingShapeCalculator" in outcome.unservable or "Unable to find" in outcome.unservable
+    assert "register a converter" in outcome.unservable
+    assert "TRAINING_REQUIRE_ONNX=false" in outcome.unservable
+    assert "\n" not in outcome.unservable
+    from {{ cookiecutter.package_name }}.store import open_store
+
+    assert open_store(settings).versions() == [outcome.version]
+    with pytest.raises(ModelNotFoundError):
+        open_store(settings).current()
+
+
+def test_a_model_that_cannot_be_exported_is_served_from_its_pickle_when_allowed(
+    settings: Settings, unconvertible: str, sample: pd.DataFrame
+) -> None:
+    overrides = {"training.family": unconvertible, "training.require_onnx": False}
+    outcome = train(settings.with_overrides(**overrides))
+    assert outcome.promoted
     assert outcome.serving.startswith("not exported to ONNX (")
     assert "\n" not in outcome.serving
     from {{ cookiecutter.package_name }}.store import open_store
@@ -125,6 +155,19 @@ def test_a_model_that_cannot_be_exported_is_served_from_its_pickle(
     assert isinstance(predictor, SklearnPredictor)
     features = validate(sample, require_target=False).head(5)
     close(predictor.predict(records(features)), predict_frame(store.load().model, features))
+
+
+def test_the_fallback_reason_is_the_innermost_cause() -> None:
+    try:
+        try:
+            raise TypeError("Field onnx.AttributeProto.ints: Expected an int, got a boolean.")
+        except TypeError as cause:
+            raise ValueError(
+                "Unable to create node 'TreeEnsembleClassifier' " + "x" * 5000
+            ) from cause
+    except ValueError as error:
+        reason = one_line(error)
+    assert reason == "TypeError: Field onnx.AttributeProto.ints: Expected an int, got a boolean."
 
 
 def test_serving_needs_neither_pandas_nor_scikit_learn() -> None:

@@ -20,6 +20,7 @@ import pytest
 
 from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.columns.sample import make_dataset
+from {{ cookiecutter.package_name }}.schema import SCHEMA
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -96,7 +97,7 @@ def assert_same_predictions() -> Callable[[pd.DataFrame, pd.DataFrame], None]:
         if "probability" in problem.PREDICTION_COLUMNS:
             probability = expected["probability"].to_numpy(dtype=float)
             np.testing.assert_allclose(actual["probability"], probability, atol=1e-5)
-            decided = np.abs(probability - 0.5) > 1e-4
+            decided = np.abs(probability - SCHEMA.target.threshold) > 1e-4
             labels = actual["prediction"].to_numpy()[decided]
             assert labels.tolist() == expected["prediction"].to_numpy()[decided].tolist()
         else:

@@ -100,11 +100,14 @@ def test_a_candidate_is_evaluated_only_on_the_table_it_was_fitted_on(settings: S
 
 
 def test_hyperparameters_are_applied_and_recorded(settings: Settings, store: ModelStore) -> None:
-    name = next(iter(problem.make_estimator(0).get_params(deep=False)))
-    value = problem.make_estimator(0).get_params()[name]
+    estimator = problem.ESTIMATORS[settings.training.family](0)
+    name = next(iter(estimator.get_params(deep=False)))
+    value = estimator.get_params()[name]
     tuned = settings.with_overrides(**{"training.hyperparameters": {name: value}})
     outcome = train.train(tuned)
-    assert store.metadata(outcome.version)["hyperparameters"] == {name: value}
+    metadata = store.metadata(outcome.version)
+    assert metadata["hyperparameters"] == {name: value}
+    assert metadata["family"] == settings.training.family
 
 
 def test_a_bad_hyperparameter_trains_nothing(settings: Settings, store: ModelStore) -> None:

@@ -97,7 +97,8 @@ def categorical_profile(values: pd.Series) -> ColumnProfile:
 
 
 def build_profile(features: pd.DataFrame, predictions: pd.DataFrame, seed: int) -> Profile:
-    """The profile of validated training features and of the model's predictions on them."""
+    """The profile of validated training features, and of the model's predictions on rows it did
+    not learn from (its holdout)."""
     from {{ cookiecutter.package_name }} import problem
 
     rng = np.random.default_rng(seed)

@@ -115,15 +115,18 @@ def save_candidate(
     holdout: pd.DataFrame,
     hyperparameters: dict[str, Any],
 ) -> str:
-    """Save a fitted model with its metadata, the reference profile of its training rows, and its
-    ONNX export when it predicts like the model on the holdout.
+    """Save a fitted model with its metadata, the reference profile (its training rows, and its
+    predictions on the holdout), and its ONNX export when it predicts like the model there.
 
     `data` is what the model was made from (its fingerprint identifies it), `training` the rows
     it was fitted on, `holdout` the others, `hyperparameters` those it was fitted with. Returns the
     new version; nothing is promoted.
     """
     features, _ = split_target(training)
-    profile = build_profile(features, predict_frame(model, features), settings.training.seed)
+    # Predictions on rows the model never saw, as every batch to come will be: on its own
+    # training rows a tree is more confident, and a stable batch would look like drift.
+    unseen, _ = split_target(holdout)
+    profile = build_profile(features, predict_frame(model, unseen), settings.training.seed)
     metadata = {
         "problem_type": problem.PROBLEM_TYPE,
         "package": {"name": "churn-forecast", "version": __version__},

@@ -37,7 +37,8 @@ def test_predictions_are_classes_with_the_positive_probability(sample: pd.DataFr
     predicted = predict_frame(fit(training, 0, {}), features)
     assert set(predicted["prediction"].unique()) <= set(TARGET.classes)
     assert predicted["probability"].between(0, 1).all()
-    assert ((predicted["prediction"] == POSITIVE) == (predicted["probability"] >= 0.5)).all()
+    threshold = SCHEMA.target.threshold
+    assert ((predicted["prediction"] == POSITIVE) == (predicted["probability"] >= threshold)).all()
 
 
 def truth_and_guesses() -> tuple[pd.Series, pd.DataFrame]:
