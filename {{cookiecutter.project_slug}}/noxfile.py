@@ -165,7 +165,7 @@ def image(session: nox.Session) -> None:
         for line in Path("Dockerfile").read_text(encoding="utf-8").splitlines()
         if line.startswith("ARG SERVING_GROUPS=")
     )
-    image_env = Path(session.create_tmp()) / "image-venv"
+    image_env = Path(session.create_tmp()).resolve() / "image-venv"
     session.run("uv", "venv", "--quiet", "--allow-existing", "--python", PYTHON, str(image_env))
     python = str(image_env / "bin" / "python")
     session.run(

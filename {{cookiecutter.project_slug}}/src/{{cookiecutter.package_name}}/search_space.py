@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from optuna import Trial
+    from optuna.trial import BaseTrial as Trial  # a search trial, or a fixed one (the best)
 
 Parameters = dict[str, Any]
 

@@ -232,6 +232,9 @@ class Target:
 
     def decide(self, probability: npt.NDArray[np.float64]) -> npt.NDArray[np.object_]:
         """The predicted class for each probability of the positive class."""
+        if self.positive is None:
+            msg = f"schema target {self.name!r} has no positive class: it is not a class target"
+            raise ValueError(msg)
         return decide(probability, self.negative, self.positive, self.threshold)
 
     def as_column(self) -> Column:
@@ -281,7 +284,8 @@ def decide(
     import numpy as np
 
     labels = np.array([negative, positive], dtype=object)
-    return labels[(np.asarray(probability) >= threshold).astype(int)]
+    decided: npt.NDArray[np.object_] = labels[(np.asarray(probability) >= threshold).astype(int)]
+    return decided
 
 
 @dataclass(frozen=True)

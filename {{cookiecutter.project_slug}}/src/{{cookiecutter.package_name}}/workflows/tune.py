@@ -119,7 +119,7 @@ def tune(
     outcome = TuningOutcome(
         family=family,
         metric=problem.PRIMARY_METRIC,
-        best_score=float(best.value),
+        best_score=float(best.value or 0.0),  # a finished trial has its value
         default_score=default_score,
         hyperparameters=hyperparameters,
         trials=len(finished),
