@@ -52,12 +52,15 @@ def describe(details: dict[str, Any]) -> str:
 
 
 def innermost(error: BaseException) -> BaseException:
-    """The exception at the bottom of a chain: the cause, not the wrapper that reports it."""
+    """The exception at the bottom of a chain, as a traceback shows it: the cause, not the
+    wrapper that reports it."""
     seen = {id(error)}
-    while (inner := error.__cause__ or error.__context__) is not None and id(inner) not in seen:
+    while True:
+        inner = error.__cause__ or (None if error.__suppress_context__ else error.__context__)
+        if inner is None or id(inner) in seen:
+            return error
         seen.add(id(inner))
         error = inner
-    return error
 
 
 def one_line(error: BaseException, limit: int = 300) -> str:
