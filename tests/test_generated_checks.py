@@ -214,9 +214,10 @@ def test_a_gradient_boosting_project_is_green_and_served_from_the_image_environm
         next((project / "models").glob("*/metadata.json")).read_text(encoding="utf-8")
     )
     assert metadata["family"] == "lightgbm"
-    assert metadata["hyperparameters"] == json.loads(
-        (project / "tuned.json").read_text(encoding="utf-8")
-    )["hyperparameters"]
+    assert (
+        metadata["hyperparameters"]
+        == json.loads((project / "tuned.json").read_text(encoding="utf-8"))["hyperparameters"]
+    )
     assert metadata["onnx"]["max_difference"] <= metadata["onnx"]["tolerance"]
     check(project, "git", "add", "-A")
     output = check(project, "uv", "run", "nox", "-s", "tests", "image", timeout=NOX_TIMEOUT)

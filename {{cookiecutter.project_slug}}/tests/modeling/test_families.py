@@ -15,7 +15,11 @@ from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.columns.validation import validate
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import SettingsError
-from {{ cookiecutter.package_name }}.modeling.families import KNOWN, family_of, new_estimator
+from {{ cookiecutter.package_name }}.modeling.families import (
+    KNOWN,
+    family_of,
+    new_estimator,
+)
 from {{ cookiecutter.package_name }}.modeling.loading import load_predictor
 from {{ cookiecutter.package_name }}.modeling.onnx_export import records
 from {{ cookiecutter.package_name }}.modeling.predictors import ONNX

@@ -134,7 +134,10 @@ def tune(
     """
     settings = load(verbose, **{"tuning.trials": trials, "tuning.timeout": timeout})
     if parameters:
-        from {{ cookiecutter.package_name }}.modeling.families import new_estimator, parameter_names
+        from {{ cookiecutter.package_name }}.modeling.families import (
+            new_estimator,
+            parameter_names,
+        )
         from {{ cookiecutter.package_name }}.modeling.training import build
 
         with reported(verbose, exit_code=2):

@@ -66,7 +66,9 @@ def new_estimator(name: str, seed: int) -> Any:
         )
         raise SettingsError(msg) from None
     if type(estimator).__name__ == "XGBClassifier":  # it learns the labels 0..n-1 only
-        from {{ cookiecutter.package_name }}.modeling.xgboost_labels import LabelledXGBClassifier
+        from {{ cookiecutter.package_name }}.modeling.xgboost_labels import (
+            LabelledXGBClassifier,
+        )
 
         return LabelledXGBClassifier(**estimator.get_params())
     return estimator

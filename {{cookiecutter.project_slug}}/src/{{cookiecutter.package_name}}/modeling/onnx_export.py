@@ -129,7 +129,9 @@ def register_xgboost() -> None:
     )
     from xgboost import XGBClassifier, XGBRegressor
 
-    from {{ cookiecutter.package_name }}.modeling.xgboost_labels import LabelledXGBClassifier
+    from {{ cookiecutter.package_name }}.modeling.xgboost_labels import (
+        LabelledXGBClassifier,
+    )
 
     for classifier in (XGBClassifier, LabelledXGBClassifier):
         update_registered_converter(
