@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from {{ cookiecutter.package_name }}.config import Settings, env_name
+from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import SettingsError
 
 
@@ -39,18 +39,3 @@ def chosen_hyperparameters(settings: Settings) -> dict[str, Any]:
     if tuned is None or tuned.get("family") != settings.training.family:
         return {}
     return dict(tuned["hyperparameters"])
-
-
-def describe_choice(settings: Settings) -> str:
-    """One line on where the hyperparameters of the next fit come from."""
-    if settings.training.hyperparameters:
-        return f"hyperparameters from {env_name('training', 'hyperparameters')}"
-    tuned = read_tuned(settings)
-    if tuned is None:
-        return "the estimator's default hyperparameters (no tuning file)"
-    if tuned.get("family") != settings.training.family:
-        return (
-            f"the estimator's default hyperparameters ('{settings.tuning.file}' was tuned for"
-            f" {tuned.get('family')!r}, not {settings.training.family!r})"
-        )
-    return f"hyperparameters tuned in '{settings.tuning.file}'"
