@@ -125,8 +125,16 @@ def run_in(project: Path, *command: str, timeout: float = 600) -> subprocess.Com
     )
 
 
+# Lines that say what failed, repeated first: CI logs keep the start of a long message.
+FAILURE_LINE = re.compile(r"^(FAILED|ERROR) |error:|Error: |Traceback|^E  ", re.MULTILINE)
+
+
 def explain(result: subprocess.CompletedProcess[str]) -> str:
-    return f"$ {' '.join(result.args)}\nexit {result.returncode}\n{result.stdout}\n{result.stderr}"
+    printed = f"{result.stdout}\n{result.stderr}"
+    failures = [line for line in printed.splitlines() if FAILURE_LINE.search(line)][:40]
+    summary = "\n".join(failures) or "(no line names a failure)"
+    command = " ".join(map(str, result.args))
+    return f"$ {command}\nexit {result.returncode}\nwhat failed:\n{summary}\n---\n{printed}"
 
 
 def project_files(project: Path) -> Iterator[Path]:

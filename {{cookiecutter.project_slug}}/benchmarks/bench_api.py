@@ -36,9 +36,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from {{ cookiecutter.package_name }}.columns.records import api_records
 from {{ cookiecutter.package_name }}.columns.sample import make_dataset
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, load_settings
-from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.workflows.train import train
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -188,8 +188,7 @@ def main() -> None:
             f"{ENV_PREFIX}API_KEYS": KEY,
             "WEB_CONCURRENCY": str(WORKERS),
         }
-        record = json.loads(make_dataset(1, seed=0)[list(SCHEMA.names)].to_json(orient="records"))
-        body = json.dumps(record[0]).encode()
+        body = json.dumps(api_records(make_dataset(1, seed=0))[0]).encode()
         results = {
             name: measure(command, path, env, body, args.requests // share, args.concurrency)
             for name, command, path, share in SERVERS

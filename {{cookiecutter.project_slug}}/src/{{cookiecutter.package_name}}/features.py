@@ -1,8 +1,10 @@
 """The feature pipeline. It lives inside the saved model: training and serving transform alike.
 
-The model takes its input as `model_input` prepares it: numbers as floats (missing: NaN), and
-categories as text, a missing one as the `MISSING` token. Every step of the pipeline is one that
-skl2onnx converts, so the same model can be served by ONNX Runtime (see `modeling/onnx_export.py`).
+The model takes its input as `model_input` prepares it: the features and the derived features
+declared in `schema.py` (`columns/derived.py` computes them, for every predictor alike), numbers
+as floats (missing: NaN), and categories as text, a missing one as the `MISSING` token. Every
+step of the pipeline is one that skl2onnx converts, so the same model can be served by ONNX
+Runtime (see `modeling/onnx_export.py`).
 
 Numbers are standardised for a linear model, and left as they are for trees: a tree splits on raw
 values, and standardising them first would move its thresholds where ONNX Runtime's float32 and
@@ -25,11 +27,13 @@ from {{ cookiecutter.package_name }}.schema import SCHEMA
 
 
 def model_input(features: pd.DataFrame) -> pd.DataFrame:
-    """Validated features as the model takes them: floats, and text with missing marked."""
-    prepared = features[list(SCHEMA.names)].copy()
-    for name in SCHEMA.numeric:
+    """Validated features as the model takes them: the derived features added, the date columns
+    they come from left out, floats, and text with missing marked."""
+    derived = SCHEMA.with_derived(features[list(SCHEMA.names)])
+    prepared = derived[[column.name for column in SCHEMA.model_columns]].copy()
+    for name in SCHEMA.model_numeric:
         prepared[name] = prepared[name].astype("float64")
-    for column in SCHEMA.features:
+    for column in SCHEMA.model_columns:
         if column.categories:  # each label as its text: 1, 1.0 and "1" are the same category
             labels = {label: str(label) for label in column.categories}
             text = prepared[column.name].astype(object).map(labels)
@@ -47,8 +51,8 @@ def build_preprocessor(scaled: bool = True) -> ColumnTransformer:
     categorical = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
     return ColumnTransformer(
         [
-            ("numeric", numeric, SCHEMA.numeric),
-            ("categorical", categorical, SCHEMA.categorical),
+            ("numeric", numeric, SCHEMA.model_numeric),
+            ("categorical", categorical, SCHEMA.model_categorical),
         ],
         verbose_feature_names_out=False,
     )

@@ -1,4 +1,5 @@
-"""The data this project learns from, declared once: every column, its kind and allowed values.
+"""The data this project learns from, declared once: every column, its kind and allowed values,
+and the features derived from them.
 
 Validation of files, the API's request schema, the embedded sample dataset, drift monitoring and
 the tests all follow this file. To use your own data, let the command line draft it from a file:
@@ -10,6 +11,7 @@ a file still matches. This example describes customers of a subscription busines
 """
 
 from .columns import Column, Schema, Target
+from .columns.derived import bins, date_part, log, ratio
 
 FEATURES = (
     Column(
@@ -81,6 +83,13 @@ FEATURES = (
         nullable=True,
         missing_rate=0.02,
     ),
+    Column(
+        "signup_date",
+        "date",
+        "Day the customer signed up (YYYY-MM-DD).",
+        earliest="2015-01-01",
+        latest="2025-12-31",
+    ),
 )
 {%- if cookiecutter.problem_type == "classification" %}
 TARGET = Target(
@@ -102,4 +111,22 @@ TARGET = Target(
 )
 {%- endif %}
 
-SCHEMA = Schema(FEATURES, TARGET)
+# Features computed from the columns above, for training and every predictor alike (batches,
+# Spark, the API, the app, drift): ratio, difference, log, bins and date_part, in
+# columns/derived.py. The model reads them; a date column reaches it only through them.
+DERIVED = (
+    ratio("calls_per_tenure_month", "support_calls", "tenure_months", "Calls per month of tenure."),
+    log("log_monthly_charges", "monthly_charges", "The monthly bill on a log scale."),
+    bins("age_band", "age", (30, 45, 60), "Age band."),
+    date_part("signup_month", "signup_date", "month", description="Month of sign-up, 1-12."),
+    date_part("signup_weekday", "signup_date", "weekday", description="Monday 0 to Sunday 6."),
+    date_part(
+        "days_since_launch",
+        "signup_date",
+        "days_since",
+        since="2015-01-01",
+        description="Days from the launch to sign-up.",
+    ),
+)
+
+SCHEMA = Schema(FEATURES, TARGET, DERIVED)

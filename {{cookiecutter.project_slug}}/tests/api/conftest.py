@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from {{ cookiecutter.package_name }}.columns.records import api_records
 from {{ cookiecutter.package_name }}.config import (
     Settings,
     env_name,
@@ -190,7 +191,7 @@ SameAsFlask = Callable[[Call, int, bytes], None]
 
 @pytest.fixture
 def contract_calls(sample: pd.DataFrame) -> list[Call]:
-    rows = json.loads(sample[list(SCHEMA.names)].head(3).to_json(orient="records"))
+    rows = api_records(sample.head(3))
     wrong = {name: [1] for name in SCHEMA.names}  # a list is no column's type
     return [
         Call("health", "GET", "/health", content_type=None, key=None),

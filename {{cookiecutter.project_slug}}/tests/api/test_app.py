@@ -11,6 +11,7 @@ from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.api.app import configured_keys, create_app
 from {{ cookiecutter.package_name }}.api.auth import ApiKeyError, public
 from {{ cookiecutter.package_name }}.columns import Column
+from {{ cookiecutter.package_name }}.columns.records import api_records
 from {{ cookiecutter.package_name }}.columns.validation import validate
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings, load_settings
 from {{ cookiecutter.package_name }}.modeling.onnx_export import ONNX_FILE
@@ -32,10 +33,7 @@ AUTH = {"Authorization": f"Bearer {KEY}"}
 
 
 def records(sample: pd.DataFrame, count: int) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = json.loads(
-        sample[list(SCHEMA.names)].head(count).to_json(orient="records")
-    )
-    return rows
+    return api_records(sample.head(count))
 
 
 def make_app(settings: Settings, **api: Any) -> Flask:

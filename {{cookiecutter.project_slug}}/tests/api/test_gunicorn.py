@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from {{ cookiecutter.package_name }}.columns.records import api_records
 from {{ cookiecutter.package_name }}.columns.sample import make_dataset
-from {{ cookiecutter.package_name }}.schema import SCHEMA
 
 if TYPE_CHECKING:
     from tests.api.conftest import Server
@@ -23,9 +23,7 @@ pytestmark = pytest.mark.serve
 
 
 def sample_records(count: int) -> list[dict[str, Any]]:
-    table = make_dataset(count, seed=5)
-    records: list[dict[str, Any]] = json.loads(table[list(SCHEMA.names)].to_json(orient="records"))
-    return records
+    return api_records(make_dataset(count, seed=5))
 
 
 def test_every_endpoint_over_http(server: Server) -> None:

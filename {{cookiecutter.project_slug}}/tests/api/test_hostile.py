@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from {{ cookiecutter.package_name }}.columns.records import api_records
 from {{ cookiecutter.package_name }}.columns.sample import make_dataset
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store.files import CURRENT
@@ -30,10 +31,7 @@ NUMERIC = next(column.name for column in SCHEMA.features if not column.categorie
 
 
 def record() -> dict[str, Any]:
-    rows: list[dict[str, Any]] = json.loads(
-        make_dataset(1, seed=9)[list(SCHEMA.names)].to_json(orient="records")
-    )
-    return rows[0]
+    return api_records(make_dataset(1, seed=9))[0]
 
 
 def post(server: Server, body: bytes, *headers: str) -> bytes:

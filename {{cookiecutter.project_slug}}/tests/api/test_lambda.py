@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from {{ cookiecutter.package_name }}.columns.records import api_records
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 
@@ -73,7 +74,7 @@ def body_of(response: dict[str, Any]) -> Any:
 def test_lambda_serves_the_same_app(handler: Any, sample: pd.DataFrame, make_event: Any) -> None:
     health = handler(make_event("GET", "/health"), None)
     assert health["statusCode"] == 200
-    records = sample[list(SCHEMA.names)].head(2).to_json(orient="records")
+    records = json.dumps(api_records(sample.head(2)))
     response = handler(make_event("POST", "/predict", records), None)
     assert response["statusCode"] == 200, response
     assert len(body_of(response)["predictions"]) == 2

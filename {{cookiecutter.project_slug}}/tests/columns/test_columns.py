@@ -54,7 +54,7 @@ def test_a_nullable_integer_column_takes_gaps_but_not_fractions() -> None:
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"kind": "text"}, "kind must be integer, number or category"),
+        ({"kind": "text"}, "kind must be one of integer, number, category, date"),
         ({"kind": "category"}, "a category column needs its categories"),
         ({"kind": "number", "categories": ("a",)}, "only a category column has categories"),
         ({"kind": "number", "minimum": 5, "maximum": 1}, "minimum 5 is above maximum 1"),

@@ -5,7 +5,6 @@ cannot exercise (no categories, nothing nullable) is skipped with the reason.
 """
 
 import dataclasses
-import json
 import math
 from typing import Any
 
@@ -14,6 +13,7 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }}.columns import Column
+from {{ cookiecutter.package_name }}.columns.records import api_records
 from {{ cookiecutter.package_name }}.columns.validation import (
     describe_rule,
     records_to_frame,
@@ -143,7 +143,7 @@ def test_missing_categories_are_nan_whatever_the_source(sample: pd.DataFrame) ->
 
 def test_records_become_the_same_frame_as_validation_gives(sample: pd.DataFrame) -> None:
     features = sample.drop(columns=TARGET).head(50)
-    records = json.loads(features.to_json(orient="records"))
+    records = api_records(features)
     expected = validate(features, require_target=False).reset_index(drop=True)
     frame = records_to_frame(records)
     pd.testing.assert_frame_equal(frame, expected, check_dtype=False)

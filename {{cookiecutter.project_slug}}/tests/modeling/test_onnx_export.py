@@ -15,7 +15,7 @@ from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.columns.validation import validate
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import ArtifactError, ModelNotFoundError
-from {{ cookiecutter.package_name }}.modeling.families import KNOWN
+from {{ cookiecutter.package_name }}.modeling.families import KNOWN, Family
 from {{ cookiecutter.package_name }}.modeling.loading import load_predictor
 from {{ cookiecutter.package_name }}.modeling.onnx_export import (
     ONNX_FILE,
@@ -117,6 +117,7 @@ class Unconvertible(BaseEstimator):  # type: ignore[misc]
 def unconvertible(monkeypatch: pytest.MonkeyPatch) -> str:
     """A family of the team's own whose estimator has no ONNX converter."""
     monkeypatch.setitem(problem.ESTIMATORS, "own", Unconvertible)
+    monkeypatch.setitem(KNOWN, "own", Family("own", scaled=True))  # a linear model inside
     return "own"
 
 

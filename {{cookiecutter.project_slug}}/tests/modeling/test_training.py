@@ -9,7 +9,7 @@ from {{ cookiecutter.package_name }}.columns import Column
 from {{ cookiecutter.package_name }}.columns.validation import split_target, validate
 from {{ cookiecutter.package_name }}.config import DEFAULT_MIN_SCORE
 from {{ cookiecutter.package_name }}.errors import SettingsError
-from {{ cookiecutter.package_name }}.features import build_preprocessor
+from {{ cookiecutter.package_name }}.features import build_preprocessor, model_input
 from {{ cookiecutter.package_name }}.modeling.evaluation import evaluate
 from {{ cookiecutter.package_name }}.modeling.training import build, fit, split
 from {{ cookiecutter.package_name }}.schema import SCHEMA
@@ -17,10 +17,10 @@ from {{ cookiecutter.package_name }}.schema import SCHEMA
 
 def test_preprocessing_imputes_encodes_and_scales(sample: pd.DataFrame) -> None:
     features, _ = split_target(validate(sample))
-    transformed = build_preprocessor().fit_transform(features)
+    transformed = build_preprocessor().fit_transform(model_input(features))
     assert not np.isnan(transformed).any()
     assert transformed.shape[0] == len(features)
-    numeric = transformed[:, : len(SCHEMA.numeric)]
+    numeric = transformed[:, : len(SCHEMA.model_numeric)]
     np.testing.assert_allclose(numeric.mean(axis=0), 0, atol=1e-9)
 
 
@@ -28,9 +28,9 @@ def test_unseen_category_at_prediction_time_does_not_crash(
     sample: pd.DataFrame, categorical_column: Column
 ) -> None:
     features, _ = split_target(validate(sample))
-    preprocessor = build_preprocessor().fit(features)
+    preprocessor = build_preprocessor().fit(model_input(features))
     unseen = features.head(3).assign(**{categorical_column.name: "never-seen-before"})
-    assert preprocessor.transform(unseen).shape[0] == 3
+    assert preprocessor.transform(model_input(unseen)).shape[0] == 3
 
 
 def test_training_is_reproducible(sample: pd.DataFrame, family: str) -> None:

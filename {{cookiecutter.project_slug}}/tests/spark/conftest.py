@@ -71,7 +71,8 @@ def write_parts(table: pd.DataFrame, folder: Path) -> Path:
     folder.mkdir(parents=True)
     bounds = np.linspace(0, len(table), PARTS + 1).astype(int)
     for number, (start, stop) in enumerate(itertools.pairwise(bounds)):
-        table.iloc[start:stop].to_parquet(folder / f"part-{number:05d}.parquet", index=False)
+        part = folder / f"part-{number:05d}.parquet"
+        table.iloc[start:stop].to_parquet(part, index=False, coerce_timestamps="us")  # as Spark
     return folder
 
 

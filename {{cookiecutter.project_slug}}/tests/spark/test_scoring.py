@@ -32,7 +32,7 @@ PARTS = 4  # files in `parts` (conftest.py)
 def pandas_path(settings: Settings, table: pd.DataFrame, tmp_path: Path) -> pd.DataFrame:
     """The same table scored by `predict`, chunk by chunk on one machine."""
     source, output = tmp_path / "whole.parquet", tmp_path / "pandas-scored.parquet"
-    table.to_parquet(source, index=False)
+    table.to_parquet(source, index=False, coerce_timestamps="us")
     predict(settings, source, output)
     return pd.read_parquet(output)
 
@@ -43,10 +43,11 @@ def leftovers(folder: Path) -> list[str]:
 
 
 def corrupt(part: Path) -> None:
-    """Overwrite the middle of a Parquet file: its footer still reads, its pages do not."""
+    """Overwrite the first half of a Parquet file's pages: its footer still reads, its pages do
+    not (their headers are garbage, not values that happen to decode)."""
     data = bytearray(part.read_bytes())
-    middle = len(data) // 2
-    data[middle - 2_000 : middle + 2_000] = bytes(4_000)
+    half = len(data) // 2
+    data[4:half] = b"\xff" * (half - 4)
     part.write_bytes(bytes(data))
 
 
@@ -223,7 +224,7 @@ def test_csv_and_json_lines_are_read_too(
     expected = pandas_path(settings, table, tmp_path)
     csv, jsonl = tmp_path / "table.csv", tmp_path / "table.jsonl"
     table.to_csv(csv, index=False)
-    table.to_json(jsonl, orient="records", lines=True)
+    table.to_json(jsonl, orient="records", lines=True, date_format="iso")  # dates as text
     for source in (csv, jsonl):
         destination = tmp_path / f"scored-{source.suffix[1:]}"
         run = predict_on_spark(settings, str(source), str(destination))
@@ -239,7 +240,7 @@ def test_an_empty_dataset_has_nothing_to_score(
     tmp_path: Path,
 ) -> None:
     empty = tmp_path / "empty.parquet"
-    table.head(0).to_parquet(empty, index=False)
+    table.head(0).to_parquet(empty, index=False, coerce_timestamps="us")
     with pytest.raises(DataError, match="has no rows to score"):
         predict_on_spark(settings, str(empty), str(tmp_path / "scored"))
     assert not (tmp_path / "scored").exists()

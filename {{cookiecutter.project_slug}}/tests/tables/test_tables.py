@@ -18,9 +18,12 @@ SUFFIXES = [".csv", ".parquet", ".jsonl"]
 
 
 def assert_same_table(read: pd.DataFrame, written: pd.DataFrame) -> None:
-    """Equal values; a missing text value may come back as None or NaN, depending on the format."""
+    """Equal values; a missing text value may come back as None or NaN, depending on the format,
+    and a date as text (CSV, JSON) or as a date (Parquet)."""
 
     def normalized(table: pd.DataFrame) -> pd.DataFrame:
+        dates = table.select_dtypes("datetime").apply(lambda days: days.dt.strftime("%Y-%m-%d"))
+        table = table.assign(**dict(dates.items()))
         return table.astype(object).where(table.notna(), np.nan)
 
     pd.testing.assert_frame_equal(normalized(read), normalized(written), check_dtype=False)

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from {{ cookiecutter.package_name }}.columns.records import api_records
 from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.columns.sample import make_dataset
 from {{ cookiecutter.package_name }}.config import Settings
@@ -31,8 +32,7 @@ def two_versions(request: pytest.FixtureRequest) -> tuple[Settings, str, str]:
 
 
 def records(rows: int) -> list[dict[str, Any]]:
-    table = make_dataset(rows, seed=3)[list(SCHEMA.names)]
-    return list(json.loads(table.to_json(orient="records")))
+    return api_records(make_dataset(rows, seed=3))
 
 
 def test_predict_scores_with_the_alias(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,6 +55,8 @@ def fill(app: AppTest, column: Column, value: Any) -> None:
         value = None
     if column.categories:
         app.selectbox(key=key_of(column)).set_value(value)
+    elif column.is_date:
+        app.date_input(key=key_of(column)).set_value(None if value is None else value.date())
     elif value is None:
         app.number_input(key=key_of(column)).set_value(None)
     else:
@@ -83,6 +86,13 @@ def test_the_form_has_a_widget_per_column_within_its_range(
             select = app.selectbox(key=key_of(column))
             assert select.options == [str(label) for label in column.categories]
             value = select.value
+        elif column.is_date:
+            day = app.date_input(key=key_of(column))
+            if column.earliest is not None:
+                assert day.min == datetime.date.fromisoformat(column.earliest)
+            if column.latest is not None:
+                assert day.max == datetime.date.fromisoformat(column.latest)
+            value = day.value
         else:
             number = app.number_input(key=key_of(column))
             if column.minimum is not None:

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }} import problem, tables
 from {{ cookiecutter.package_name }}.cli import app
+from {{ cookiecutter.package_name }}.columns.records import api_records
 from {{ cookiecutter.package_name }}.columns.sample import make_dataset
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings, load_settings
 from {{ cookiecutter.package_name }}.errors import ModelNotFoundError, SettingMissingError
@@ -169,7 +170,7 @@ def test_monitor_reads_the_api_prediction_log(project_dir: Path) -> None:
     records = make_dataset(400, seed=13)[list(SCHEMA.names)]
     lines = [
         json.dumps({"time": "t", "request_id": str(i), "model_version": "v", "features": record})
-        for i, record in enumerate(json.loads(records.to_json(orient="records")))
+        for i, record in enumerate(api_records(records))
     ]
     Path("predictions.jsonl").write_text("\n".join(lines) + "\n")
     result = invoke("monitor", "predictions.jsonl")
@@ -179,7 +180,7 @@ def test_monitor_reads_the_api_prediction_log(project_dir: Path) -> None:
 
 @pytest.mark.usefixtures("trained")
 def test_monitor_skips_and_counts_log_lines_without_a_valid_record(project_dir: Path) -> None:
-    records = json.loads(make_dataset(400, seed=13)[list(SCHEMA.names)].to_json(orient="records"))
+    records = api_records(make_dataset(400, seed=13))
     required = next(c.name for c in SCHEMA.features if not c.nullable and not c.categories)
     lines = [json.dumps({"request_id": str(i), "features": r}) for i, r in enumerate(records)]
     lines[10] = lines[10].replace(f'"{required}":', f'"{required}":NaN,"was":')  # NaN, not JSON

@@ -17,9 +17,12 @@ from typing import Any
 import fastjsonschema
 import orjson
 
+from {{ cookiecutter.package_name }}.columns.derived import is_iso_date
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 
 MAX_DETAILS = 50  # problems listed in one answer; the count says how many there were
+# A date is a real calendar day written YYYY-MM-DD (fastjsonschema's own check takes 2021-02-30).
+FORMATS = {"date": is_iso_date}
 
 
 class BodyError(ValueError):
@@ -77,9 +80,10 @@ class RecordValidator:
 
     def __init__(self) -> None:
         schema = SCHEMA.record_json_schema()
-        self.whole: Callable[[Any], Any] = fastjsonschema.compile(schema)
+        self.whole: Callable[[Any], Any] = fastjsonschema.compile(schema, formats=FORMATS)
         self.fields = {
-            name: fastjsonschema.compile(column) for name, column in schema["properties"].items()
+            name: fastjsonschema.compile(column, formats=FORMATS)
+            for name, column in schema["properties"].items()
         }
         self.required = schema["required"]
 

@@ -5,6 +5,7 @@
 `Schema` object instead of naming columns. That is what lets a team change `schema.py` (by hand or
 with `schema infer`) and have the rest follow. Beside the column kinds in this module:
 
+derived.py      derived features (ratios, differences, logs, bins, date parts), computed with NumPy
 validation.py   tables checked against `schema.py` (pandera), every violation at once
 sample.py       the embedded sample dataset, drawn from `schema.py` (offline, seeded)
 drafting.py     the decisions `schema infer` makes about a team's table, and the source it writes
@@ -16,23 +17,30 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from .derived import Derived, is_iso_date
+
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
+    import pandas as pd
     import pandera.pandas as pa
 
-Kind = Literal["integer", "number", "category"]
+Kind = Literal["integer", "number", "category", "date"]
+KINDS = ("integer", "number", "category", "date")
 Label = str | int | bool  # a category, or a class of the target
 DEFAULT_MISSING_RATE = 0.05  # the sample's share of missing values in a nullable column
 MISSING = "(missing)"  # a missing category, as the model sees it: a category of its own
+SAMPLE_DATES = ("2015-01-01", "2025-12-31")  # the sample's dates when a column declares none
 
 
 @dataclass(frozen=True)
 class Column:
     """One input column: what it holds and what values are allowed.
 
-    `mean` and `std` describe typical values of a number column, and `missing_rate` how often a
-    nullable column is empty; they shape the embedded sample dataset only, never validation.
+    `mean` and `std` describe typical values of a number column, `earliest` and `latest` (ISO
+    dates) those of a date column, and `missing_rate` how often a nullable column is empty; they
+    shape the embedded sample dataset only, never validation. A date column reaches the model
+    through the derived features computed from it (its parts, the days between two dates).
     """
 
     name: str
@@ -45,11 +53,17 @@ class Column:
     missing_rate: float | None = None
     mean: float | None = None
     std: float | None = None
+    earliest: str | None = None
+    latest: str | None = None
 
     def __post_init__(self) -> None:
         problems = []
-        if self.kind not in ("integer", "number", "category"):
-            problems.append(f"kind must be integer, number or category, not {self.kind!r}")
+        if self.kind not in KINDS:
+            problems.append(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
+        if self.kind == "date":
+            problems.extend(self.date_problems())
+        elif (self.earliest, self.latest) != (None, None):
+            problems.append("only a date column has earliest and latest dates")
         if self.kind == "category" and len(self.categories) < 1:
             problems.append("a category column needs its categories")
         if self.kind != "category" and self.categories:
@@ -72,9 +86,25 @@ class Column:
             msg = f"schema column {self.name!r}: " + "; ".join(problems)
             raise ValueError(msg)
 
+    def date_problems(self) -> list[str]:
+        problems = [
+            f"{name} must be an ISO date (2020-01-01), not {value!r}"
+            for name, value in (("earliest", self.earliest), ("latest", self.latest))
+            if value is not None and not is_iso_date(value)
+        ]
+        if (self.minimum, self.maximum, self.mean, self.std) != (None,) * 4:
+            problems.append("a date column has earliest and latest dates, not numbers")
+        if not problems and self.earliest and self.latest and self.earliest > self.latest:
+            problems.append(f"earliest {self.earliest} is after latest {self.latest}")
+        return problems
+
     @property
     def is_numeric(self) -> bool:
-        return self.kind != "category"
+        return self.kind in ("integer", "number")
+
+    @property
+    def is_date(self) -> bool:
+        return self.kind == "date"
 
     @property
     def sample_missing_rate(self) -> float:
@@ -98,9 +128,12 @@ class Column:
             checks.append(pa.Check(lambda s: s.isna() | (s % 1 == 0), name="whole_numbers"))
         return checks
 
-    def pandas_type(self) -> type:
+    def pandas_type(self) -> Any:
         """The type values are converted to. Missing values are NaN, so a nullable integer column
-        is held as floats, and nullable integer or boolean categories as Python objects."""
+        is held as floats, and nullable integer or boolean categories as Python objects; dates
+        are pandas timestamps (missing: NaT)."""
+        if self.kind == "date":
+            return "datetime64[ns]"
         if self.kind == "category":
             labels = label_type(self.categories)
             return object if self.nullable and labels is not str else labels
@@ -125,6 +158,9 @@ class Column:
         if self.categories:
             schema["enum"] = [*self.categories, *([None] if self.nullable else [])]
             return schema
+        if self.kind == "date":
+            schema.update(type=["string", "null"] if self.nullable else "string", format="date")
+            return schema
         kind = "integer" if self.kind == "integer" else "number"
         schema["type"] = [kind, "null"] if self.nullable else kind
         if self.minimum is not None:
@@ -138,7 +174,8 @@ class Column:
         return {
             key: list(value) if isinstance(value, tuple) else value
             for key, value in vars(self).items()
-            if value not in (None, (), "") and key not in ("mean", "std", "missing_rate")
+            if value not in (None, (), "")
+            and key not in ("mean", "std", "missing_rate", "earliest", "latest")
         }
 
     def draw(self, rows: int, rng: np.random.Generator) -> npt.NDArray[Any]:
@@ -147,6 +184,13 @@ class Column:
 
         if self.categories:
             return rng.choice(np.array(self.categories, dtype=object), size=rows)
+        if self.kind == "date":
+            first, last = (
+                np.datetime64(day, "D").astype(np.int64)
+                for day in (self.earliest or SAMPLE_DATES[0], self.latest or SAMPLE_DATES[1])
+            )
+            days = rng.integers(first, last + 1, size=rows)
+            return days.astype("datetime64[D]").astype("datetime64[ns]")
         low = -np.inf if self.minimum is None else self.minimum
         high = np.inf if self.maximum is None else self.maximum
         center, spread = self.typical()
@@ -202,6 +246,8 @@ class Target:
 
     def __post_init__(self) -> None:
         problems = []
+        if self.kind == "date":
+            problems.append("a target is a category or a number, not a date")
         if self.kind == "category":
             if len(self.classes) != 2 or len(set(self.classes)) != 2:
                 problems.append(f"a class target needs exactly two classes, not {self.classes}")
@@ -294,26 +340,62 @@ class Schema:
 
     features: tuple[Column, ...]
     target: Target
+    derived: tuple[Derived, ...] = ()
     names: tuple[str, ...] = field(init=False)
+    model_columns: tuple[Column, ...] = field(init=False)
+    """What the model reads: the features (dates aside) and then the derived features."""
 
     def __post_init__(self) -> None:
         names = tuple(column.name for column in self.features)
         if not names:
             msg = "the schema needs at least one feature"
             raise ValueError(msg)
-        repeated = sorted({name for name in names if names.count(name) > 1})
-        if repeated or self.target.name in names:
-            msg = f"column names must be unique, target included: {repeated or [self.target.name]}"
+        every = [*names, self.target.name, *(feature.name for feature in self.derived)]
+        repeated = sorted({name for name in every if every.count(name) > 1})
+        if repeated:
+            msg = f"column names must be unique, target and derived features included: {repeated}"
             raise ValueError(msg)
         object.__setattr__(self, "names", names)
+        kinds = {column.name: column.kind for column in self.features}
+        for feature in self.derived:
+            check_inputs(feature, kinds)
+        model_columns = [column for column in self.features if not column.is_date]
+        model_columns += [derived_column(feature) for feature in self.derived]
+        if not model_columns:
+            msg = "the model reads no column: derive features from the date columns (DERIVED)"
+            raise ValueError(msg)
+        object.__setattr__(self, "model_columns", tuple(model_columns))
 
     @property
     def numeric(self) -> list[str]:
+        """The input features that hold numbers."""
         return [column.name for column in self.features if column.is_numeric]
 
     @property
     def categorical(self) -> list[str]:
-        return [column.name for column in self.features if not column.is_numeric]
+        """The input features that hold categories."""
+        return [column.name for column in self.features if column.kind == "category"]
+
+    @property
+    def dates(self) -> list[str]:
+        return [column.name for column in self.features if column.is_date]
+
+    @property
+    def model_numeric(self) -> list[str]:
+        """The numbers the model reads: number features and derived numbers."""
+        return [column.name for column in self.model_columns if column.is_numeric]
+
+    @property
+    def model_categorical(self) -> list[str]:
+        """The categories the model reads: category features and bins."""
+        return [column.name for column in self.model_columns if not column.is_numeric]
+
+    def with_derived(self, table: pd.DataFrame) -> pd.DataFrame:
+        """The table with the derived features added (computed as every predictor does)."""
+        from .derived import derive
+
+        added = derive({name: table[name] for name in self.names}, self.derived)
+        return table.assign(**{feature.name: added[feature.name] for feature in self.derived})
 
     @property
     def nullable(self) -> list[str]:
@@ -340,3 +422,35 @@ class Schema:
 
     def metadata(self) -> list[dict[str, Any]]:
         return [column.metadata() for column in self.features]
+
+
+def check_inputs(feature: Derived, kinds: dict[str, Kind]) -> None:
+    """A derived feature's inputs exist and hold what its formula computes with."""
+    unknown = [name for name in feature.inputs if name not in kinds]
+    if unknown:
+        msg = f"derived feature {feature.name!r}: {unknown} are not features of the schema"
+        raise ValueError(msg)
+    given = [kinds[name] for name in feature.inputs]
+    if feature.formula == "date_part":
+        allowed, wanted = {"date"}, "a date column"
+    elif feature.formula == "difference":
+        allowed, wanted = ({"date"}, "two dates") if "date" in given else (NUMBERS, "two numbers")
+    else:
+        allowed, wanted = NUMBERS, "number columns"
+    if not set(given) <= allowed:
+        msg = f"derived feature {feature.name!r}: {feature.formula} takes {wanted}, not {given}"
+        raise ValueError(msg)
+
+
+NUMBERS = {"integer", "number"}
+
+
+def derived_column(feature: Derived) -> Column:
+    """A derived feature as the model reads it: a number, or a category (bins)."""
+    return Column(
+        feature.name,
+        feature.kind,
+        feature.description,
+        categories=feature.categories,
+        nullable=True,
+    )

@@ -1,10 +1,11 @@
 """Draft `schema.py` from a team's own table: each column's kind, range, categories and gaps.
 
 Every decision comes with its reason, so a person can review the draft in one read. Columns that
-a model cannot use as they are (identifiers, constants, dates, free text, too many categories)
-are left out, each with a one-line reason; a target that does not fit the project's problem type
-is refused. The draft is Python source in the layout `ruff format` keeps, so it passes the
-project's own checks as written.
+a model cannot use as they are (identifiers, constants, free text, too many categories) are left
+out, each with a one-line reason; a date column is kept as a date, and its parts (year, month,
+weekday, days since its first date) are proposed as derived features; a target that does not
+fit the project's problem type is refused. The draft is Python source in the layout `ruff
+format` keeps, so it passes the project's own checks as written.
 """
 
 from __future__ import annotations
@@ -18,9 +19,19 @@ import numpy as np
 import pandas as pd
 
 from {{ cookiecutter.package_name }}.columns import Column, Kind, Label, Schema, Target
+from {{ cookiecutter.package_name }}.columns.derived import (
+    DatePart,
+    Derived,
+    date_part,
+)
 from {{ cookiecutter.package_name }}.errors import SchemaError
 
 MAX_CATEGORIES = 20
+DATE_PARTS: tuple[DatePart, ...] = (
+    "year",
+    "month",
+    "weekday",
+)  # proposed for each date column, with days_since
 MARGIN = 0.1  # ranges are widened by this share of the observed span on each side
 LINE_LIMIT = 100
 
@@ -44,6 +55,10 @@ class Draft:
     schema: Schema
     decisions: list[Decision]
     rows: int
+
+    @property
+    def derived(self) -> tuple[Derived, ...]:
+        return self.schema.derived
 
 
 def significant(value: float, digits: int = 4) -> float | int:
@@ -146,6 +161,31 @@ def category_column(name: str, values: pd.Series, max_categories: int) -> Column
     )
 
 
+def date_column(name: str, values: pd.Series) -> Column | str:
+    days = parsed_dates(values).dropna()
+    if days.empty:
+        return "holds dates that do not parse"
+    first, last = (day.date().isoformat() for day in (days.min(), days.max()))
+    return Column(
+        name, "date", f"Observed {first} to {last}.", earliest=first, latest=last, **gaps(values)
+    )
+
+
+def parsed_dates(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.tz_localize(None) if values.dt.tz is not None else values
+    return pd.to_datetime(values, errors="coerce", format="mixed")
+
+
+def date_parts(column: Column) -> list[Derived]:
+    """The parts of a date column a model learns from: its year, month and weekday, and the
+    days since the first date observed (a trend)."""
+    parts = [date_part(f"{column.name}_{part}", column.name, part) for part in DATE_PARTS]
+    since = column.earliest or "1970-01-01"
+    days = date_part(f"{column.name}_days_since", column.name, "days_since", since=since)
+    return [*parts, days]
+
+
 def mixed(labels: tuple[Label, ...]) -> bool:
     return len({type(value) for value in labels}) > 1
 
@@ -158,7 +198,7 @@ def feature(name: str, values: pd.Series, max_categories: int, margin: float) ->
     if present.nunique() == 1:
         return f"has the same value ({label(present.iloc[0])!r}) in every row: nothing to learn"
     if looks_like_dates(values):
-        return "holds dates or times: derive numbers from them first (days since, weekday, ...)"
+        return date_column(name, values)
     if pd.api.types.is_numeric_dtype(present) and not pd.api.types.is_bool_dtype(present):
         return number_column(name, values, margin)
     return category_column(name, values, max_categories)
@@ -238,6 +278,7 @@ def draft_schema(
     declared, reason = target_of(target, table[target], target_kinds, positive)
     decisions.append(Decision(target, "target", reason))
     features = []
+    derived: list[Derived] = []
     for name in table.columns:
         if name == target:
             continue
@@ -246,15 +287,20 @@ def draft_schema(
             decisions.append(Decision(str(name), "left out", column))
             continue
         features.append(column)
-        decisions.append(Decision(str(name), "feature", explain(column)))
+        parts = date_parts(column) if column.is_date else []
+        derived += parts
+        decisions.append(Decision(str(name), "feature", explain(column, parts)))
     if not features:
         msg = "no column of the table can be a feature: see the reasons above"
         raise SchemaError(msg)
-    return Draft(Schema(tuple(features), declared), decisions, len(table))
+    return Draft(Schema(tuple(features), declared, tuple(derived)), decisions, len(table))
 
 
-def explain(column: Column) -> str:
-    if column.categories:
+def explain(column: Column, parts: list[Derived]) -> str:
+    if column.is_date:
+        names = ", ".join(part.name for part in parts)
+        described = f"date from {column.earliest} to {column.latest}; derived: {names}"
+    elif column.categories:
         shown = ", ".join(map(repr, column.categories[:6]))
         more = f", ... ({len(column.categories)})" if len(column.categories) > 6 else ""
         described = f"category: {shown}{more}"
@@ -308,9 +354,15 @@ def given(value: Any) -> bool:
 
 
 def column_source(column: Column) -> list[str]:
-    names = ("minimum", "maximum", "categories", "nullable", "missing_rate", "mean", "std")
+    names: tuple[str, ...] = ("minimum", "maximum", "categories", "nullable", "missing_rate")
+    names += ("mean", "std", "earliest", "latest")  # what shapes the sample
     keywords = {name: getattr(column, name) for name in names if given(getattr(column, name))}
     return call("Column", [column.name, column.kind, column.description], keywords, "    ")
+
+
+def derived_source(feature: Derived) -> list[str]:
+    keywords = {"since": feature.since} if feature.since else {}
+    return call("date_part", [feature.name, feature.inputs[0], feature.part], keywords, "    ")
 
 
 def target_source(target: Target) -> list[str]:
@@ -347,12 +399,25 @@ API's request schema, the embedded sample dataset, drift monitoring and the test
 file; `schema infer --check FILE` tells whether a file still matches it.
 """
 
-from .columns import Column, Schema, Target
+{IMPORTS[bool(draft.derived)]}
 
 FEATURES = (
 '''
     body = [line for column in draft.schema.features for line in column_source(column)]
     target = target_source(draft.schema.target)
     target[0] = "TARGET = " + target[0]
-    lines = [*body, ")", *target, "", "SCHEMA = Schema(FEATURES, TARGET)"]
+    derived = [line for feature in draft.derived for line in derived_source(feature)]
+    lines = [*body, ")", *target, "", DERIVED_COMMENT]
+    lines += ["DERIVED = (", *derived, ")"] if derived else ["DERIVED: tuple[Derived, ...] = ()"]
+    lines += ["", "SCHEMA = Schema(FEATURES, TARGET, DERIVED)"]
     return header + "\n".join(lines) + "\n"
+
+
+IMPORTS = {
+    False: "from .columns import Column, Derived, Schema, Target",
+    True: "from .columns import Column, Schema, Target\nfrom .columns.derived import date_part",
+}
+DERIVED_COMMENT = (
+    "# Features computed from the columns above, for training and every predictor alike: ratio,"
+    "\n# difference, log, bins and date_part (columns/derived.py). The model reads them, not dates."
+)

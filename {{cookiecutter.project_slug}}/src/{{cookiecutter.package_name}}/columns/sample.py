@@ -38,10 +38,17 @@ def contribution(column: Column, values: pd.Series, rng: np.random.Generator) ->
         effects -= effects.mean()  # categories are drawn evenly: the contribution averages zero
         lookup = dict(zip(column.categories, effects, strict=True))
         return values.map(lookup).to_numpy(dtype="float64"), float(np.var(effects))
-    center, spread = column.typical()
     weight = rng.choice([-1.0, 1.0]) * rng.uniform(0.5, 1.5)
-    standardized = (values.to_numpy(dtype="float64") - center) / spread
+    numbers = as_days(values) if column.is_date else values.to_numpy(dtype="float64")
+    center, spread = (numbers.mean(), numbers.std() or 1.0) if column.is_date else column.typical()
+    standardized = (numbers - center) / spread
     return weight * standardized, weight**2
+
+
+def as_days(values: pd.Series) -> npt.NDArray[np.float64]:
+    """Dates as days since 1970-01-01 (a missing one: NaN)."""
+    days = values.to_numpy().astype("datetime64[D]")
+    return np.where(np.isnat(days), np.nan, days.astype(np.int64)).astype(np.float64)
 
 
 def linear_predictor(features: pd.DataFrame, schema: Schema) -> npt.NDArray[np.float64]:
@@ -84,12 +91,16 @@ def make_target(
 
 def drifted(table: pd.DataFrame, schema: Schema, drift: float, rng: np.random.Generator) -> None:
     """Move the features away from the training data, within the schema's ranges: numbers by
-    `drift` standard deviations, and a share of each category column to its first category."""
+    `drift` standard deviations, dates by `drift` years, and a share of each category column to
+    its first category."""
     for column in schema.features:
         values = table[column.name]
         if column.categories:
             moved = rng.random(len(table)) < min(0.4 * drift, 1.0)
             table[column.name] = values.where(~moved, column.categories[0])
+            continue
+        if column.is_date:
+            table[column.name] = values + np.timedelta64(round(365 * drift), "D")
             continue
         _, spread = column.typical()
         low = -np.inf if column.minimum is None else column.minimum
@@ -118,7 +129,9 @@ def make_dataset(
         rate = column.sample_missing_rate
         if rate:
             missing = rng.random(n_rows) < rate
-            table[column.name] = table[column.name].astype(object if column.categories else float)
+            if not column.is_date:  # a date column marks missing with NaT already
+                held = object if column.categories else float
+                table[column.name] = table[column.name].astype(held)
             table.loc[missing, column.name] = np.nan
     table[schema.target.name] = target
     # The types validation gives them (a nullable column keeps NaN for its missing values).

@@ -106,7 +106,7 @@ def check(table: pd.DataFrame, *, require_target: bool = True) -> pd.DataFrame |
     valid = valid[columns]
     # Missing categories arrive as None or NaN depending on the file type and pandas version; the
     # model's imputer recognises NaN only, so a None would silently become an unknown category.
-    categories = valid[SCHEMA.categorical]
+    categories = valid[SCHEMA.categorical]  # input categories (bins are derived later)
     return valid.assign(**categories.where(categories.notna(), np.nan))
 
 
@@ -153,6 +153,8 @@ def records_to_frame(records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
         values = frame[column.name]
         if column.categories:  # the labels as sent; None becomes NaN, which the imputer knows
             frame[column.name] = np.where(values.isna(), np.nan, values.astype(object))
+        elif column.is_date:  # ISO text (a record) or dates (the app's form); None becomes NaT
+            frame[column.name] = pd.to_datetime(values)
         elif values.isna().any():
             frame[column.name] = values.astype(float)
         else:

@@ -79,7 +79,7 @@ def input_types() -> list[tuple[str, Any]]:
             column.name,
             StringTensorType([None, 1]) if column.categories else FloatTensorType([None, 1]),
         )
-        for column in SCHEMA.features
+        for column in SCHEMA.model_columns
     ]
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from {{ cookiecutter.package_name }}.columns import MISSING, decide
+from {{ cookiecutter.package_name }}.columns.derived import Derived, derive
 from {{ cookiecutter.package_name }}.errors import ArtifactError
 
 if TYPE_CHECKING:
@@ -60,18 +61,23 @@ class OnnxPredictor:
             raise ArtifactError(msg) from error
         self.metadata = metadata
         self.model = model  # the export itself, for whoever ships it elsewhere (Spark)
-        features = metadata["features"]
-        # The graph's inputs, in the order of the features; skl2onnx renames a column whose name
-        # is not a valid identifier ("mean radius" is the input "mean_radius").
+        # What a record holds, and what the graph reads: the features (dates aside), then the
+        # derived features, computed from the record as the model was trained (its metadata).
+        self.names = [f["name"] for f in metadata["features"]]
+        self.derived = tuple(Derived.from_metadata(d) for d in metadata.get("derived", ()))
+        read = [f for f in metadata["features"] if f["kind"] != "date"]
+        read += [d.metadata() for d in self.derived]
+        # The graph's inputs, in that order; skl2onnx renames a column whose name is not a valid
+        # identifier ("mean radius" is the input "mean_radius").
         inputs = [node.name for node in self.session.get_inputs()]
-        if len(inputs) != len(features):
+        if len(inputs) != len(read):
             msg = f"model {metadata.get('version')}: its ONNX export does not take the features"
             raise ArtifactError(msg)
-        self.input_of = dict(zip((f["name"] for f in features), inputs, strict=True))
-        self.numeric = [f["name"] for f in features if f["kind"] != "category"]
+        self.input_of = dict(zip((f["name"] for f in read), inputs, strict=True))
+        self.numeric = [f["name"] for f in read if f["kind"] != "category"]
         self.labels = {
             f["name"]: {label: str(label) for label in f["categories"]}
-            for f in features
+            for f in read
             if f["kind"] == "category"
         }
         target = metadata["target"]
@@ -85,6 +91,7 @@ class OnnxPredictor:
 
     def feeds(self, columns: Mapping[str, Sequence[Any]]) -> dict[str, npt.NDArray[Any]]:
         """One tensor per input; a missing value is None (a record) or NaN (a table)."""
+        columns = derive(columns, self.derived)
         feeds: dict[str, npt.NDArray[Any]] = {}
         for name in self.numeric:  # NumPy reads None as NaN in a float array
             feeds[self.input_of[name]] = np.asarray(columns[name], dtype=np.float32).reshape(-1, 1)
@@ -108,7 +115,7 @@ class OnnxPredictor:
         }
 
     def predict(self, records: Sequence[Record]) -> list[dict[str, Any]]:
-        columns = {name: [record[name] for record in records] for name in self.input_of}
+        columns = {name: [record[name] for record in records] for name in self.names}
         predicted = {
             name: values.tolist() for name, values in self.predict_columns(columns).items()
         }

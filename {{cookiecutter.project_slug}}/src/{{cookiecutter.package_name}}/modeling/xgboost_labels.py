@@ -28,4 +28,6 @@ class LabelledXGBClassifier(XGBClassifier):  # type: ignore[misc]
         return np.asarray(self.labels_)
 
     def predict(self, features: Any, **kwargs: Any) -> npt.NDArray[Any]:
-        return np.asarray(self.classes_)[np.asarray(super().predict(features, **kwargs))]
+        codes = np.asarray(super().predict(features, **kwargs))
+        labels: npt.NDArray[Any] = np.asarray(self.classes_)[codes]
+        return labels

@@ -204,13 +204,20 @@ def compare(
         )
         raise DataError(msg)
     checks: list[Check] = []
-    for name in SCHEMA.names:
+    table = SCHEMA.with_derived(features)  # what the model reads: derived features too
+    for name in profile.features:
         reference = profile.features[name]
+        if name not in table:
+            msg = (
+                f"the model's drift profile has the column {name!r}, which schema.py no longer"
+                " declares: monitor with the model trained on this schema"
+            )
+            raise DataError(msg)
         if reference.kind == "categorical":
-            checks.append(categorical_check(name, reference, features[name], thresholds))
+            checks.append(categorical_check(name, reference, table[name], thresholds))
         else:
-            checks.append(numeric_check(name, "numeric", reference, features[name], thresholds))
-        missing = missing_check(name, reference, features[name], thresholds)
+            checks.append(numeric_check(name, "numeric", reference, table[name], thresholds))
+        missing = missing_check(name, reference, table[name], thresholds)
         if missing is not None:
             checks.append(missing)
     column = profile.prediction_column

@@ -102,11 +102,12 @@ def build_profile(features: pd.DataFrame, predictions: pd.DataFrame, seed: int) 
     from {{ cookiecutter.package_name }} import problem
 
     rng = np.random.default_rng(seed)
+    table = SCHEMA.with_derived(features)  # what the model reads: derived features too
     columns = {
-        name: categorical_profile(features[name])
-        if name in SCHEMA.categorical
-        else numeric_profile(features[name], rng)
-        for name in SCHEMA.names
+        column.name: categorical_profile(table[column.name])
+        if column.categories
+        else numeric_profile(table[column.name], rng)
+        for column in SCHEMA.model_columns
     }
     column = problem.MONITORED_PREDICTION
     return Profile(

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from {{ cookiecutter.package_name }}.fs.atomic import write_text
 from {{ cookiecutter.package_name }}.monitoring.drift import Check, DriftResult
 from {{ cookiecutter.package_name }}.monitoring.profile import ColumnProfile, Profile
+from {{ cookiecutter.package_name }}.schema import SCHEMA
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; color: #222; }
@@ -117,6 +118,7 @@ def write_html(
     path: Path,
 ) -> Path:
     drifted = result.drifted
+    table = SCHEMA.with_derived(features)  # a check may be of a derived feature
     verdict = (
         f"Drift in {len(drifted)} of {len(result.checks)} checks"
         if drifted
@@ -124,7 +126,7 @@ def write_html(
     )
     figures = "\n".join(
         f'<figure><img alt="{html.escape(check.name)}: reference vs current" '
-        f'src="data:image/png;base64,{png(figure_for(check, profile, features, predictions))}">'
+        f'src="data:image/png;base64,{png(figure_for(check, profile, table, predictions))}">'
         "</figure>"
         for check in drifted
     )

@@ -109,6 +109,11 @@ def read_dataset(spark: SparkSession, location: str, given_format: str | None = 
         return reader.format(kind).load(location)
     except AnalysisException as error:
         reason = str(error).split("\n", 1)[0]
+        if "TIMESTAMP(NANOS" in reason:  # pandas' default; Spark reads micro- and milliseconds
+            reason += (
+                " (Spark reads timestamps of microseconds: write the file with this project's"
+                " `tables.write_table`, or pandas' `to_parquet(..., coerce_timestamps='us')`)"
+            )
         msg = f"'{location}' cannot be read as {kind}: {reason}"
         raise DataError(msg) from None
     except Exception as error:  # PySpark raises its own types (an unknown URI scheme, a bad CSV)

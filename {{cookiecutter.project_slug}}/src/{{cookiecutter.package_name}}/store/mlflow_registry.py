@@ -65,13 +65,16 @@ NOT_FOUND = ("RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE")
 EVENT_FIELDS = ("action", "version", "promoted", "previous", "reason", "details", "time")
 
 
+SIGNATURE_TYPES = {"category": "string", "date": "datetime"}
+
+
 def signature(metadata: Mapping[str, Any]) -> ModelSignature:
     """The model's input schema (the features it was trained with) and its outputs."""
     from mlflow.models import ModelSignature
     from mlflow.types import ColSpec, Schema, TensorSpec
 
     inputs: list[ColSpec | TensorSpec] = [
-        ColSpec("string" if column["kind"] == "category" else "double", column["name"], False)
+        ColSpec(SIGNATURE_TYPES.get(column["kind"], "double"), column["name"], False)
         for column in metadata["features"]
     ]
     outputs: list[ColSpec | TensorSpec] = [ColSpec("double", "prediction")]

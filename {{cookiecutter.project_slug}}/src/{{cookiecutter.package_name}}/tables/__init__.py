@@ -54,14 +54,25 @@ def write_csv_chunk(sink: ChunkSink, chunk: pd.DataFrame) -> None:
 def write_parquet_chunk(sink: ChunkSink, chunk: pd.DataFrame) -> None:
     if sink.parquet is None:
         table = pa.Table.from_pandas(chunk, preserve_index=False)
-        sink.parquet = pq.ParquetWriter(sink.file, table.schema)
+        # Timestamps (dates) in microseconds, which Spark reads; pandas holds nanoseconds.
+        sink.parquet = pq.ParquetWriter(
+            sink.file, table.schema, coerce_timestamps="us", allow_truncated_timestamps=True
+        )
     else:  # later chunks take the first chunk's types (a column all missing in one chunk, say)
         table = pa.Table.from_pandas(chunk, schema=sink.parquet.schema, preserve_index=False)
     sink.parquet.write_table(table)
 
 
 def write_jsonl_chunk(sink: ChunkSink, chunk: pd.DataFrame) -> None:
-    text = chunk.to_json(orient="records", lines=True, force_ascii=False)
+    # Dates as ISO text, 2020-06-27 (as in CSV) rather than milliseconds since 1970.
+    days = {
+        str(name): values.dt.strftime("%Y-%m-%d")
+        for name, values in chunk.items()
+        if pd.api.types.is_datetime64_any_dtype(values) and (values.dt.normalize() == values).all()
+    }
+    text = chunk.assign(**days).to_json(
+        orient="records", lines=True, force_ascii=False, date_format="iso"
+    )
     sink.file.write(text.encode("utf-8") + (b"" if text.endswith("\n") else b"\n"))
 
 

@@ -8,7 +8,6 @@ message as on the command line before anything is sent. Standard library HTTP on
 from __future__ import annotations
 
 import json
-import math
 import urllib.error
 import urllib.request
 from typing import Any
@@ -16,10 +15,10 @@ from typing import Any
 import pandas as pd
 
 from {{ cookiecutter.package_name }} import tables
+from {{ cookiecutter.package_name }}.columns.records import api_records
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import DataError, ProjectError
-from {{ cookiecutter.package_name }}.modeling.scoring import plain, validate_chunk
-from {{ cookiecutter.package_name }}.schema import SCHEMA
+from {{ cookiecutter.package_name }}.modeling.scoring import validate_chunk
 from {{ cookiecutter.package_name }}.ui.scoring import (
     Scored,
     ScoredFile,
@@ -32,23 +31,6 @@ DETAILS_SHOWN = 5  # of the problems the API lists for a refused batch
 
 class ApiError(ProjectError):
     """The API refused a request, or could not be reached; the message says which and why."""
-
-
-def json_value(value: Any, integer: bool) -> Any:
-    """A validated value as the API's JSON Schema wants it: null for missing, whole numbers as
-    integers in integer columns (which hold floats when they may be missing)."""
-    value = plain(value)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return int(value) if integer else value
-
-
-def json_records(features: pd.DataFrame) -> list[dict[str, Any]]:
-    integers = {column.name for column in SCHEMA.features if column.kind == "integer"}
-    return [
-        {str(name): json_value(value, name in integers) for name, value in row.items()}
-        for row in features.to_dict(orient="records")
-    ]
 
 
 def answer_message(status: int, body: bytes) -> str:
@@ -121,7 +103,7 @@ class RemoteScorer:
         return f"the API at {self.client.url}"
 
     def score_record(self, record: dict[str, Any]) -> Scored:
-        version, predictions = self.client.predict(json_records(record_frame(record)))
+        version, predictions = self.client.predict(api_records(record_frame(record)))
         return Scored(version, predictions[0])
 
     def score_file(self, name: str, data: bytes) -> ScoredFile:
@@ -135,7 +117,7 @@ class RemoteScorer:
                     if chunk.empty:  # a header and no rows, as the CLI's predict says below
                         continue
                     features = validate_chunk(chunk, first_row=sink.rows + 1)
-                    version, predictions = self.client.predict(json_records(features))
+                    version, predictions = self.client.predict(api_records(features))
                     scored = pd.DataFrame(predictions, index=chunk.index)
                     kept = chunk.drop(columns=scored.columns, errors="ignore")
                     sink.write(pd.concat([kept, scored], axis=1))

@@ -143,6 +143,7 @@ def save_candidate(
         "family": settings.training.family,
         "hyperparameters": hyperparameters,
         "features": SCHEMA.metadata(),
+        "derived": [feature.metadata() for feature in SCHEMA.derived],
         "target": SCHEMA.target.metadata(),
     }
     exported = export(model, holdout, metadata, family_of(settings.training.family).tolerance)

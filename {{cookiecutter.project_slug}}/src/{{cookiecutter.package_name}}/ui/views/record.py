@@ -1,13 +1,15 @@
 """Page: score one record, typed into a form that schema.py makes.
 
-A widget per column kind: numbers within the column's range, categories in a select box, and an
-empty choice for a column that may be missing. The form is a convenience, not the check: the
-record is validated by the core before it is scored, so what the widgets let through (a value a
-browser sent, a pasted number) meets the same rules as a row of a file.
+A widget per column kind: numbers within the column's range, categories in a select box, dates
+in a date picker, and an empty choice for a column that may be missing. The form is a
+convenience, not the check: the record is validated by the core before it is scored, so what
+the widgets let through (a value a browser sent, a pasted number) meets the same rules as a row
+of a file.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 from typing import Any
 
@@ -90,10 +92,27 @@ def category_field(column: Column) -> Any:
     )
 
 
+def date_field(column: Column) -> datetime.date | None:
+    earliest, latest = (
+        None if day is None else datetime.date.fromisoformat(day)
+        for day in (column.earliest, column.latest)
+    )
+    return st.date_input(
+        label_of(column),
+        value=None if column.nullable else (latest or datetime.date.today()),
+        min_value=earliest,
+        max_value=latest,
+        help=column.description or None,
+        key=key_of(column),
+    )
+
+
 def field(column: Column) -> Any:
     """The widget of a column, and the value it holds (None: missing)."""
     if column.categories:
         return category_field(column)
+    if column.is_date:
+        return date_field(column)
     if column.kind == "integer":
         return integer_field(column)
     return number_field(column)
