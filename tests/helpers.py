@@ -126,7 +126,9 @@ def run_in(project: Path, *command: str, timeout: float = 600) -> subprocess.Com
 
 
 # Lines that say what failed, repeated first: CI logs keep the start of a long message.
-FAILURE_LINE = re.compile(r"^(FAILED|ERROR) |error:|Error: |Traceback|^E  ", re.MULTILINE)
+FAILURE_LINE = re.compile(
+    r"^(FAILED|ERROR) |error:|Error: |Traceback|^E  |^[A-Z]+[0-9]+ .*|^ *--> |^Found [0-9]+ error"
+)
 
 
 def explain(result: subprocess.CompletedProcess[str]) -> str:

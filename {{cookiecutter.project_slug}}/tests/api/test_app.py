@@ -99,6 +99,20 @@ def test_one_record_is_predicted_like_the_core_does(
     assert response.json["model_version"] == open_store(settings).load().version
 
 
+@pytest.mark.parametrize("day", ["2021-02-30", "2021-2-3", "20210203", "2021-02-03T10:00:00"])
+def test_a_date_that_is_not_a_calendar_day_is_refused_by_field(
+    client: FlaskClient, sample: pd.DataFrame, day: str
+) -> None:
+    if not SCHEMA.dates:
+        pytest.skip("schema.py declares no date column")
+    name = SCHEMA.dates[0]
+    response = client.post("/predict", json={**records(sample, 1)[0], name: day}, headers=AUTH)
+    assert response.status_code == 422, response.json
+    (problem_found,) = response.json["error"]["details"]
+    assert problem_found["path"] == f"/0/{name}"
+    assert "date" in problem_found["message"]
+
+
 def test_batch_gets_one_prediction_per_record_in_order(
     client: FlaskClient, sample: pd.DataFrame
 ) -> None:

@@ -10,7 +10,6 @@ import pytest
 
 from {{ cookiecutter.package_name }}.columns.records import api_records
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings
-from {{ cookiecutter.package_name }}.schema import SCHEMA
 
 KEY = "lambda-key"
 

@@ -223,7 +223,7 @@ def as_dates(values: Any) -> npt.NDArray[np.datetime64]:
     if array.dtype.kind == "M":
         return array.astype("datetime64[D]")
     days = [
-        np.datetime64("NaT") if is_missing(value) else np.datetime64(str(value)[:10], "D")
+        np.datetime64("NaT", "D") if is_missing(value) else np.datetime64(str(value)[:10], "D")
         for value in array.reshape(-1).tolist()
     ]
     return np.array(days, dtype="datetime64[D]")
