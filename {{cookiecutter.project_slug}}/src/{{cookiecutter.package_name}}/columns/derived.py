@@ -173,8 +173,14 @@ def date_part(
 
 
 def derive(columns: Mapping[str, Any], derived: tuple[Derived, ...]) -> dict[str, Any]:
-    """The input columns with every derived feature added (the inputs are not copied)."""
-    return {**columns, **{feature.name: feature.compute(columns) for feature in derived}}
+    """The input columns with every derived feature added (the inputs are not copied). Each input
+    is converted once (to floats, or to days), however many features read it."""
+    inputs = {name for feature in derived for name in feature.inputs}
+    converted = {
+        name: as_dates(columns[name]) if is_dates(columns[name]) else as_numbers(columns[name])
+        for name in inputs
+    }
+    return {**columns, **{feature.name: feature.compute(converted) for feature in derived}}
 
 
 def format_edge(edge: float) -> str:
@@ -205,12 +211,11 @@ def is_missing(value: Any) -> bool:
 
 
 def is_dates(values: Any) -> bool:
-    import numpy as np
-
-    array = np.asarray(values)
-    if array.dtype.kind == "M":
-        return True
-    present = next((value for value in array.tolist() if not is_missing(value)), None)
+    """Whether a column holds dates: NumPy or pandas datetimes, or date objects or text."""
+    kind = getattr(getattr(values, "dtype", None), "kind", "O")
+    if kind != "O":
+        return kind == "M"
+    present = next((value for value in values if not is_missing(value)), None)
     return isinstance(present, str) or hasattr(present, "isoformat")
 
 
@@ -219,26 +224,28 @@ def as_dates(values: Any) -> npt.NDArray[np.datetime64]:
     pandas dates and timestamps, NumPy datetimes."""
     import numpy as np
 
-    array = np.asarray(values)
-    if array.dtype.kind == "M":
-        return array.astype("datetime64[D]")
-    days = [
-        np.datetime64("NaT", "D") if is_missing(value) else np.datetime64(str(value)[:10], "D")
-        for value in array.reshape(-1).tolist()
-    ]
-    return np.array(days, dtype="datetime64[D]")
+    try:  # NumPy converts ISO text, dates, timestamps and None itself
+        days: npt.NDArray[np.datetime64] = np.asarray(values, dtype="datetime64[D]").reshape(-1)
+    except (TypeError, ValueError):  # NaN or pandas' NA for a missing date, say
+        listed = np.asarray(values, dtype=object).reshape(-1).tolist()
+        days = np.array(
+            [None if is_missing(value) else str(value)[:10] for value in listed],
+            dtype="datetime64[D]",
+        )
+    return days
 
 
 def as_numbers(values: Any) -> npt.NDArray[np.float64]:
+    """Floats (missing: NaN) from numbers however they arrive: a list with None, an array."""
     import numpy as np
 
-    array = np.asarray(values)
-    if array.dtype.kind in "biuf":
-        return array.astype(np.float64).reshape(-1)
-    return np.array(
-        [math.nan if is_missing(value) else float(value) for value in array.reshape(-1).tolist()],
-        dtype=np.float64,
-    )
+    try:  # NumPy reads None as NaN
+        return np.asarray(values, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):  # pandas' NA, say
+        listed = np.asarray(values, dtype=object).reshape(-1).tolist()
+        return np.array(
+            [math.nan if is_missing(value) else float(value) for value in listed], dtype=np.float64
+        )
 
 
 def part_of(
