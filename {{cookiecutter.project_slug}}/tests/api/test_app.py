@@ -99,7 +99,12 @@ def test_one_record_is_predicted_like_the_core_does(
     assert response.json["model_version"] == open_store(settings).load().version
 
 
-@pytest.mark.parametrize("day", ["2021-02-30", "2021-2-3", "20210203", "2021-02-03T10:00:00"])
+WIDE_DIGITS = "\uff12\uff10\uff12\uff11-02-03"  # 2021 in full-width digits
+
+
+@pytest.mark.parametrize(
+    "day", ["2021-02-30", "2021-2-3", "20210203", "2021-W05-3", WIDE_DIGITS, "2021-02-03T10:00"]
+)
 def test_a_date_that_is_not_a_calendar_day_is_refused_by_field(
     client: FlaskClient, sample: pd.DataFrame, day: str
 ) -> None:

@@ -16,6 +16,7 @@ from {{ cookiecutter.package_name }}.columns.derived import (
     date_part,
     derive,
     difference,
+    is_iso_date,
     log,
     ratio,
 )
@@ -193,6 +194,15 @@ def test_a_date_column_takes_iso_dates_in_files_and_requests() -> None:
     )
     assert valid["day"].iloc[0] == pd.Timestamp("2024-02-29")
     assert pd.isna(valid["day"].iloc[1])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2024-W09-4", "20240229", "2024-02-30", "\uff12\uff10\uff12\uff14-02-29", " 2024-02-29"],
+)
+def test_only_a_calendar_day_written_yyyy_mm_dd_is_an_iso_date(text: str) -> None:
+    assert is_iso_date("2024-02-29")
+    assert not is_iso_date(text)
 
 
 def test_a_date_column_declares_dates_not_numbers() -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -34,6 +35,7 @@ DatePart = Literal["year", "month", "day", "weekday", "day_of_year", "days_since
 DATE_PARTS: tuple[DatePart, ...] = ("year", "month", "day", "weekday", "day_of_year", "days_since")
 INPUTS = {"ratio": 2, "difference": 2, "log": 1, "bins": 1, "date_part": 1}
 MISSING_BIN = None  # a bin of a missing value: the model's MISSING category
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -191,7 +193,8 @@ def is_iso_date(text: Any) -> bool:
     """Whether `text` is a calendar date written YYYY-MM-DD (what the API and files take)."""
     import datetime
 
-    if not isinstance(text, str) or len(text) != len("2020-01-01"):
+    # fromisoformat alone also takes week dates (2024-W01-1) and 20240101, which NumPy does not
+    if not isinstance(text, str) or not ISO_DATE.fullmatch(text):
         return False
     try:
         datetime.date.fromisoformat(text)
