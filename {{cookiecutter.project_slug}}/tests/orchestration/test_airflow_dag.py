@@ -186,7 +186,8 @@ def test_scoring_runs_the_spark_job_with_the_current_model(
     if shutil.which("java") is None and not os.environ.get("CI"):
         pytest.skip("the scoring task starts Spark, which needs Java 17 or 21")
     outcome = train(load_settings())
-    make_dataset(3_000, seed=3).to_parquet(project / "customers.parquet")
+    customers = project / "customers.parquet"  # timestamps in microseconds, which Spark reads
+    make_dataset(3_000, seed=3).to_parquet(customers, coerce_timestamps="us")
     monkeypatch.setenv(f"{ENV_PREFIX}SPARK_MASTER", "local[2]")
     monkeypatch.setenv(f"{ENV_PREFIX}SPARK_SOURCE", str(project / "customers.parquet"))
     monkeypatch.setenv(f"{ENV_PREFIX}SPARK_DESTINATION", str(project / "scored"))

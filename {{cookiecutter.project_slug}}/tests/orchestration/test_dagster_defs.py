@@ -176,7 +176,8 @@ def test_scoring_materializes_predictions_with_the_current_model(
     if shutil.which("java") is None and not os.environ.get("CI"):
         pytest.skip("the scoring asset starts Spark, which needs Java 17 or 21")
     outcome = train(load_settings(**overrides))
-    make_dataset(3_000, seed=3).to_parquet(project / "customers.parquet")
+    customers = project / "customers.parquet"  # timestamps in microseconds, which Spark reads
+    make_dataset(3_000, seed=3).to_parquet(customers, coerce_timestamps="us")
     scoring = {
         **overrides,
         "spark.master": "local[2]",

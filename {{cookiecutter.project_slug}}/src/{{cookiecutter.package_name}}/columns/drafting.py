@@ -408,13 +408,13 @@ FEATURES = (
     target[0] = "TARGET = " + target[0]
     derived = [line for feature in draft.derived for line in derived_source(feature)]
     lines = [*body, ")", *target, "", DERIVED_COMMENT]
-    lines += ["DERIVED = (", *derived, ")"] if derived else ["DERIVED: tuple[Derived, ...] = ()"]
+    lines += ["DERIVED = (", *derived, ")"] if derived else ["DERIVED = ()"]
     lines += ["", "SCHEMA = Schema(FEATURES, TARGET, DERIVED)"]
     return header + "\n".join(lines) + "\n"
 
 
 IMPORTS = {
-    False: "from .columns import Column, Derived, Schema, Target",
+    False: "from .columns import Column, Schema, Target",
     True: "from .columns import Column, Schema, Target\nfrom .columns.derived import date_part",
 }
 DERIVED_COMMENT = (
