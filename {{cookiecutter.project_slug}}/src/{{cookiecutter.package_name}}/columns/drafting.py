@@ -27,11 +27,8 @@ from {{ cookiecutter.package_name }}.columns.derived import (
 from {{ cookiecutter.package_name }}.errors import SchemaError
 
 MAX_CATEGORIES = 20
-DATE_PARTS: tuple[DatePart, ...] = (
-    "year",
-    "month",
-    "weekday",
-)  # proposed for each date column, with days_since
+# The parts proposed for each date column, beside the days since its first date.
+DATE_PARTS: tuple[DatePart, ...] = ("year", "month", "weekday")
 MARGIN = 0.1  # ranges are widened by this share of the observed span on each side
 LINE_LIMIT = 100
 
@@ -361,6 +358,7 @@ def column_source(column: Column) -> list[str]:
 
 
 def derived_source(feature: Derived) -> list[str]:
+    """A proposed date part as source (a draft proposes no other derived feature)."""
     keywords = {"since": feature.since} if feature.since else {}
     return call("date_part", [feature.name, feature.inputs[0], feature.part], keywords, "    ")
 
