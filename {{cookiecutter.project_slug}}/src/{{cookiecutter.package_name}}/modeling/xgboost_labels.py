@@ -14,7 +14,7 @@ import numpy.typing as npt
 from xgboost import XGBClassifier
 
 
-class LabelledXGBClassifier(XGBClassifier):  # type: ignore[misc]
+class LabelledXGBClassifier(XGBClassifier):  # type: ignore[misc,unused-ignore]
     """An XGBClassifier whose `classes_` are the target's own labels, in sorted order."""
 
     def fit(self, features: Any, target: Any, **kwargs: Any) -> LabelledXGBClassifier:
