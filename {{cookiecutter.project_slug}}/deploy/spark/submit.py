@@ -9,7 +9,7 @@ how to ship the package and its libraries to the executors. The session is spark
 --master and --conf settings win over the project's spark.* settings.
 """
 
-from {{ cookiecutter.package_name }}.cli import app
+from {{ cookiecutter.package_name }}.cli import run
 
 if __name__ == "__main__":
-    app(prog_name="submit.py")
+    run(prog_name="submit.py")

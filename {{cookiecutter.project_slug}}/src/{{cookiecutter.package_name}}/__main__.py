@@ -1,5 +1,5 @@
 """`python -m <package>`: the same command line as the console script."""
 
-from {{ cookiecutter.package_name }}.cli import app
+from {{ cookiecutter.package_name }}.cli import run
 
-app(prog_name="{{ cookiecutter.project_slug }}")
+run(prog_name="{{ cookiecutter.project_slug }}")

@@ -18,7 +18,7 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -121,6 +121,11 @@ class TrainingSettings(Group):
         default_factory=dict,
         description="Parameters of the family's estimator (by name) or of the pipeline (by path,"
         ' features__...), as JSON: {"C": 0.5}; empty: those in tuning.file, when for this family.',
+    )
+    unlabelled: Literal["leave_out", "refuse"] = Field(
+        default="leave_out",
+        description="Rows without a target: leave_out trains and evaluates on the others (and"
+        " says how many it left out); refuse refuses the table.",
     )
     require_onnx: bool = Field(
         default=REQUIRE_ONNX,

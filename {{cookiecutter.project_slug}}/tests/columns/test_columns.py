@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from pandera.errors import SchemaError as PanderaSchemaError
 
-from {{ cookiecutter.package_name }}.columns import Column, Schema, Target
+from {{ cookiecutter.package_name }}.columns import Column, Schema, Target, most_probable
 
 
 def json_schema_validator(schema: dict[str, Any]) -> Any:
@@ -70,9 +71,13 @@ def test_a_wrong_declaration_says_what_is_wrong(arguments: dict[str, object], me
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"classes": ("a", "b", "c"), "positive": "a"}, "exactly two classes"),
+        ({"classes": ("a",), "positive": "a"}, "two or more distinct classes"),
         ({"classes": ("a", "b"), "positive": "c"}, "positive must be one of"),
-        ({"classes": ("a", "a"), "positive": "a"}, "exactly two classes"),
+        ({"classes": ("a", "a"), "positive": "a"}, "two or more distinct classes"),
+        ({"classes": ("a", "b", "c"), "positive": "a"}, "3 classes have no positive class"),
+        ({"classes": ("a", "b", "c"), "threshold": 0.3}, "only a two-class target has a decision"),
+        ({"classes": ("a b", "a-b", "c")}, "differ in letters and digits"),
+        ({"classes": ("a", 1, "c")}, "all text, all numbers or all booleans"),
     ],
 )
 def test_a_wrong_target_says_what_is_wrong(arguments: dict[str, object], message: str) -> None:
@@ -88,6 +93,31 @@ def test_a_schema_needs_features_with_unique_names() -> None:
         Schema((Column("a", "number"), Column("a", "number")), target)
     with pytest.raises(ValueError, match="unique"):
         Schema((Column("y", "number"),), target)
+
+
+def test_three_classes_predict_each_class_probability() -> None:
+    target = Target("species", "category", classes=("setosa", "versi color", "virginica"))
+    assert not target.is_binary
+    assert target.prediction_columns == (
+        "prediction",
+        "probability",
+        "probability_setosa",
+        "probability_versi_color",
+        "probability_virginica",
+    )
+    properties = target.prediction_json_schema()["properties"]
+    assert list(properties) == list(target.prediction_columns)
+    assert properties["prediction"] == {"enum": ["setosa", "versi color", "virginica"]}
+
+
+def test_the_most_probable_class_is_predicted_with_every_class_probability() -> None:
+    order = ["b", "c", "a"]  # the model's own order of its probability columns
+    probabilities = np.array([[0.2, 0.5, 0.3], [0.7, 0.1, 0.2]])
+    columns = most_probable(probabilities, order, ("a", "b", "c"))
+    assert list(columns["prediction"]) == ["c", "b"]
+    assert columns["probability"] == pytest.approx([0.5, 0.7])
+    assert columns["probability_a"] == pytest.approx([0.3, 0.2])
+    assert columns["probability_c"] == pytest.approx([0.5, 0.1])
 
 
 def test_the_negative_class_is_the_other_one() -> None:

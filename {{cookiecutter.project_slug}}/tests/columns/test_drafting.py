@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }} import columns
+from {{ cookiecutter.package_name }} import columns, tables
 from {{ cookiecutter.package_name }}.columns import Column, Schema, Target
 from {{ cookiecutter.package_name }}.columns.drafting import (
     Draft,
@@ -140,8 +142,8 @@ def test_a_number_target_for_regression(table: pd.DataFrame) -> None:
     ("target", "kinds", "message"),
     [
         ("nope", CLASSES, "the table has no column 'nope' to predict; its columns: 'mean radius'"),
-        ("plan", CLASSES, "'plan' has 3 distinct values; this project predicts one of two"),
-        ("spend", CLASSES, "distinct values; this project predicts one of two classes"),
+        ("spend", CLASSES, "distinct values, more than 50 classes: pick a column of classes"),
+        ("country", CLASSES, "holds one class"),
         ("diagnosis", NUMBERS, "'diagnosis' holds .* values; this project predicts a number"),
     ],
 )
@@ -150,6 +152,55 @@ def test_a_target_that_does_not_fit_is_refused(
 ) -> None:
     with pytest.raises(SchemaError, match=message):
         draft_schema(table, target, kinds)
+
+
+def test_three_classes_have_no_positive_class(table: pd.DataFrame) -> None:
+    draft = draft_schema(table, "plan", CLASSES)
+    target = draft.schema.target
+    assert target.classes == ("basic", "pro", "team")
+    assert target.positive is None
+    assert reasons(draft)["plan"].startswith("3 classes: 'basic' ")
+    text = source(draft, "uv run project schema infer data.csv --target plan")
+    assert declared(text) == draft.schema
+    assert "positive=" not in text
+    with pytest.raises(SchemaError, match="only a two-class target has a positive class"):
+        draft_schema(table, "plan", CLASSES, positive="pro")
+
+
+def test_a_class_of_one_row_is_refused(table: pd.DataFrame) -> None:
+    table.loc[7, "plan"] = "enterprise"
+    with pytest.raises(SchemaError, match="a class with a single row \\('enterprise'\\)"):
+        draft_schema(table, "plan", CLASSES)
+
+
+def test_rows_without_a_target_are_counted_not_refused(table: pd.DataFrame) -> None:
+    table["plan"] = table["plan"].where(np.arange(ROWS) % 40 != 0)  # 5 rows without a plan
+    draft = draft_schema(table, "plan", CLASSES)
+    assert "5 row(s) without it are left out of training and evaluation" in reasons(draft)["plan"]
+
+
+@pytest.mark.parametrize(
+    ("values", "reason"),
+    [
+        ([f"T{i:07d}" for i in range(ROWS)], "every value is different"),
+        ([f"N{i % 60}A{i % 3}" for i in range(ROWS)], "distinct codes like 'N0A0': an identifier"),
+    ],
+)
+def test_text_identifiers_are_named_as_identifiers(values: list[str], reason: str) -> None:
+    table = pd.DataFrame({"id": values, "x": np.arange(ROWS) % 7, "y": [0, 1] * (ROWS // 2)})
+    draft = draft_schema(table, "y", CLASSES)
+    assert decided(draft)["id"] == "left out"
+    assert reason in reasons(draft)["id"]
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%m/%d/%Y", "%d.%m.%Y", "%b %d, %Y", "%d %B %Y"],
+)
+def test_dates_in_any_usual_shape_are_dates(written: str) -> None:
+    days = pd.date_range("2023-01-01", periods=ROWS, freq="37h")
+    table = pd.DataFrame({"when": days.strftime(written), "y": [0, 1] * (ROWS // 2)})
+    assert draft_schema(table, "y", CLASSES).schema.column("when").is_date
 
 
 def test_a_table_with_no_usable_column_is_refused() -> None:
@@ -162,6 +213,26 @@ def test_the_draft_accepts_the_table_it_was_drafted_from(table: pd.DataFrame) ->
     schema = draft_schema(table, "diagnosis", CLASSES).schema
     valid = schema.dataframe_schema(with_target=True).validate(table)
     assert len(valid) == ROWS
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
+def test_a_file_matches_the_draft_made_from_it(
+    table: pd.DataFrame, suffix: str, tmp_path: Path
+) -> None:
+    """What `schema infer --check` does on the file `schema infer` read: dates with times and in
+    other shapes, free text, identifiers, booleans and rows without a target included."""
+    days = pd.date_range("2022-03-01", periods=ROWS, freq="31h")
+    table = table.assign(
+        opened=days.strftime("%m/%d/%Y"),
+        stamped=days.strftime("%Y-%m-%d %H:%M:%S"),
+        ticket=[f"T{i:07d}" for i in range(ROWS)],
+        plan=table["plan"].where(np.arange(ROWS) % 50 != 0),
+    )
+    location = tables.write_table(table, tmp_path / f"data{suffix}")
+    read = tables.read_table(location)
+    schema = draft_schema(read, "plan", CLASSES).schema
+    labelled = read[read["plan"].notna()]
+    assert len(schema.dataframe_schema(with_target=True).validate(labelled)) == ROWS - 4
 
 
 def test_the_source_declares_exactly_the_draft(table: pd.DataFrame) -> None:

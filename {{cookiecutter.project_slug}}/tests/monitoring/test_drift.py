@@ -143,6 +143,9 @@ def test_a_feature_missing_everywhere_is_a_missing_rate_drift(
     fresh_batch: Batch, drifted_checks
 ) -> None:
     features = fresh_batch(3)
-    name = SCHEMA.names[0]
+    read = [column.name for column in SCHEMA.features if not column.is_date]
+    if not read:
+        pytest.skip("schema.py declares dates only: the model reads their derived features")
+    name = read[0]
     features[name] = np.nan
     assert drifted_checks(features) >= {f"{name} (missing rate)"}

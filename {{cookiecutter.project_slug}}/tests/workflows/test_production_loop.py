@@ -77,12 +77,12 @@ def test_train_drift_retrain_decide_and_roll_back(project_dir: Path) -> None:
 
     watched = invoke("monitor", write(drifted(3000, seed=6), "drifted.csv"))
     assert watched.exit_code == 1, watched.output
-    moved = SCHEMA.names[0]
-    assert f"drift: {moved}" in watched.output
     report_dir = sorted((project_dir / "reports/monitoring").iterdir())[-1]  # the newest
     report = json.loads((report_dir / "drift.json").read_text())
     assert report["drift"] is True
-    assert moved in report["drifted"]
+    # Every feature moved: which of them the tests catch depends on the schema, not the test.
+    assert report["drifted"]
+    assert all(f"drift: {name}:" in watched.output for name in report["drifted"])
     page = (report_dir / "drift.html").read_text()
     assert "data:image/png;base64," in page
     assert "http" not in page.replace("http-equiv", "")  # self-contained: no external resource

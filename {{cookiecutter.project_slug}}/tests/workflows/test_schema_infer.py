@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+import {{ cookiecutter.package_name }}
 from {{ cookiecutter.package_name }} import tables
 from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.schema import SCHEMA
@@ -85,3 +89,73 @@ def test_the_schema_file_is_the_projects_own() -> None:
     path = schema_file()
     assert path.name == "schema.py"
     assert (path.parents[2] / "pyproject.toml").is_file()
+
+
+def test_check_counts_the_rows_without_a_target(tmp_path: Path, sample: pd.DataFrame) -> None:
+    table = sample.head(500).astype({SCHEMA.target.name: object})
+    table.loc[[1, 2], SCHEMA.target.name] = None
+    result = infer("--check", tables.write_table(table, tmp_path / "gaps.csv"))
+    assert result.exit_code == 0, result.output
+    assert "left out 2 row(s) of " in result.output
+    assert "matches schema.py" in result.output
+
+
+def copy_of_the_project(tmp_path: Path) -> Path:
+    """The package in a project folder of its own, whose schema.py a test may break."""
+    root = tmp_path / "project"
+    package = Path({{ cookiecutter.package_name }}.__file__).parent
+    unneeded = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(package, root / "src" / package.name, ignore=unneeded)
+    (root / "pyproject.toml").write_text("[project]\nname = 'copy'\n", encoding="utf-8")
+    return root
+
+
+def command(
+    root: Path, environment: dict[str, str], *args: str
+) -> subprocess.CompletedProcess[str]:
+    """The command line of the copy (`python -m <package>`), as the console script runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "{{ cookiecutter.package_name }}", *args],
+        cwd=root,
+        env={**environment, "PYTHONPATH": str(root / "src")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("broken", "said"),
+    [
+        ("TARGET = Target('y', 'category', classes=('a', 'b'), positive='c')", "positive must be"),
+        ("TARGET = Targt('y', 'number')", "NameError: name 'Targt' is not defined"),
+        ("TARGET = Target('y', 'number'", "SyntaxError"),
+    ],
+)
+def test_a_broken_schema_is_said_in_one_line_and_repaired_by_infer(
+    tmp_path: Path,
+    sample: pd.DataFrame,
+    isolated_environment: dict[str, str],
+    broken: str,
+    said: str,
+) -> None:
+    root = copy_of_the_project(tmp_path)
+    schema = root / "src" / "{{ cookiecutter.package_name }}" / "schema.py"
+    lines = schema.read_text(encoding="utf-8").splitlines()
+    line = len(lines) + 2
+    schema.write_text("\n".join([*lines, "", broken, ""]), encoding="utf-8")
+    data = tables.write_table(sample.head(400), root / "data.csv")
+    for args in (["train"], ["schema", "infer", "--check", data]):
+        result = command(root, isolated_environment, *args)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert f"schema.py line {line}: " in result.stderr
+        assert said in result.stderr
+        assert "schema infer FILE --target COLUMN --force" in result.stderr
+    redraft = ["schema", "infer", data, "--target", SCHEMA.target.name, "--force"]
+    repaired = command(root, isolated_environment, *redraft)
+    assert repaired.returncode == 0, repaired.stderr
+    checked = command(root, isolated_environment, "schema", "infer", "--check", data)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "matches schema.py" in checked.stdout

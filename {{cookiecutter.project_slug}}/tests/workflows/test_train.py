@@ -82,13 +82,31 @@ def test_the_data_may_live_at_a_uri(settings: Settings, sample: pd.DataFrame) ->
 def test_invalid_data_stops_at_validation_and_writes_nothing(
     settings: Settings, sample: pd.DataFrame
 ) -> None:
-    broken = sample.head(300).copy()
-    broken.loc[:4, SCHEMA.target.name] = None
+    broken = sample.head(300).drop(columns=SCHEMA.names[0])
     raw = tables.write_table(broken, tables.join(settings.data.raw_dir, "broken.parquet"))
     with pytest.raises(DataValidationError):
         train.validate_snapshot(settings, raw, RUN_ID)
     fs, processed = filesystem(settings.data.processed_dir)
     assert not fs.exists(processed)
+
+
+def test_rows_without_a_target_are_left_out_and_counted(
+    settings: Settings, sample: pd.DataFrame, caplog: pytest.LogCaptureFixture
+) -> None:
+    table = sample.head(300).copy()
+    table[SCHEMA.target.name] = table[SCHEMA.target.name].astype(object)
+    table.loc[[3, 50, 299], SCHEMA.target.name] = None
+    raw = tables.write_table(table, tables.join(settings.data.raw_dir, "unlabelled.parquet"))
+    data = train.labelled_data(settings, raw)
+    assert len(data.table) == 297
+    assert data.table[SCHEMA.target.name].notna().all()
+    assert data.left_out.startswith("left out 3 row(s) of ")
+    processed = train.validate_snapshot(settings, raw, RUN_ID)  # an orchestrator's task
+    assert len(train.read_validated(processed)) == 297
+    assert "left out 3 row(s)" in caplog.text
+    refusing = settings.with_overrides(**{"training.unlabelled": "refuse"})
+    with pytest.raises(DataValidationError, match="is missing in 3 row"):
+        train.labelled_data(refusing, raw)
 
 
 def test_a_candidate_is_evaluated_only_on_the_table_it_was_fitted_on(settings: Settings) -> None:

@@ -29,6 +29,7 @@ from {{ cookiecutter.package_name }}.cli.common import (
     check_table_name,
     load,
     reported,
+    schema_problem,
 {%- if cookiecutter.ui == "streamlit" %}
     require,
 {%- endif %}
@@ -43,6 +44,19 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: formatting it with rich would double the start-up time
 )
+
+
+def run(prog_name: str | None = None) -> None:
+    """The console script: every command, and a schema.py that does not load said in one line
+    (exit 2) by each command that needs it; `schema infer --force`, which repairs it, does not."""
+    try:
+        app(prog_name=prog_name)
+    except Exception as error:
+        problem = schema_problem(error)
+        if problem is None or {"--verbose", "-v"} & set(sys.argv[1:]):
+            raise
+        typer.echo(f"error: {problem}", err=True)
+        raise SystemExit(2) from None
 
 
 def version_callback(show: bool) -> None:
@@ -104,6 +118,8 @@ def train(
     settings = load(verbose, **overrides)
     with reported(verbose):
         outcome = train_model(settings, data_path)
+    if outcome.left_out:
+        typer.echo(outcome.left_out)
     typer.echo(f"model {outcome.version}: " + json.dumps(outcome.metrics))
     typer.echo(str(outcome.gate))
     typer.echo(outcome.serving)
@@ -176,6 +192,8 @@ def evaluate(
     settings = load(verbose, **{"models.dir": models_dir})
     with reported(verbose):
         outcome = evaluate_model(settings, data_path, model_version)
+    if outcome.left_out:
+        typer.echo(outcome.left_out)
     typer.echo(
         f"model {outcome.version} on {outcome.data} ({outcome.rows:,} rows): "
         + json.dumps(outcome.metrics)
@@ -347,6 +365,8 @@ def infer_schema(
             typer.echo(f"mismatch: {problem}")
         for name in checked.unused:
             typer.echo(f"not used: {name!r} is in the table but not in the schema")
+        if checked.left_out:
+            typer.echo(checked.left_out)
         verdict = "matches" if checked.matches else "does NOT match"
         typer.echo(f"{source} ({checked.rows:,} rows) {verdict} schema.py")
         if not checked.matches:

@@ -6,6 +6,7 @@ imports a workflow, so `--help` stays fast.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,29 @@ ModelsDir = Annotated[Path | None, typer.Option(help="Where model versions live.
 Seed = Annotated[int | None, typer.Option(min=0, help="Random seed (default: from settings).")]
 Version = Annotated[str | None, typer.Option("--model-version", help="Default: the current one.")]
 Data = Annotated[str | None, typer.Option("--data", help="A CSV, Parquet or JSON-lines file.")]
+SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema.py"
+REDRAFT = "schema infer FILE --target COLUMN --force"
+
+
+def schema_problem(error: BaseException) -> str | None:
+    """A schema.py that does not load, in one line: which line, what is wrong, how to repair it;
+    None when `error` did not come from schema.py."""
+    if isinstance(error, SyntaxError) and error.filename:
+        if Path(error.filename).resolve() != SCHEMA_FILE:
+            return None
+        line, detail = error.lineno, f"SyntaxError: {error.msg}"
+    else:
+        frames = traceback.extract_tb(error.__traceback__)
+        lines = [frame.lineno for frame in frames if Path(frame.filename).resolve() == SCHEMA_FILE]
+        if not lines:
+            return None
+        line = lines[-1]
+        detail = str(error) if isinstance(error, ValueError) else f"{type(error).__name__}: {error}"
+    try:
+        shown = SCHEMA_FILE.relative_to(Path.cwd())
+    except ValueError:
+        shown = SCHEMA_FILE
+    return f"{shown} line {line}: {detail} (fix that line, or draft the file again: {REDRAFT})"
 
 
 @contextmanager

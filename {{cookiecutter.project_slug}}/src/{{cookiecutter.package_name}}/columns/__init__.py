@@ -14,12 +14,15 @@ drafting.py     the decisions `schema infer` makes about a team's table, and the
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from .derived import Derived, is_iso_date
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import numpy as np
     import numpy.typing as npt
     import pandas as pd
@@ -229,7 +232,12 @@ def label_type(labels: tuple[Label, ...]) -> type:
 
 @dataclass(frozen=True)
 class Target:
-    """The column to predict: classes with a positive one, or a number."""
+    """The column to predict: two or more classes, or a number.
+
+    Two classes make the binary case: one is `positive`, and the model's `probability` is its
+    probability, from `threshold` up it is predicted. Three or more classes predict the most
+    probable one, with its probability and the probability of every class (`probability_<class>`).
+    """
 
     name: str
     kind: Kind
@@ -249,16 +257,7 @@ class Target:
         if self.kind == "date":
             problems.append("a target is a category or a number, not a date")
         if self.kind == "category":
-            if len(self.classes) != 2 or len(set(self.classes)) != 2:
-                problems.append(f"a class target needs exactly two classes, not {self.classes}")
-            elif not same_kind(self.classes):
-                problems.append(f"classes must be both text, numbers or booleans: {self.classes}")
-            elif self.positive not in self.classes:
-                problems.append(f"positive must be one of {list(self.classes)}")
-            if not 0 < self.threshold < 1:
-                problems.append(
-                    f"threshold must be between 0 and 1 (exclusive), not {self.threshold}"
-                )
+            problems += class_problems(self.classes, self.positive, self.threshold)
         elif self.classes or self.positive is not None:
             problems.append("only a category target has classes and a positive class")
         elif self.threshold != 0.5:
@@ -272,14 +271,33 @@ class Target:
         return self.kind == "category"
 
     @property
+    def is_binary(self) -> bool:
+        """Two classes, one of them positive."""
+        return self.is_classes and len(self.classes) == 2
+
+    @property
     def negative(self) -> Label:
-        """The class that is not the positive one."""
+        """The class that is not the positive one (two classes)."""
         return next(label for label in self.classes if label != self.positive)
 
+    @property
+    def probability_columns(self) -> dict[Label, str]:
+        """Three or more classes: the prediction column of each class's probability."""
+        if not self.is_classes or self.is_binary:
+            return {}
+        return {label: probability_column(label) for label in self.classes}
+
+    @property
+    def prediction_columns(self) -> tuple[str, ...]:
+        """What a model predicts for each row, in order (files, the API, Spark)."""
+        if not self.is_classes:
+            return ("prediction",)
+        return ("prediction", "probability", *self.probability_columns.values())
+
     def decide(self, probability: npt.NDArray[np.float64]) -> npt.NDArray[np.object_]:
-        """The predicted class for each probability of the positive class."""
+        """The predicted class for each probability of the positive class (two classes)."""
         if self.positive is None:
-            msg = f"schema target {self.name!r} has no positive class: it is not a class target"
+            msg = f"schema target {self.name!r} has no positive class: it is not a binary target"
             raise ValueError(msg)
         return decide(probability, self.negative, self.positive, self.threshold)
 
@@ -298,19 +316,25 @@ class Target:
 
     def prediction_json_schema(self) -> dict[str, Any]:
         """The JSON Schema of one prediction (what the API answers for each record)."""
-        if self.is_classes:
-            properties: dict[str, Any] = {
+        if not self.is_classes:
+            properties: dict[str, Any] = {"prediction": {"type": "number"}}
+        elif self.is_binary:
+            properties = {
                 "prediction": {"enum": list(self.classes)},
-                "probability": {
-                    "type": "number",
-                    "minimum": 0,
-                    "maximum": 1,
-                    "description": f"The probability that {self.name} is {self.positive!r}"
-                    f" (predicted from {self.threshold} up).",
-                },
+                "probability": probability_schema(
+                    f"The probability that {self.name} is {self.positive!r}"
+                    f" (predicted from {self.threshold} up)."
+                ),
             }
         else:
-            properties = {"prediction": {"type": "number"}}
+            properties = {
+                "prediction": {"enum": list(self.classes)},
+                "probability": probability_schema("The probability of the predicted class."),
+            }
+            for label, column in self.probability_columns.items():
+                properties[column] = probability_schema(
+                    f"The probability that {self.name} is {label!r}."
+                )
         return {"type": "object", "properties": properties, "required": list(properties)}
 
     def metadata(self) -> dict[str, Any]:
@@ -323,6 +347,47 @@ class Target:
         return described
 
 
+def class_problems(
+    classes: tuple[Label, ...], positive: Label | None, threshold: float
+) -> list[str]:
+    """What is wrong with a class target's classes, positive class and threshold."""
+    if len(classes) < 2 or len(set(classes)) != len(classes):
+        return [f"a class target needs two or more distinct classes, not {classes}"]
+    if not same_kind(classes):
+        return [f"classes must be all text, all numbers or all booleans: {classes}"]
+    if len(classes) > 2:
+        problems = []
+        if positive is not None:
+            problems.append(
+                f"{len(classes)} classes have no positive class (the most probable one is"
+                " predicted): remove positive="
+            )
+        if threshold != 0.5:
+            problems.append("only a two-class target has a decision threshold: remove threshold=")
+        columns = [probability_column(label) for label in classes]
+        if len(set(columns)) != len(columns):
+            problems.append(
+                f"classes must differ in letters and digits, not only in punctuation: {classes}"
+            )
+        return problems
+    problems = []
+    if positive not in classes:
+        problems.append(f"positive must be one of {list(classes)}")
+    if not 0 < threshold < 1:
+        problems.append(f"threshold must be between 0 and 1 (exclusive), not {threshold}")
+    return problems
+
+
+def probability_column(label: Label) -> str:
+    """The prediction column of one class's probability: `probability_<class>`, in letters,
+    digits and underscores (a name every table format and Spark take as is)."""
+    return "probability_" + re.sub(r"[^0-9A-Za-z]+", "_", str(label)).strip("_")
+
+
+def probability_schema(description: str) -> dict[str, Any]:
+    return {"type": "number", "minimum": 0, "maximum": 1, "description": description}
+
+
 def decide(
     probability: npt.NDArray[np.float64], negative: Label, positive: Label, threshold: float
 ) -> npt.NDArray[np.object_]:
@@ -332,6 +397,25 @@ def decide(
     labels = np.array([negative, positive], dtype=object)
     decided: npt.NDArray[np.object_] = labels[(np.asarray(probability) >= threshold).astype(int)]
     return decided
+
+
+def most_probable(
+    probabilities: npt.NDArray[np.float64], order: Sequence[Label], classes: Sequence[Label]
+) -> dict[str, npt.NDArray[Any]]:
+    """Three or more classes: the most probable class of each row, its probability, and the
+    probability of every class. `order` is the order of the model's probability columns,
+    `classes` the target's (the order of the `probability_<class>` columns)."""
+    import numpy as np
+
+    best = np.argmax(probabilities, axis=1)
+    columns: dict[str, npt.NDArray[Any]] = {
+        "prediction": np.array(list(order), dtype=object)[best],
+        "probability": probabilities[np.arange(len(best)), best],
+    }
+    position = {label: index for index, label in enumerate(order)}
+    for label in classes:
+        columns[probability_column(label)] = probabilities[:, position[label]]
+    return columns
 
 
 @dataclass(frozen=True)

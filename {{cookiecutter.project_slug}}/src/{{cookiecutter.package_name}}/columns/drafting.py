@@ -27,6 +27,16 @@ from {{ cookiecutter.package_name }}.columns.derived import (
 from {{ cookiecutter.package_name }}.errors import SchemaError
 
 MAX_CATEGORIES = 20
+MAX_CLASSES = 50  # a target with more distinct values is not a set of classes
+# What a date looks like: 2021-03-04 (and a time after it), 04/03/2021, 4.3.21, Mar 4 2021,
+# 4 March 2021. Text that only pandas' lenient parser reads as a date ("T0001", "3", "may") is not.
+DATE_SHAPE = (
+    r"\d{4}-\d{1,2}-\d{1,2}([T ].*)?"
+    r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}( .*)?"
+    r"|[A-Za-z]{3,9}\.? \d{1,2},? \d{4}( .*)?"
+    r"|\d{1,2} [A-Za-z]{3,9}\.? \d{4}( .*)?"
+)
+CODE_SHAPE = r"[A-Za-z_-]*\d[A-Za-z0-9_./:-]*"  # N1A1, T0000123, CUST-0042
 # The parts proposed for each date column, beside the days since its first date.
 DATE_PARTS: tuple[DatePart, ...] = ("year", "month", "weekday")
 MARGIN = 0.1  # ranges are widened by this share of the observed span on each side
@@ -85,11 +95,22 @@ def looks_like_dates(values: pd.Series) -> bool:
         return True
     if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
         return False
-    sample = values.dropna().astype(str).head(200)
-    if sample.str.fullmatch(r"[+-]?\d+(\.\d+)?").all():  # numbers, not dates
+    sample = values.dropna().astype(str).str.strip().head(200)
+    if not sample.str.fullmatch(DATE_SHAPE).mean() > 0.9:
         return False
     parsed = pd.to_datetime(sample, errors="coerce", format="mixed")
     return bool(parsed.notna().mean() > 0.9)
+
+
+def identifier_reason(present: pd.Series) -> str | None:
+    """Why a text column is an identifier (one value per row, or many codes), or None."""
+    text = present.astype(str)
+    distinct = text.nunique()
+    if distinct == len(text) >= 20:
+        return f"every value is different ({distinct} values like {text.iloc[0]!r}): an identifier"
+    if distinct >= 20 and distinct > len(text) / 4 and text.str.fullmatch(CODE_SHAPE).mean() > 0.9:
+        return f"holds {distinct} distinct codes like {text.iloc[0]!r}: an identifier"
+    return None
 
 
 def label(value: Any) -> Label:
@@ -141,8 +162,9 @@ def category_column(name: str, values: pd.Series, max_categories: int) -> Column
         text = present.astype(str)
         if text.str.len().mean() >= 30 or text.str.contains(" ").mean() > 0.5:
             return f"holds free text ({distinct} distinct values); a model needs categories"
-        if distinct == len(present) >= 20:
-            return "every value is different (an identifier?)"
+        identifier = identifier_reason(present)
+        if identifier:
+            return identifier
         return (
             f"has {distinct} distinct values, more than {max_categories}: group rare values,"
             " or raise --max-categories"
@@ -219,23 +241,60 @@ def choose_positive(
     return rarer, f"the rarer class ({share:.0%} of rows); --positive-class chooses another"
 
 
+def class_target(
+    name: str, values: pd.Series, positive: str | None, gap: str
+) -> tuple[Target, str]:
+    present = values.dropna()
+    classes = tuple(sorted({label(value) for value in present}, key=str))
+    if len(classes) < 2:
+        msg = f"the target {name!r} holds one class ({classes}): a model needs two or more"
+        raise SchemaError(msg)
+    if len(classes) > MAX_CLASSES:
+        msg = (
+            f"the target {name!r} has {len(classes)} distinct values, more than {MAX_CLASSES}"
+            " classes: pick a column of classes (this project predicts a class,"
+            " problem_type=classification)"
+        )
+        raise SchemaError(msg)
+    classes = tuple(str(value) for value in classes) if mixed(classes) else classes
+    counts = present.map(label).astype(str).value_counts()
+    rare = [c for c in classes if counts.get(str(c), 0) < 2]
+    if rare:
+        msg = (
+            f"the target {name!r} has a class with a single row ({rare[0]!r}): a model cannot"
+            " learn it and a holdout cannot hold it; drop or relabel those rows"
+        )
+        raise SchemaError(msg)
+    if len(classes) > 2:
+        if positive is not None:
+            msg = (
+                f"--positive-class: the target {name!r} has {len(classes)} classes, and only"
+                " a two-class target has a positive class (here, the most probable is predicted)"
+            )
+            raise SchemaError(msg)
+        shares = ", ".join(f"{c!r} {counts.get(str(c), 0) / counts.sum():.0%}" for c in classes)
+        target = Target(name, "category", "The class to predict.", classes=classes)
+        return target, f"{len(classes)} classes: {shares}{gap}"
+    chosen, why = choose_positive(values, classes, positive)
+    target = Target(name, "category", "The class to predict.", classes=classes, positive=chosen)
+    return target, f"classes {list(classes)}; positive {chosen!r}: {why}{gap}"
+
+
 def target_of(
     name: str, values: pd.Series, target_kinds: tuple[str, ...], positive: str | None
 ) -> tuple[Target, str]:
     present = values.dropna()
-    gap = f"; {values.isna().sum()} rows without it cannot train" if values.isna().any() else ""
+    unlabelled = int(values.isna().sum())
+    gap = (
+        f"; {unlabelled} row(s) without it are left out of training and evaluation"
+        if unlabelled
+        else ""
+    )
+    if present.empty:
+        msg = f"the target {name!r} holds no values (every row is missing)"
+        raise SchemaError(msg)
     if "category" in target_kinds:
-        classes = tuple(sorted({label(value) for value in present}, key=str))
-        if len(classes) != 2:
-            msg = (
-                f"the target {name!r} has {len(classes)} distinct values; this project predicts"
-                " one of two classes (problem_type=classification): pick a two-class column"
-            )
-            raise SchemaError(msg)
-        classes = tuple(str(value) for value in classes) if mixed(classes) else classes
-        chosen, why = choose_positive(values, classes, positive)
-        target = Target(name, "category", "The class to predict.", classes=classes, positive=chosen)
-        return target, f"classes {list(classes)}; positive {chosen!r}: {why}{gap}"
+        return class_target(name, values, positive, gap)
     if not pd.api.types.is_numeric_dtype(present) or pd.api.types.is_bool_dtype(present):
         msg = (
             f"the target {name!r} holds {present.dtype} values; this project predicts a number"

@@ -69,6 +69,14 @@ def make_target(
 ) -> npt.NDArray[Any]:
     target = schema.target
     signal = linear_predictor(features, schema)
+    if target.is_classes and not target.is_binary:
+        # Ordered classes: the signal, with logistic noise, cut into shares of equal size.
+        latent = SIGNAL_STRENGTH * signal + rng.logistic(0, 1, len(features))
+        cuts = np.quantile(latent, np.linspace(0, 1, len(target.classes) + 1)[1:-1])
+        chosen: npt.NDArray[Any] = np.array(target.classes, dtype=object)[
+            np.searchsorted(cuts, latent)
+        ]
+        return chosen
     if target.is_classes:
         base = np.log(BASE_RATE / (1 - BASE_RATE))
         probability = 1 / (1 + np.exp(-(SIGNAL_STRENGTH * signal + base)))

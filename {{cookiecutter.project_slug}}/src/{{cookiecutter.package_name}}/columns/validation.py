@@ -36,6 +36,7 @@ def describe_rule(check: str) -> str:
         (r"less_than_or_equal_to\((.*)\)", "must be at most {0}"),
         (r"whole_numbers", "must hold whole numbers"),
         (r"finite_numbers", "must hold finite numbers, not infinity"),
+        (r"not_boolean", "must hold numbers, not true/false"),
     ]
     for pattern, text in rules:
         match = re.fullmatch(pattern, check)
@@ -96,12 +97,36 @@ def run_schema(table: pd.DataFrame, *, with_target: bool) -> pd.DataFrame:
         return schema.validate(table, lazy=True)
 
 
+def boolean_numbers(table: pd.DataFrame, *, with_target: bool) -> list[Violation]:
+    """Number columns that hold true/false: converting them would score True as 1, which the
+    API refuses ("must be integer"); a file gets the same rule."""
+    columns = [*SCHEMA.features, SCHEMA.target.as_column()] if with_target else SCHEMA.features
+    found = []
+    for column in columns:
+        if not column.is_numeric or column.name not in table.columns:
+            continue
+        values = table[column.name]
+        if pd.api.types.is_bool_dtype(values):
+            flags = values.notna().to_numpy()
+        elif values.dtype == object:
+            flags = values.map(lambda value: isinstance(value, bool | np.bool_)).to_numpy(bool)
+        else:
+            continue
+        if flags.any():
+            examples = tuple(map(show, pd.unique(values[flags])[:EXAMPLES]))
+            found.append(Violation(column.name, "not_boolean", int(flags.sum()), examples))
+    return found
+
+
 def check(table: pd.DataFrame, *, require_target: bool = True) -> pd.DataFrame | list[Violation]:
     """The validated table (see `validate`), or every problem it has."""
+    booleans = boolean_numbers(table, with_target=require_target)
     try:
         valid = run_schema(table, with_target=require_target)
     except SchemaErrors as errors:
-        return find_violations(errors.failure_cases)
+        return booleans + find_violations(errors.failure_cases)
+    if booleans:
+        return booleans
     columns = [*SCHEMA.names, SCHEMA.target.name] if require_target else list(SCHEMA.names)
     valid = valid[columns]
     # Missing categories arrive as None or NaN depending on the file type and pandas version; the
@@ -160,6 +185,18 @@ def records_to_frame(records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
         else:
             frame[column.name] = values.astype(column.pandas_type())
     return frame
+
+
+def drop_unlabelled(table: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The rows that have a target, and how many did not: such rows can neither train a model
+    nor score one."""
+    name = SCHEMA.target.name
+    if name not in table.columns:
+        return table, 0
+    missing = table[name].isna().to_numpy()
+    if not missing.any():
+        return table, 0
+    return table[~missing].reset_index(drop=True), int(missing.sum())
 
 
 def split_target(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:

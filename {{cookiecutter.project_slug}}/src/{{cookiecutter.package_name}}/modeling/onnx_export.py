@@ -200,14 +200,24 @@ def largest_difference(
     expected = predict_frame(model, features)
     served = pd.DataFrame(exported.predict(records(features)), index=features.index)
     if "probability" in expected:
-        difference = (served["probability"] - expected["probability"]).abs().to_numpy()
-        at_threshold = np.abs(expected["probability"] - SCHEMA.target.threshold) <= tolerance
-        wrong = (served["prediction"] != expected["prediction"]) & ~at_threshold
+        probabilities = [name for name in expected.columns if str(name).startswith("probability")]
+        difference = (served[probabilities] - expected[probabilities]).abs().to_numpy()
+        wrong = (served["prediction"] != expected["prediction"]) & ~undecided(expected, tolerance)
         return float("inf") if wrong.any() else float(difference.max(initial=0.0))
     scale = np.maximum(np.abs(expected["prediction"].to_numpy(dtype="float64")), 1.0)
     served_values = served["prediction"].to_numpy(dtype="float64")
     difference = np.abs(served_values - expected["prediction"].to_numpy(dtype="float64")) / scale
     return float(difference.max(initial=0.0))
+
+
+def undecided(expected: pd.DataFrame, tolerance: float) -> pd.Series:
+    """Rows whose predicted class a difference within `tolerance` may change: two classes, a
+    probability that close to the threshold; more, the two most probable classes that close."""
+    target = SCHEMA.target
+    if target.is_binary:
+        return (expected["probability"] - target.threshold).abs() <= tolerance
+    ranked = np.sort(expected[list(target.probability_columns.values())].to_numpy(), axis=1)
+    return pd.Series(ranked[:, -1] - ranked[:, -2] <= 2 * tolerance, index=expected.index)
 
 
 def export(

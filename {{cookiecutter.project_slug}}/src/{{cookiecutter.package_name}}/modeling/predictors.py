@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from {{ cookiecutter.package_name }}.columns import MISSING, decide
+from {{ cookiecutter.package_name }}.columns import MISSING, decide, most_probable
 from {{ cookiecutter.package_name }}.columns.derived import Derived, derive
 from {{ cookiecutter.package_name }}.errors import ArtifactError
 
@@ -83,10 +83,11 @@ class OnnxPredictor:
         target = metadata["target"]
         self.classes = target.get("classes")
         if self.classes:
-            order = metadata["onnx"]["classes"]  # the order of the model's probability columns
-            self.positive = target["positive"]
+            self.order = metadata["onnx"]["classes"]  # the order of the probability columns
+            self.positive = target.get("positive")
+        if self.classes and len(self.classes) == 2:
             self.negative = next(label for label in self.classes if label != self.positive)
-            self.positive_column = order.index(self.positive)
+            self.positive_column = self.order.index(self.positive)
             self.threshold = float(target.get("threshold", 0.5))  # 0.5 before it was recorded
 
     def feeds(self, columns: Mapping[str, Sequence[Any]]) -> dict[str, npt.NDArray[Any]]:
@@ -108,6 +109,8 @@ class OnnxPredictor:
         outputs = self.session.run(None, self.feeds(columns))
         if not self.classes:
             return {"prediction": outputs[0].reshape(-1).astype(np.float64)}
+        if len(self.classes) > 2:
+            return most_probable(outputs[1].astype(np.float64), self.order, self.classes)
         probabilities = outputs[1][:, self.positive_column].astype(np.float64)
         return {
             "prediction": decide(probabilities, self.negative, self.positive, self.threshold),

@@ -79,7 +79,8 @@ def check_target(table: pd.DataFrame) -> None:
         if absent:
             msg = (
                 f"the training rows hold no {target.name!r} of class {absent[0]!r}: the model"
-                " needs examples of both classes"
+                " needs examples of every class declared in schema.py (remove a class that"
+                " never occurs, or add rows of it)"
             )
             raise DataError(msg)
 

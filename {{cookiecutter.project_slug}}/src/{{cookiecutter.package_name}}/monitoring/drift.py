@@ -140,14 +140,19 @@ def categorical_check(
     name: str, reference: ColumnProfile, values: pd.Series, thresholds: Thresholds
 ) -> Check:
     current = values.dropna().astype(str).value_counts()
-    categories = sorted(set(reference.counts) | set(current.index))
+    seen = set(reference.counts) | set(current.index)
+    # A category neither side holds (a declared one no row has) is no evidence either way, and
+    # chi-square cannot take it (its expected frequency would be zero).
+    categories = sorted(c for c in seen if reference.counts.get(c, 0) + current.get(c, 0) > 0)
     table = np.array(
         [
             [reference.counts.get(category, 0) for category in categories],
             [int(current.get(category, 0)) for category in categories],
         ]
-    )
-    if len(categories) < 2:  # one category in both: nothing can have moved
+    ).reshape(2, len(categories))
+    if len(categories) < 2 or not table.sum(axis=1).all():
+        # One category in both (nothing can have moved), or a side without values (every
+        # value missing: the missing-rate check speaks for it).
         statistic, p_value = 0.0, 1.0
     else:
         result = stats.chi2_contingency(table)
@@ -220,10 +225,14 @@ def compare(
         missing = missing_check(name, reference, table[name], thresholds)
         if missing is not None:
             checks.append(missing)
-    column = profile.prediction_column
-    checks.append(
-        numeric_check(column, "prediction", profile.prediction, predictions[column], thresholds)
-    )
+    for name, reference in profile.predictions.items():
+        if reference.kind == "categorical":  # the predicted class
+            check = categorical_check(name, reference, predictions[name], thresholds)
+            checks.append(replace(check, kind="prediction"))
+        else:
+            checks.append(
+                numeric_check(name, "prediction", reference, predictions[name], thresholds)
+            )
     adjusted = holm([check.p_value for check in checks])
     checks = [
         replace(

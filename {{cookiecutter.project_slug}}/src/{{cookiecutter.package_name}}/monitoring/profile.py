@@ -48,8 +48,19 @@ class ColumnProfile:
 class Profile:
     rows: int
     features: dict[str, ColumnProfile]
-    prediction: ColumnProfile
-    prediction_column: str
+    predictions: dict[str, ColumnProfile]
+    """The monitored prediction columns: problem.MONITORED_PREDICTION first; with three or more
+    classes, the predicted class (categorical), its probability and each class's probability."""
+
+    @property
+    def prediction_column(self) -> str:
+        """The first numeric monitored prediction (what the API's histogram counts)."""
+        numeric = [name for name, column in self.predictions.items() if column.kind == "numeric"]
+        return (numeric or list(self.predictions))[0]
+
+    @property
+    def prediction(self) -> ColumnProfile:
+        return self.predictions[self.prediction_column]
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1) + "\n"
@@ -57,11 +68,14 @@ class Profile:
     @classmethod
     def from_json(cls, text: str) -> Profile:
         data: dict[str, Any] = json.loads(text)
+        if "predictions" in data:
+            predictions = data["predictions"]
+        else:  # a profile saved before several predictions were monitored
+            predictions = {data["prediction_column"]: data["prediction"]}
         return cls(
             rows=data["rows"],
             features={name: ColumnProfile(**column) for name, column in data["features"].items()},
-            prediction=ColumnProfile(**data["prediction"]),
-            prediction_column=data["prediction_column"],
+            predictions={name: ColumnProfile(**column) for name, column in predictions.items()},
         )
 
 
@@ -109,12 +123,18 @@ def build_profile(features: pd.DataFrame, predictions: pd.DataFrame, seed: int) 
         else numeric_profile(table[column.name], rng)
         for column in SCHEMA.model_columns
     }
-    column = problem.MONITORED_PREDICTION
+    monitored = [problem.MONITORED_PREDICTION]
+    if SCHEMA.target.probability_columns:  # three or more classes
+        monitored += ["probability", *SCHEMA.target.probability_columns.values()]
     return Profile(
         rows=len(features),
         features=columns,
-        prediction=numeric_profile(predictions[column], rng),
-        prediction_column=column,
+        predictions={
+            name: categorical_profile(predictions[name])
+            if name == "prediction" and SCHEMA.target.is_classes
+            else numeric_profile(predictions[name], rng)
+            for name in dict.fromkeys(monitored)
+        },
     )
 
 

@@ -86,7 +86,10 @@ def figure_for(
     if check.kind == "missing":
         return missing_figure(check)
     if check.kind == "prediction":
-        return numeric_figure(check.name, profile.prediction, predictions[check.column])
+        reference = profile.predictions[check.column]
+        if reference.kind == "categorical":
+            return categorical_figure(check.name, reference, predictions[check.column])
+        return numeric_figure(check.name, reference, predictions[check.column])
     reference = profile.features[check.column]
     if check.kind == "categorical":
         return categorical_figure(check.name, reference, features[check.column])

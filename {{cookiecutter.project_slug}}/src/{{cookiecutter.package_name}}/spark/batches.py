@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from pyspark.accumulators import AccumulatorParam
 
-from {{ cookiecutter.package_name }}.columns.validation import Violation, check
+from {{ cookiecutter.package_name }}.columns.validation import Violation, check, drop_unlabelled
 
 if TYPE_CHECKING:
     from pyspark import Accumulator, Broadcast
@@ -86,6 +86,8 @@ def sampling(
         partition = context.partitionId() if context is not None else 0
         rng = np.random.default_rng([seed, partition])  # the same sample on every run
         for batch in batches:
+            if require_target:  # rows without a target are left out, as training leaves them out
+                batch, _ = drop_unlabelled(batch)
             valid = check(batch, require_target=require_target)
             if isinstance(valid, list):
                 problems.add(keyed(valid))

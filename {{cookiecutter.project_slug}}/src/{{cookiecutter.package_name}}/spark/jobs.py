@@ -156,11 +156,14 @@ def prediction_fields(model: ShippedModel) -> list[StructField]:
 
     if "probability" not in problem.PREDICTION_COLUMNS:  # regression
         return [StructField("prediction", DoubleType(), nullable=False)]
-    labels = label_type(tuple(model.metadata["target"]["classes"]))
-    spark_type = {bool: BooleanType(), int: LongType()}.get(labels, StringType())
+    classes = tuple(model.metadata["target"]["classes"])
+    spark_type = {bool: BooleanType(), int: LongType()}.get(label_type(classes), StringType())
     return [
         StructField("prediction", spark_type, nullable=False),
-        StructField("probability", DoubleType(), nullable=False),
+        *(
+            StructField(name, DoubleType(), nullable=False)
+            for name in problem.PREDICTION_COLUMNS[1:]
+        ),
     ]
 
 

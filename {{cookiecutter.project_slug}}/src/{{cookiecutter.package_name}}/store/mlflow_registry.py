@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from {{ cookiecutter.package_name }}.columns import probability_column
 from {{ cookiecutter.package_name }}.errors import ArtifactError, ModelNotFoundError
 from {{ cookiecutter.package_name }}.store import (
     Event,
@@ -78,8 +79,14 @@ def signature(metadata: Mapping[str, Any]) -> ModelSignature:
         for column in metadata["features"]
     ]
     outputs: list[ColSpec | TensorSpec] = [ColSpec("double", "prediction")]
-    if metadata["target"].get("classes"):
-        outputs = [ColSpec("string", "prediction"), ColSpec("double", "probability")]
+    classes = metadata["target"].get("classes")
+    if classes:
+        probabilities = [] if len(classes) == 2 else [probability_column(c) for c in classes]
+        outputs = [
+            ColSpec("string", "prediction"),
+            ColSpec("double", "probability"),
+            *(ColSpec("double", name) for name in probabilities),
+        ]
     return ModelSignature(inputs=Schema(inputs), outputs=Schema(outputs))
 
 

@@ -29,7 +29,9 @@ from {{ cookiecutter.package_name }}.tracking import open_tracker
 from {{ cookiecutter.package_name }}.workflows.train import (
     SAMPLE,
     holdout_of,
+    read_labelled,
     read_validated,
+    refuses_unlabelled,
 )
 
 
@@ -41,6 +43,7 @@ class EvaluationOutcome:
     metrics: dict[str, float]
     gate: GateDecision
     report: list[Path]
+    left_out: str = ""  # the rows of `data` without a target, in words
 
 
 def training_table(metadata: dict[str, Any]) -> pd.DataFrame:
@@ -79,10 +82,12 @@ def evaluate_model(
 ) -> EvaluationOutcome:
     """Score a version (default: the current one) on `source`, or on its own holdout."""
     loaded = open_store(settings).load(version)
+    left_out = ""
     if source is None:
         table, described = own_holdout(loaded.metadata), f"the holdout of model {loaded.version}"
     else:
-        table, described = read_validated(source), str(source)
+        data = read_labelled(source, refuse_unlabelled=refuses_unlabelled(settings))
+        table, described, left_out = data.table, str(source), data.left_out
     evaluation = evaluate(loaded.model, table)
     gate = quality_gate(evaluation.metrics, settings.training.min_score)
     report = write_report(evaluation, gate, settings.reports.dir / f"{loaded.version}-evaluation")
@@ -94,5 +99,5 @@ def evaluate_model(
         tracker.log_metrics(evaluation.metrics)
         tracker.log_files(report, "evaluation")
     return EvaluationOutcome(
-        loaded.version, described, len(table), evaluation.metrics, gate, report
+        loaded.version, described, len(table), evaluation.metrics, gate, report, left_out
     )

@@ -10,8 +10,9 @@ under its version in the store, and an evaluation is recorded in that version's 
 
 from __future__ import annotations
 
+import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,17 @@ import pandas as pd
 
 from {{ cookiecutter.package_name }} import __version__, problem, tables
 from {{ cookiecutter.package_name }}.columns.sample import make_dataset
-from {{ cookiecutter.package_name }}.columns.validation import split_target, validate
+from {{ cookiecutter.package_name }}.columns.validation import (
+    drop_unlabelled,
+    split_target,
+    validate,
+)
 from {{ cookiecutter.package_name }}.config import Settings, env_name
-from {{ cookiecutter.package_name }}.errors import ModelNotFoundError, ProjectError
+from {{ cookiecutter.package_name }}.errors import (
+    DataValidationError,
+    ModelNotFoundError,
+    ProjectError,
+)
 from {{ cookiecutter.package_name }}.modeling.evaluation import (
     Evaluation,
     GateDecision,
@@ -43,6 +52,7 @@ from {{ cookiecutter.package_name }}.tracking import open_tracker, training_para
 from {{ cookiecutter.package_name }}.workflows.tuned import chosen_hyperparameters
 
 SAMPLE = "embedded sample"  # the training data's location when it was the embedded sample
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,7 @@ class TrainingOutcome:
     report: list[Path]
     serving: str = ""  # how the API will serve it: its ONNX export, or the pickle (and why)
     unservable: str = ""  # why production could not serve it (then it is not promoted)
+    left_out: str = ""  # the rows without a target it did not learn from, in words
 
     @property
     def promoted(self) -> bool:
@@ -65,15 +76,56 @@ class LabelledData:
 
     table: pd.DataFrame
     location: str
+    unlabelled: int = 0  # rows of the location without a target, left out of `table`
+
+    @property
+    def left_out(self) -> str:
+        """The rows left out, in one line ("" when none were)."""
+        return unlabelled_note(self.unlabelled, self.location)
+
+
+def unlabelled_note(rows: int, location: str) -> str:
+    if not rows:
+        return ""
+    setting = env_name("training", "unlabelled")
+    return (
+        f"left out {rows:,} row(s) of {location} without a {SCHEMA.target.name!r}: they cannot"
+        f" train or evaluate a model ({setting}=refuse refuses such a table)"
+    )
+
+
+def labelled_rows(table: pd.DataFrame, *, refuse_unlabelled: bool) -> tuple[pd.DataFrame, int]:
+    """The rows of `table` that have a target, and how many did not; with `refuse_unlabelled`,
+    a table with such rows is refused (DataValidationError)."""
+    labelled, unlabelled = drop_unlabelled(table)
+    if unlabelled and refuse_unlabelled:
+        problem = (
+            f"column {SCHEMA.target.name!r} (the target) is missing in {unlabelled:,} row(s):"
+            f" {env_name('training', 'unlabelled')}=leave_out trains on the other rows"
+        )
+        raise DataValidationError([problem])
+    return labelled, unlabelled
+
+
+def read_labelled(location: tables.Location, *, refuse_unlabelled: bool = False) -> LabelledData:
+    """The rows of a table that have a target, checked against the schema."""
+    table = tables.read_table(location)
+    labelled, unlabelled = labelled_rows(table, refuse_unlabelled=refuse_unlabelled)
+    return LabelledData(validate(labelled), str(location), unlabelled)
 
 
 def read_validated(location: tables.Location) -> pd.DataFrame:
-    """A labelled table, checked against the schema (what each task reads)."""
-    return validate(tables.read_table(location))
+    """A labelled table, checked against the schema (what each task reads); rows without a
+    target are left out as training leaves them out."""
+    return read_labelled(location).table
 
 
 def sample_table(settings: Settings) -> pd.DataFrame:
     return validate(make_dataset(settings.data.sample_rows, settings.training.seed))
+
+
+def refuses_unlabelled(settings: Settings) -> bool:
+    return settings.training.unlabelled == "refuse"
 
 
 def labelled_data(settings: Settings, source: tables.Location | None = None) -> LabelledData:
@@ -81,7 +133,7 @@ def labelled_data(settings: Settings, source: tables.Location | None = None) -> 
     location = source or settings.data.source
     if location is None:
         return LabelledData(sample_table(settings), SAMPLE)
-    return LabelledData(read_validated(location), str(location))
+    return read_labelled(location, refuse_unlabelled=refuses_unlabelled(settings))
 
 
 def run_file_name(run_id: str) -> str:
@@ -102,7 +154,10 @@ def ingest(settings: Settings, run_id: str) -> str:
 
 def validate_snapshot(settings: Settings, raw: str, run_id: str) -> str:
     """Check a raw snapshot against the schema; write the clean table to the processed folder."""
-    table = read_validated(raw)
+    data = read_labelled(raw, refuse_unlabelled=refuses_unlabelled(settings))
+    if data.unlabelled:  # the orchestrator's task log
+        logger.warning("%s", data.left_out)
+    table = data.table
     processed = tables.join(settings.data.processed_dir, f"{run_file_name(run_id)}.parquet")
     return tables.write_table(table, processed)
 
@@ -260,4 +315,4 @@ def train(settings: Settings, source: tables.Location | None = None) -> Training
         version = fit_candidate(settings, data)
         outcome = evaluate_candidate(settings, version, data)
         promote_if_passed(settings, version)
-    return outcome
+    return replace(outcome, left_out=data.left_out)

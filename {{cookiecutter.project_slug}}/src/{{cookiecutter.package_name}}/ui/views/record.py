@@ -122,8 +122,10 @@ def label_of_prediction(name: str) -> str:
     target = SCHEMA.target
     if name == "prediction":
         return f"predicted {target.name}"
-    if name == "probability" and target.is_classes:
+    if name == "probability" and target.is_binary:
         return f"probability that {target.name} is {target.positive!r}"
+    if name == "probability":
+        return "probability of the predicted class"
     return name
 
 
@@ -134,9 +136,26 @@ def shown(value: Any) -> str:
 
 
 def show_prediction(scored: Scored) -> None:
-    places = st.columns(len(scored.predictions) or 1)
-    for place, (name, value) in zip(places, scored.predictions.items(), strict=False):
+    """The prediction and its probability as metrics; with three or more classes, the
+    probability of each class in a table below them."""
+    classes = {
+        label: scored.predictions[column]
+        for label, column in SCHEMA.target.probability_columns.items()
+        if column in scored.predictions
+    }
+    headline = {
+        name: value for name, value in scored.predictions.items() if name not in set(
+            SCHEMA.target.probability_columns.values()
+        )
+    }
+    places = st.columns(len(headline) or 1)
+    for place, (name, value) in zip(places, headline.items(), strict=False):
         place.metric(literal(label_of_prediction(name)), literal(shown(value)))
+    if classes:
+        table = pd.DataFrame(
+            {SCHEMA.target.name: [str(label) for label in classes], "probability": list(classes.values())}
+        )
+        st.dataframe(table, hide_index=True)
     st.caption(literal(f"by model {scored.version}"))
 
 

@@ -1,10 +1,12 @@
-"""What this project predicts: one of two classes, and the probability of the positive one.
+"""What this project predicts: a class, and its probability.
 
-The target and its classes are declared in `schema.py` (`TARGET`, with `positive` and the decision
-`threshold`); this module says how to model them: the estimators, the predictions, the metrics and
-the plots. The rest of the pipeline asks this module, so changing the model means changing only
-this file. What it must provide is written down in `modeling/contract.py` and checked by the type
-checker.
+The target and its classes are declared in `schema.py` (`TARGET`). Two classes are the binary
+case: `probability` is the probability of the `positive` class, which is predicted from the
+decision `threshold` up. Three or more classes predict the most probable one, with its probability
+and the probability of every class (`probability_<class>`). This module says how to model them:
+the estimators, the predictions, the metrics and the plots. The rest of the pipeline asks this
+module, so changing the model means changing only this file. What it must provide is written down
+in `modeling/contract.py` and checked by the type checker.
 
 The `training.family` setting picks one of `ESTIMATORS`; their parameters are the starting point
 that the `training.hyperparameters` setting (or `tune`'s best) adjusts. A family of your own is
@@ -27,20 +29,25 @@ from sklearn.metrics import (
     ConfusionMatrixDisplay,
     RocCurveDisplay,
     accuracy_score,
+    balanced_accuracy_score,
     f1_score,
+    log_loss,
     precision_score,
     recall_score,
     roc_auc_score,
 )
 
+from {{ cookiecutter.package_name }}.columns import most_probable
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 
 PROBLEM_TYPE = "classification"
-TARGET_KINDS: tuple[str, ...] = ("category",)  # two classes, one of them positive
-PRIMARY_METRIC = "roc_auc"
-PREDICTION_COLUMNS: tuple[str, ...] = ("prediction", "probability")
-MONITORED_PREDICTION = "probability"
+TARGET_KINDS: tuple[str, ...] = ("category",)  # two or more classes
+PRIMARY_METRIC = "roc_auc"  # three or more classes: each class against the rest, averaged
+PREDICTION_COLUMNS: tuple[str, ...] = SCHEMA.target.prediction_columns
+# Two classes: the positive one's probability; more: the predicted class (and, in the drift
+# report, the probability of each class).
+MONITORED_PREDICTION = "probability" if SCHEMA.target.is_binary else "prediction"
 STRATIFY = True  # keep the share of each class equal in the training and holdout sets
 
 
@@ -66,49 +73,100 @@ ESTIMATORS: dict[str, Callable[[int], Any]] = {
 
 
 def predict_columns(model: Any, features: pd.DataFrame) -> dict[str, npt.NDArray[Any]]:
-    """The predicted class (the positive one from the threshold up), and its probability."""
+    """The predicted class and its probability (two classes: the positive one's, from the
+    threshold up), and with more classes the probability of each."""
     target = SCHEMA.target
-    positive_column = list(model.classes_).index(target.positive)
-    probability = model.predict_proba(features)[:, positive_column].astype(np.float64)
+    probabilities = model.predict_proba(features).astype(np.float64)
+    order = list(model.classes_)
+    if not target.is_binary:
+        return most_probable(probabilities, order, target.classes)
+    probability = probabilities[:, order.index(target.positive)]
     return {"prediction": target.decide(probability), "probability": probability}
 
 
 def score(y_true: pd.Series, predicted: pd.DataFrame) -> dict[str, float]:
-    positive = SCHEMA.target.positive
-    truth = (y_true == positive).to_numpy()
-    if truth.all() or not truth.any():
+    target = SCHEMA.target
+    present = set(y_true.unique())
+    if len(present) < 2:
         msg = (
-            f"the evaluation rows hold one class of {SCHEMA.target.name!r}: ROC AUC needs both;"
+            f"the evaluation rows hold one class of {target.name!r}: ROC AUC needs two or more;"
             " evaluate on more rows (a larger training.test_size, or more data)"
         )
         raise DataError(msg)
-    guessed = (predicted["prediction"] == positive).to_numpy()
+    if not target.is_binary:
+        return multiclass_scores(y_true, predicted)
+    truth = (y_true == target.positive).to_numpy()
+    guessed = (predicted["prediction"] == target.positive).to_numpy()
+    probability = predicted["probability"].to_numpy()
     return {
-        "roc_auc": float(roc_auc_score(truth, predicted["probability"])),
+        "roc_auc": float(roc_auc_score(truth, probability)),
         "f1": float(f1_score(truth, guessed, zero_division=0)),
         "precision": float(precision_score(truth, guessed, zero_division=0)),
         "recall": float(recall_score(truth, guessed, zero_division=0)),
         "accuracy": float(accuracy_score(truth, guessed)),
+        "balanced_accuracy": float(balanced_accuracy_score(truth, guessed)),
+        "log_loss": float(log_loss(truth, probability, labels=[False, True])),
+    }
+
+
+def multiclass_scores(y_true: pd.Series, predicted: pd.DataFrame) -> dict[str, float]:
+    """Three or more classes. ROC AUC is each class against the rest, averaged over the classes
+    the rows hold (a rare class may be absent from a holdout)."""
+    columns = SCHEMA.target.probability_columns
+    truth = y_true.to_numpy()
+    guessed = predicted["prediction"].to_numpy()
+    aucs = [
+        roc_auc_score(truth == label, predicted[column])
+        for label, column in columns.items()
+        if (truth == label).any()
+    ]
+    probabilities = predicted[list(columns.values())].to_numpy(dtype=np.float64)
+    probabilities = probabilities / probabilities.sum(axis=1, keepdims=True)
+    labels = list(columns)
+    return {
+        "roc_auc": float(np.mean(aucs)),
+        "f1_macro": float(
+            f1_score(truth, guessed, labels=labels, average="macro", zero_division=0)
+        ),
+        "f1_weighted": float(
+            f1_score(truth, guessed, labels=labels, average="weighted", zero_division=0)
+        ),
+        "accuracy": float(accuracy_score(truth, guessed)),
+        "balanced_accuracy": float(balanced_accuracy_score(truth, guessed)),
+        "log_loss": float(log_loss(truth, probabilities, labels=labels)),
     }
 
 
 def plot(y_true: pd.Series, predicted: pd.DataFrame, out_dir: Path) -> list[Path]:
-    """A confusion matrix and a ROC curve, as PNG files in `out_dir`."""
+    """A confusion matrix and ROC curves (one per class against the rest, with three or more
+    classes), as PNG files in `out_dir`."""
     target = SCHEMA.target
-    confusion = Figure(figsize=(5, 4), layout="constrained")
+    classes = list(target.classes)
+    size = max(5.0, 0.6 * len(classes) + 3)
+    confusion = Figure(figsize=(size, size - 1), layout="constrained")
     ConfusionMatrixDisplay.from_predictions(
         y_true.astype(str),
         predicted["prediction"].astype(str),
-        labels=[str(target.negative), str(target.positive)],
+        labels=[str(label) for label in classes],
         ax=confusion.subplots(),
         colorbar=False,
+        xticks_rotation="vertical" if len(classes) > 4 else "horizontal",
     )
     confusion.suptitle("Confusion matrix (holdout)")
     roc = Figure(figsize=(5, 4), layout="constrained")
-    RocCurveDisplay.from_predictions(
-        y_true == target.positive, predicted["probability"], ax=roc.subplots()
-    )
-    roc.suptitle(f"ROC curve (holdout), positive class {target.positive!r}")
+    axes = roc.subplots()
+    if target.is_binary:
+        RocCurveDisplay.from_predictions(
+            y_true == target.positive, predicted["probability"], ax=axes
+        )
+        roc.suptitle(f"ROC curve (holdout), positive class {target.positive!r}")
+    else:
+        for label, column in target.probability_columns.items():
+            if (y_true == label).any():
+                RocCurveDisplay.from_predictions(
+                    y_true == label, predicted[column], ax=axes, name=str(label)
+                )
+        roc.suptitle("ROC curves (holdout), each class against the rest")
     paths = [out_dir / "confusion_matrix.png", out_dir / "roc_curve.png"]
     for figure, path in zip((confusion, roc), paths, strict=True):
         figure.savefig(path, dpi=100)
