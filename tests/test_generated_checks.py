@@ -42,9 +42,12 @@ NOX_TIMEOUT = 1800
 GIT_IDENTITY = ("-c", "user.name=Test", "-c", "user.email=test@example.com")
 DATA = Path(__file__).parent / "data"
 # A team's own table for each problem type: what `schema infer` drafts from, then nothing else.
+# The last figure: the rows without a target that `schema infer --check` and `train` leave out.
 OWN_DATA = [
-    pytest.param("classification", "breast_cancer.csv", "diagnosis", id="breast-cancer"),
-    pytest.param("regression", "diabetes.csv", "progression", id="diabetes"),
+    pytest.param("classification", "breast_cancer.csv", "diagnosis", 0, id="breast-cancer"),
+    pytest.param("regression", "diabetes.csv", "progression", 0, id="diabetes"),
+    # Identifiers, a date, free text, constant columns, and the target missing in 11 rows.
+    pytest.param("classification", "penguins_raw.csv", "Sex", 11, id="penguins-raw"),
 ]
 
 
@@ -169,9 +172,9 @@ def current_model(project: Path) -> object:
     return store_says(project, "store.current()")
 
 
-@pytest.mark.parametrize(("problem_type", "file", "target"), OWN_DATA)
+@pytest.mark.parametrize(("problem_type", "file", "target", "unlabelled"), OWN_DATA)
 def test_a_project_on_its_own_data_is_green_after_schema_infer_alone(
-    output_dir: Path, problem_type: str, file: str, target: str
+    output_dir: Path, problem_type: str, file: str, target: str, unlabelled: int
 ) -> None:
     """The README's "Use your own data" steps, on a table the template was not designed for."""
     project = bake(output_dir, problem_type=problem_type, api="none", ci_provider="none")
@@ -182,7 +185,10 @@ def test_a_project_on_its_own_data_is_green_after_schema_infer_alone(
     drafted = check(project, *cli, "schema", "infer", source, "--target", target, "--force")
     assert f"target {target!r}" in drafted
     assert "features)" in drafted
-    assert "matches schema.py" in check(project, *cli, "schema", "infer", "--check", source)
+    checked = check(project, *cli, "schema", "infer", "--check", source)
+    assert "matches schema.py" in checked
+    left_out = f"left out {unlabelled} row(s) of {source} without a {target!r}"
+    assert (left_out in checked) == bool(unlabelled)
     check(project, "git", "add", "-A")
     output = check(project, "uv", "run", "nox", timeout=NOX_TIMEOUT)
     for session in ("lint", "typecheck", "tests", "notebooks"):
@@ -191,8 +197,37 @@ def test_a_project_on_its_own_data_is_green_after_schema_infer_alone(
     # On the real table the model may miss the default gate (diabetes: R² about 0.45); then the
     # message names the setting that moves the gate.
     assert trained.returncode in {0, 1}, explain(trained)
+    assert (left_out in trained.stdout) == bool(unlabelled)
     if trained.returncode == 1:
         assert "the training.min_score setting" in trained.stdout + trained.stderr
+
+
+def test_a_project_of_five_classes_trains_serves_and_is_green(output_dir: Path) -> None:
+    """Seattle's weather, one of five classes, from a date and four numbers: `schema infer`
+    alone, then the CLI, the API, the app and Spark give the class and every class's
+    probability, and every session of the project passes."""
+    project = bake(
+        output_dir, api="flask", ui="streamlit", batch_engine="spark", ci_provider="none"
+    )
+    check(project, "git", "init", "-q", "-b", "main")
+    file = "seattle_weather.csv"
+    (project / "data" / "raw" / file).write_bytes((DATA / file).read_bytes())
+    source = f"data/raw/{file}"
+    cli = ("uv", "run", "churn-forecast")
+    drafted = check(project, *cli, "schema", "infer", source, "--target", "weather", "--force")
+    assert "target 'weather': 5 classes: 'drizzle' " in drafted
+    assert "derived: date_year, date_month, date_weekday, date_days_since" in drafted
+    trained = check(project, *cli, "train", "--data", source)
+    assert "exported to ONNX" in trained
+    scored = project / "data" / "processed" / "scored.csv"
+    check(project, *cli, "predict", source, str(scored))
+    header = scored.read_text(encoding="utf-8").splitlines()[0].split(",")
+    classes = ["drizzle", "fog", "rain", "snow", "sun"]
+    assert header[-7:] == ["prediction", "probability", *(f"probability_{c}" for c in classes)]
+    check(project, "git", "add", "-A")
+    output = check(project, "uv", "run", "nox", timeout=NOX_TIMEOUT)
+    for session in ("lint", "typecheck", "tests", "notebooks", "serve", "image", "ui", "spark"):
+        assert f"Session {session} was successful" in output
 
 
 @pytest.mark.parametrize("problem_type", ["classification", "regression"])

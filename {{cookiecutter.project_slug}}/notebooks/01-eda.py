@@ -26,10 +26,12 @@ from {{ cookiecutter.package_name }}.schema import SCHEMA
 
 TARGET = SCHEMA.target.name
 table = make_dataset(10_000, seed=42)
-# One number per row to relate the features to: the target, or whether it is the positive class.
+# One number per row to relate the features to: the target, or whether it is the positive class
+# (with three or more classes, the most common one).
 if SCHEMA.target.is_classes:
-    outcome = (table[TARGET] == SCHEMA.target.positive).astype(float)
-    OUTCOME = f"share of {TARGET} = {SCHEMA.target.positive!r}"
+    focus = SCHEMA.target.positive if SCHEMA.target.is_binary else table[TARGET].mode()[0]
+    outcome = (table[TARGET] == focus).astype(float)
+    OUTCOME = f"share of {TARGET} = {focus!r}"
 else:
     outcome = table[TARGET].astype(float)
     OUTCOME = f"mean {TARGET}"

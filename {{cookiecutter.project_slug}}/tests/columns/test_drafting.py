@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }} import columns, tables
-from {{ cookiecutter.package_name }}.columns import Column, Schema, Target
+from {{ cookiecutter.package_name }}.columns import Column, Schema, Target, validation
 from {{ cookiecutter.package_name }}.columns.drafting import (
     Draft,
     draft_schema,
@@ -203,6 +203,14 @@ def test_dates_in_any_usual_shape_are_dates(written: str) -> None:
     assert draft_schema(table, "y", CLASSES).schema.column("when").is_date
 
 
+def test_dates_among_values_that_are_not_are_left_out_with_them(table: pd.DataFrame) -> None:
+    """Validation would refuse the file it was drafted from: the draft says so instead."""
+    table.loc[[3, 8], "signed_up"] = ["unknown", "2024-13-45"]
+    draft = draft_schema(table, "diagnosis", CLASSES)
+    assert decided(draft)["signed_up"] == "left out"
+    assert "2 value(s) that are not ('unknown', '2024-13-45')" in reasons(draft)["signed_up"]
+
+
 def test_a_table_with_no_usable_column_is_refused() -> None:
     table = pd.DataFrame({"id": range(100), "y": [0, 1] * 50})
     with pytest.raises(SchemaError, match="no column of the table can be a feature"):
@@ -217,7 +225,7 @@ def test_the_draft_accepts_the_table_it_was_drafted_from(table: pd.DataFrame) ->
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
 def test_a_file_matches_the_draft_made_from_it(
-    table: pd.DataFrame, suffix: str, tmp_path: Path
+    table: pd.DataFrame, suffix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What `schema infer --check` does on the file `schema infer` read: dates with times and in
     other shapes, free text, identifiers, booleans and rows without a target included."""
@@ -225,14 +233,18 @@ def test_a_file_matches_the_draft_made_from_it(
     table = table.assign(
         opened=days.strftime("%m/%d/%Y"),
         stamped=days.strftime("%Y-%m-%d %H:%M:%S"),
+        zoned=days.strftime("%Y-%m-%dT%H:%M:%S+02:00"),
+        mixed=[day.strftime("%Y-%m-%d" if i % 2 else "%d %B %Y") for i, day in enumerate(days)],
         ticket=[f"T{i:07d}" for i in range(ROWS)],
         plan=table["plan"].where(np.arange(ROWS) % 50 != 0),
     )
     location = tables.write_table(table, tmp_path / f"data{suffix}")
     read = tables.read_table(location)
     schema = draft_schema(read, "plan", CLASSES).schema
+    assert {"opened", "stamped", "zoned", "mixed"} <= set(schema.dates)
     labelled = read[read["plan"].notna()]
-    assert len(schema.dataframe_schema(with_target=True).validate(labelled)) == ROWS - 4
+    monkeypatch.setattr(validation, "SCHEMA", schema)
+    assert len(validation.validate(labelled)) == ROWS - 4
 
 
 def test_the_source_declares_exactly_the_draft(table: pd.DataFrame) -> None:

@@ -28,7 +28,7 @@ TARGET = SCHEMA.target.name
 def broken(sample: pd.DataFrame, column: str, rows: int, value: Any) -> pd.DataFrame:
     """The sample with `value` in the first `rows` rows of `column` (the sample is not changed)."""
     table = sample.copy()
-    if table[column].dtype.kind in "iuf" and not isinstance(value, int | float):
+    if table[column].dtype.kind in "iufM" and not isinstance(value, int | float):
         table[column] = table[column].astype(object)
     table.loc[table.index[:rows], column] = value
     return table
@@ -157,3 +157,33 @@ def test_infinity_is_refused_in_a_number_column_without_bounds(numeric_column: C
     values = pd.Series([1.0, math.inf, -math.inf])
     assert list(finite(values).check_output) == [True, False, False]
     assert describe_rule("finite_numbers") == "must hold finite numbers, not infinity"
+
+
+def test_booleans_in_a_number_column_are_refused_as_the_api_refuses_them(
+    sample: pd.DataFrame,
+) -> None:
+    column = next((c for c in SCHEMA.features if c.is_numeric), None)
+    if column is None:
+        pytest.skip("schema.py declares no number column")
+    table = sample.astype({column.name: object})
+    table.loc[table.index[:3], column.name] = True
+    assert f"column '{column.name}' must hold numbers, not true/false: 3 row(s), e.g. True" in (
+        problems_of(table)
+    )
+
+
+def test_dates_in_other_shapes_are_read_and_values_that_are_not_dates_named(
+    sample: pd.DataFrame,
+) -> None:
+    column = next((c for c in SCHEMA.features if c.is_date), None)
+    if column is None:
+        pytest.skip("schema.py declares no date column")
+    table = sample.copy()
+    days = pd.to_datetime(table[column.name])
+    table[column.name] = days.dt.strftime("%m/%d/%Y").where(days.notna())
+    assert validate(table)[column.name].equals(days.astype("datetime64[ns]"))
+    table.loc[table.index[:2], column.name] = ["soon", "2024-13-45"]
+    assert problems_of(table) == [
+        f"column '{column.name}' must hold dates (2024-03-31, 03/31/2024, Mar 31, 2024...):"
+        " 2 row(s), e.g. 'soon', '2024-13-45'"
+    ]

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Literal
 
 import pytest
 
-from {{ cookiecutter.package_name }} import problem, tables
+from {{ cookiecutter.package_name }} import tables
 from {{ cookiecutter.package_name }}.columns.sample import make_dataset
 from {{ cookiecutter.package_name }}.config import Settings, env_name
 from {{ cookiecutter.package_name }}.schema import SCHEMA
@@ -231,7 +231,7 @@ def test_a_record_is_typed_in_and_scored(browser: WebDriver, app: App, tmp_path:
     browser.find_element(By.XPATH, "//button[.//p[text()='Predict']]").click()
     shown(browser, f"predicted {SCHEMA.target.name}")
     metrics = browser.find_elements(By.CSS_SELECTOR, "[data-testid=stMetric]")
-    assert len(metrics) == len(problem.PREDICTION_COLUMNS)
+    assert len(metrics) == len(SCHEMA.target.summary_columns)
     captions = browser.find_elements(By.CSS_SELECTOR, "[data-testid=stCaptionContainer]")
     assert captions[-1].text == f"by model {app.version}"
     screenshot(browser, "record", tmp_path)

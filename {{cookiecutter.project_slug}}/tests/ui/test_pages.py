@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }} import problem, tables
+from {{ cookiecutter.package_name }} import tables
 from {{ cookiecutter.package_name }}.columns import Column
 from {{ cookiecutter.package_name }}.columns.validation import validate
 from {{ cookiecutter.package_name }}.config import Settings
@@ -115,12 +115,18 @@ def test_a_record_is_scored_as_the_core_scores_it(
     model = open_store(app_settings).load().model
     expected = predict_frame(model, validate(row, require_target=False)).iloc[0]
     shown = [metric.value for metric in app.metric]
-    assert len(shown) == len(problem.PREDICTION_COLUMNS)
-    for name, value in zip(problem.PREDICTION_COLUMNS, shown, strict=True):
+    assert len(shown) == len(SCHEMA.target.summary_columns)
+    for name, value in zip(SCHEMA.target.summary_columns, shown, strict=True):
         if isinstance(expected[name], float):
             assert number(value) == pytest.approx(expected[name], abs=1e-4), name
         else:
             assert value == literal(str(expected[name])), name
+    each_class = SCHEMA.target.probability_columns  # three or more classes: a table of them
+    if each_class:
+        [table] = app.dataframe
+        assert list(table.value["probability"]) == pytest.approx(
+            [expected[column] for column in each_class.values()], abs=1e-4
+        )
     assert literal(f"by model {trained.version}") in texts(app.caption)
 
 
@@ -129,7 +135,7 @@ def test_optional_fields_may_be_left_empty(
 ) -> None:
     app = submitted(ran(open_app(app_settings)))  # optional fields start empty
     assert not app.error, texts(app.error)
-    assert len(app.metric) == len(problem.PREDICTION_COLUMNS)
+    assert len(app.metric) == len(SCHEMA.target.summary_columns)
 
 
 @pytest.mark.parametrize("too_far", ["just out of range", "huge"])
@@ -150,7 +156,7 @@ def test_a_value_out_of_range_never_reaches_the_model(
     kept = app.number_input(key=key_of(bounded_column)).value
     assert kept is not None
     assert (bounded_column.minimum or -math.inf) <= kept <= (bounded_column.maximum or math.inf)
-    assert len(app.metric) == len(problem.PREDICTION_COLUMNS)
+    assert len(app.metric) == len(SCHEMA.target.summary_columns)
 
 
 def test_a_required_number_cannot_be_left_empty(
@@ -163,7 +169,7 @@ def test_a_required_number_cannot_be_left_empty(
     fill(app, column, None)
     app = submitted(app)
     assert app.number_input(key=key_of(column)).value is not None
-    assert len(app.metric) == len(problem.PREDICTION_COLUMNS)
+    assert len(app.metric) == len(SCHEMA.target.summary_columns)
 
 
 def test_a_record_that_breaks_the_schema_gets_the_clis_message(

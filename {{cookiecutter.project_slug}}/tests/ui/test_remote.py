@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from werkzeug.serving import make_server
 
-from {{ cookiecutter.package_name }} import problem, tables
+from {{ cookiecutter.package_name }} import tables
 from {{ cookiecutter.package_name }}.api.app import create_app
 from {{ cookiecutter.package_name }}.config import (
     ENV_PREFIX,
@@ -107,7 +107,7 @@ def test_a_record_is_scored_by_the_api(
     app.button[0].click()
     app = ran(app)
     assert not app.error, texts(app.error)
-    assert len(app.metric) == len(problem.PREDICTION_COLUMNS)
+    assert len(app.metric) == len(SCHEMA.target.summary_columns)
     assert literal(f"by model {trained.version}") in texts(app.caption)
 
 

@@ -29,10 +29,10 @@ from {{ cookiecutter.package_name }}.cli.common import (
     check_table_name,
     load,
     reported,
-    schema_problem,
 {%- if cookiecutter.ui == "streamlit" %}
     require,
 {%- endif %}
+    schema_problem,
     show_drift,
 )
 

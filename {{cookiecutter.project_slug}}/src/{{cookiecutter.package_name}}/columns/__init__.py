@@ -6,6 +6,7 @@
 with `schema infer`) and have the rest follow. Beside the column kinds in this module:
 
 derived.py      derived features (ratios, differences, logs, bins, date parts), computed with NumPy
+dates.py        dates as files hold them, read one way for drafting and validation
 validation.py   tables checked against `schema.py` (pandera), every violation at once
 sample.py       the embedded sample dataset, drawn from `schema.py` (offline, seeded)
 drafting.py     the decisions `schema infer` makes about a team's table, and the source it writes
@@ -286,6 +287,11 @@ class Target:
         if not self.is_classes or self.is_binary:
             return {}
         return {label: probability_column(label) for label in self.classes}
+
+    @property
+    def summary_columns(self) -> tuple[str, ...]:
+        """The prediction and, for classes, its probability: what a person reads first."""
+        return ("prediction", "probability") if self.is_classes else ("prediction",)
 
     @property
     def prediction_columns(self) -> tuple[str, ...]:

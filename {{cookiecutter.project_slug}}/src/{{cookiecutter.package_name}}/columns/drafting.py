@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from {{ cookiecutter.package_name }}.columns import Column, Kind, Label, Schema, Target
+from {{ cookiecutter.package_name }}.columns.dates import parse_dates
 from {{ cookiecutter.package_name }}.columns.derived import (
     DatePart,
     Derived,
@@ -98,8 +99,7 @@ def looks_like_dates(values: pd.Series) -> bool:
     sample = values.dropna().astype(str).str.strip().head(200)
     if not sample.str.fullmatch(DATE_SHAPE).mean() > 0.9:
         return False
-    parsed = pd.to_datetime(sample, errors="coerce", format="mixed")
-    return bool(parsed.notna().mean() > 0.9)
+    return bool(parse_dates(sample).notna().mean() > 0.9)
 
 
 def identifier_reason(present: pd.Series) -> str | None:
@@ -181,19 +181,19 @@ def category_column(name: str, values: pd.Series, max_categories: int) -> Column
 
 
 def date_column(name: str, values: pd.Series) -> Column | str:
-    days = parsed_dates(values).dropna()
-    if days.empty:
-        return "holds dates that do not parse"
+    parsed = parse_dates(values)
+    wrong = values[values.notna() & parsed.isna()]
+    if not wrong.empty:
+        shown = ", ".join(map(repr, pd.unique(wrong.astype(str))[:3]))
+        return (
+            f"holds dates, and {len(wrong)} value(s) that are not ({shown}): correct them (or"
+            " leave them empty) and draft again to keep it"
+        )
+    days = parsed.dropna()
     first, last = (day.date().isoformat() for day in (days.min(), days.max()))
     return Column(
         name, "date", f"Observed {first} to {last}.", earliest=first, latest=last, **gaps(values)
     )
-
-
-def parsed_dates(values: pd.Series) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return values.dt.tz_localize(None) if values.dt.tz is not None else values
-    return pd.to_datetime(values, errors="coerce", format="mixed")
 
 
 def date_parts(column: Column) -> list[Derived]:

@@ -21,6 +21,9 @@ from {{ cookiecutter.package_name }}.schema import SCHEMA
 
 SIGNAL_STRENGTH = 2.5  # standard deviation of the target's linear predictor (in logits)
 BASE_RATE = 0.3  # share of the positive class when every feature is typical
+# Three or more ordered classes cut one signal into bands: the middle ones are told apart only by
+# a stronger signal (ROC AUC one-vs-rest of the best model: 0.82 for 5 classes at 2.5, 0.91 at 5).
+CLASSES_SIGNAL_STRENGTH = 5.0
 NOISE = 0.35  # a number target's noise, relative to its signal: R² of about 0.89
 
 
@@ -71,7 +74,7 @@ def make_target(
     signal = linear_predictor(features, schema)
     if target.is_classes and not target.is_binary:
         # Ordered classes: the signal, with logistic noise, cut into shares of equal size.
-        latent = SIGNAL_STRENGTH * signal + rng.logistic(0, 1, len(features))
+        latent = CLASSES_SIGNAL_STRENGTH * signal + rng.logistic(0, 1, len(features))
         cuts = np.quantile(latent, np.linspace(0, 1, len(target.classes) + 1)[1:-1])
         chosen: npt.NDArray[Any] = np.array(target.classes, dtype=object)[
             np.searchsorted(cuts, latent)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from pandera.errors import SchemaErrors
 
+from {{ cookiecutter.package_name }}.columns.dates import parse_dates
 from {{ cookiecutter.package_name }}.errors import DataValidationError
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 
@@ -37,6 +38,7 @@ def describe_rule(check: str) -> str:
         (r"whole_numbers", "must hold whole numbers"),
         (r"finite_numbers", "must hold finite numbers, not infinity"),
         (r"not_boolean", "must hold numbers, not true/false"),
+        (r"dates", "must hold dates (2024-03-31, 03/31/2024, Mar 31, 2024...)"),
     ]
     for pattern, text in rules:
         match = re.fullmatch(pattern, check)
@@ -118,15 +120,38 @@ def boolean_numbers(table: pd.DataFrame, *, with_target: bool) -> list[Violation
     return found
 
 
+def read_dates(table: pd.DataFrame) -> tuple[pd.DataFrame, list[Violation]]:
+    """The table with its date columns parsed (see `parse_dates`), and the values that are
+    not dates."""
+    problems = []
+    converted = {}
+    for column in SCHEMA.features:
+        if not column.is_date or column.name not in table.columns:
+            continue
+        values = table[column.name]
+        parsed = parse_dates(values)
+        wrong = (values.notna() & parsed.isna()).to_numpy()
+        if wrong.any():
+            examples = tuple(map(show, pd.unique(values[wrong])[:EXAMPLES]))
+            problems.append(Violation(column.name, "dates", int(wrong.sum()), examples))
+        converted[column.name] = parsed
+    return (table.assign(**converted) if converted else table), problems
+
+
 def check(table: pd.DataFrame, *, require_target: bool = True) -> pd.DataFrame | list[Violation]:
     """The validated table (see `validate`), or every problem it has."""
     booleans = boolean_numbers(table, with_target=require_target)
+    table, not_dates = read_dates(table)
     try:
         valid = run_schema(table, with_target=require_target)
     except SchemaErrors as errors:
-        return booleans + find_violations(errors.failure_cases)
-    if booleans:
-        return booleans
+        # A value that is not a date is missing once parsed: its column's other rules would
+        # report it again.
+        undated = {violation.column for violation in not_dates}
+        found = [v for v in find_violations(errors.failure_cases) if v.column not in undated]
+        return booleans + not_dates + found
+    if booleans or not_dates:
+        return booleans + not_dates
     columns = [*SCHEMA.names, SCHEMA.target.name] if require_target else list(SCHEMA.names)
     valid = valid[columns]
     # Missing categories arrive as None or NaN depending on the file type and pandas version; the

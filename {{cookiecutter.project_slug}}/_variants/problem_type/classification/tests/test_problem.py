@@ -23,12 +23,14 @@ from {{ cookiecutter.package_name }}.schema import SCHEMA
 TARGET = SCHEMA.target
 
 
-def declare(monkeypatch: pytest.MonkeyPatch, classes: tuple[str, ...], **more: str) -> Target:
+def declare(
+    monkeypatch: pytest.MonkeyPatch, classes: tuple[str, ...], positive: str | None = None
+) -> Target:
     """`problem` sees a target of these classes in place of schema.py's."""
     name = "outcome"
     while name in SCHEMA.names:
         name += "_"
-    target = Target(name, "category", classes=classes, **more)
+    target = Target(name, "category", classes=classes, positive=positive)
     monkeypatch.setattr(problem, "SCHEMA", Schema(SCHEMA.features, target, SCHEMA.derived))
     return target
 

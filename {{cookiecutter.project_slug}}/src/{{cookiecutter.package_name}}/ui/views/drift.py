@@ -62,11 +62,7 @@ def render(context: Context) -> None:
     with reported("reading the drift report"):
         report = latest_drift_report(reports)
         if report is None:
-            st.info(
-                literal(
-                    f"No drift report in '{reports}' yet: `{{ cookiecutter.project_slug }}"
-                    " monitor BATCH` writes one."
-                )
-            )
+            command = "{{ cookiecutter.project_slug }} monitor BATCH"
+            st.info(literal(f"No drift report in '{reports}' yet: `{command}` writes one."))
             return
         show_report(report)

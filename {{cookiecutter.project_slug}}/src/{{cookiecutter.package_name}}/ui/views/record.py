@@ -138,24 +138,24 @@ def shown(value: Any) -> str:
 def show_prediction(scored: Scored) -> None:
     """The prediction and its probability as metrics; with three or more classes, the
     probability of each class in a table below them."""
-    classes = {
-        label: scored.predictions[column]
-        for label, column in SCHEMA.target.probability_columns.items()
-        if column in scored.predictions
-    }
     headline = {
-        name: value for name, value in scored.predictions.items() if name not in set(
-            SCHEMA.target.probability_columns.values()
-        )
+        name: scored.predictions[name]
+        for name in SCHEMA.target.summary_columns
+        if name in scored.predictions
     }
     places = st.columns(len(headline) or 1)
     for place, (name, value) in zip(places, headline.items(), strict=False):
         place.metric(literal(label_of_prediction(name)), literal(shown(value)))
-    if classes:
-        table = pd.DataFrame(
-            {SCHEMA.target.name: [str(label) for label in classes], "probability": list(classes.values())}
+    shares = {
+        str(label): scored.predictions[column]
+        for label, column in SCHEMA.target.probability_columns.items()
+        if column in scored.predictions
+    }
+    if shares:
+        st.dataframe(
+            {SCHEMA.target.name: list(shares), "probability": list(shares.values())},
+            hide_index=True,
         )
-        st.dataframe(table, hide_index=True)
     st.caption(literal(f"by model {scored.version}"))
 
 
