@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from helpers import bake, explain, run_in
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 pytestmark = pytest.mark.slow
@@ -32,9 +32,9 @@ NAMES = [
     "income_k", "is-active", "Delta 15 N (o/oo)", "x", "tenure months",
 ]  # fmt: skip
 LABELS = ["basic", "pro", "team", "enterprise", "trial", "legacy", "a/b", "Größe"]
-# Tests that start real servers or other runtimes run in sessions of their own; here the suite
-# that `nox -s tests` runs.
-SEPARATE = "not serve and not ui and not spark and not mlflow and not dag"
+# The projects are baked with the defaults (the Flask API, nothing else): the tests that start the
+# real server run in a session of their own, `serve`; here the suite that `nox -s tests` runs.
+SEPARATE = "not serve"
 
 
 @st.composite
@@ -167,7 +167,8 @@ def suite_passes(project: Path, schema: dict[str, Any]) -> None:
 
 RUNS = settings(
     max_examples=EXAMPLES,
-    deadline=None,
+    phases=[Phase.explicit, Phase.generate],  # a suite takes minutes: no shrinking, the schema
+    deadline=None,  # that failed is in the message whole
     derandomize=bool(os.environ.get("CI")),
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -210,3 +210,56 @@ def test_tune_lists_parameters_then_tunes_what_train_uses(project_dir: Path) -> 
     assert invoke("train").exit_code == 0
     tuned = json.loads((project_dir / "tuned.json").read_text(encoding="utf-8"))
     assert open_store(load_settings()).metadata()["hyperparameters"] == tuned["hyperparameters"]
+
+
+@pytest.mark.usefixtures("trained")
+@pytest.mark.parametrize(
+    ("output", "said"),
+    [
+        ("a-folder.csv", "cannot write 'a-folder.csv': it is a folder"),
+        ("input.csv", "'input.csv' is the input: its predictions would replace it"),
+        ("./input.csv", "'./input.csv' is the input"),
+        ("input.csv/scored.csv", "'input.csv' is a file, not a folder"),
+    ],
+)
+def test_predict_refuses_an_output_that_cannot_be_a_new_file(
+    project_dir: Path, output: str, said: str
+) -> None:
+    invoke("data", "--rows", "30", "--output", "input.csv")
+    (project_dir / "a-folder.csv").mkdir()
+    before = (project_dir / "input.csv").read_bytes()
+    result = invoke("predict", "input.csv", output)
+    assert result.exit_code == 1
+    assert said in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert (project_dir / "input.csv").read_bytes() == before
+    assert not list((project_dir / "a-folder.csv").iterdir())
+
+
+@pytest.mark.usefixtures("trained")
+def test_a_full_disk_is_one_line_and_leaves_no_file(
+    project_dir: Path, settings: Settings, isolated_environment: dict[str, str]
+) -> None:
+    """`ulimit -f` (the file size limit) makes the write fail as a full disk would."""
+    import resource
+
+    invoke("data", "--rows", "2000", "--output", "input.csv")
+    limit = (project_dir / "input.csv").stat().st_size // 2
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "{{ cookiecutter.package_name }}", "predict", "input.csv", "out.csv"],
+        cwd=project_dir,
+        env={**isolated_environment, f"{ENV_PREFIX}MODELS_DIR": str(settings.models.dir)},
+        preexec_fn=limited,  # the child lowers its own limit before it starts
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("error: File too large"), result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert not [path.name for path in project_dir.iterdir() if "out.csv" in path.name]

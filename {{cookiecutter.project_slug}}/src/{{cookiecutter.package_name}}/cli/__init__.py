@@ -339,7 +339,8 @@ def infer_schema(
         str | None, typer.Option(help="The column to predict (not needed with --check).")
     ] = None,
     positive_class: Annotated[
-        str | None, typer.Option(help="Classes: the one whose probability the model gives.")
+        str | None,
+        typer.Option(help="Two classes: the one whose probability the model gives."),
     ] = None,
     max_categories: Annotated[
         int, typer.Option(min=2, help="Text columns with more distinct values are left out.")

@@ -61,6 +61,12 @@ def reported(verbose: bool, exit_code: int = 1) -> Iterator[None]:
             raise
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2 if isinstance(error, SettingsError) else exit_code) from None
+    except OSError as error:  # a full disk, a file too large, no permission
+        if verbose:
+            raise
+        where = f": '{error.filename}'" if error.filename else ""
+        typer.echo(f"error: {error.strerror or error}{where}", err=True)
+        raise typer.Exit(exit_code) from None
 {%- if cookiecutter.tracking == "mlflow" %}
 
 

@@ -72,7 +72,7 @@ def score_file(
 ) -> int:
     """Score `source` into `destination` (input columns plus predictions); returns the row count."""
     tables.check_readable(source)
-    tables.format_of(destination)
+    tables.check_writable(destination, source=source)
     with ExitStack() as stack:
         sink = stack.enter_context(tables.chunk_writer(destination))
         bar = stack.enter_context(

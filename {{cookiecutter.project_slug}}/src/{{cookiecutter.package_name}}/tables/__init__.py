@@ -18,6 +18,7 @@ import posixpath
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
@@ -167,6 +168,35 @@ def check_readable(location: Location) -> None:
     if fs.size(path) == 0:
         msg = f"cannot read '{location}': the file is empty"
         raise DataError(msg)
+
+
+def check_writable(location: Location, *, source: Location | None = None) -> None:
+    """Refuse an output that cannot be a new file: a folder, a path through a file, or the
+    input itself (its predictions would replace it)."""
+    format_of(location)
+    fs, path = filesystem(location)
+    if fs.isdir(path):
+        msg = f"cannot write '{location}': it is a folder; name a file in it"
+        raise DataError(msg)
+    parent = posixpath.dirname(path.rstrip("/"))
+    if parent and fs.isfile(parent):
+        shown = posixpath.dirname(str(location).rstrip("/")) or parent
+        msg = f"cannot write '{location}': '{shown}' is a file, not a folder"
+        raise DataError(msg)
+    if source is not None and same_file(source, location):
+        msg = f"'{location}' is the input: its predictions would replace it; name another file"
+        raise DataError(msg)
+
+
+def same_file(first: Location, second: Location) -> bool:
+    """Whether two locations name one file (a local file however it is written)."""
+    fs_first, path_first = filesystem(first)
+    fs_second, path_second = filesystem(second)
+    if type(fs_first) is not type(fs_second):
+        return False
+    if getattr(fs_first, "local_file", False):  # fsspec's local files
+        return Path(path_first).resolve() == Path(path_second).resolve()
+    return bool(path_first.rstrip("/") == path_second.rstrip("/"))
 
 
 @contextmanager

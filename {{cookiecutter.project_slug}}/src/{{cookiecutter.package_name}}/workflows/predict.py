@@ -26,7 +26,7 @@ def predict(
     progress: bool = False,
 ) -> PredictionOutcome:
     """Score `source` chunk by chunk (data.chunk_rows) into `destination`, written atomically."""
-    tables.format_of(destination)  # refuse a bad output name before loading anything
+    tables.check_writable(destination, source=source)  # before loading anything
     loaded = open_store(settings).load(version)
     rows = score_file(
         loaded.model,

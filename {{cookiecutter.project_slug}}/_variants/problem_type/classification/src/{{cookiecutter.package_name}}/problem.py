@@ -120,9 +120,9 @@ def multiclass_scores(y_true: pd.Series, predicted: pd.DataFrame) -> dict[str, f
         for label, column in columns.items()
         if (truth == label).any()
     ]
-    probabilities = predicted[list(columns.values())].to_numpy(dtype=np.float64)
+    labels = sorted(columns)  # log loss reads the probability columns in sorted class order
+    probabilities = predicted[[columns[label] for label in labels]].to_numpy(dtype=np.float64)
     probabilities = probabilities / probabilities.sum(axis=1, keepdims=True)
-    labels = list(columns)
     return {
         "roc_auc": float(np.mean(aucs)),
         "f1_macro": float(
