@@ -102,8 +102,8 @@ def make_target(
 
 def drifted(table: pd.DataFrame, schema: Schema, drift: float, rng: np.random.Generator) -> None:
     """Move the features away from the training data, within the schema's ranges: numbers by
-    `drift` standard deviations, dates by `drift` years, and a share of each category column to
-    its first category."""
+    `drift` standard deviations (whole numbers by one at least), dates by `drift` years, and a
+    share of each category column to its first category."""
     for column in schema.features:
         values = table[column.name]
         if column.categories:
@@ -116,7 +116,10 @@ def drifted(table: pd.DataFrame, schema: Schema, drift: float, rng: np.random.Ge
         _, spread = column.typical()
         low = -np.inf if column.minimum is None else column.minimum
         high = np.inf if column.maximum is None else column.maximum
-        shifted = np.clip(values + drift * spread, low, high)
+        shift = drift * spread
+        if column.kind == "integer" and drift > 0:  # rounding must not undo the move
+            shift = max(round(shift), 1)
+        shifted = np.clip(values + shift, low, high)
         table[column.name] = np.round(shifted) if column.kind == "integer" else shifted
 
 
