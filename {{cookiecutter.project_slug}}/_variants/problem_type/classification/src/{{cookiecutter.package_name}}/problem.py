@@ -113,27 +113,29 @@ def multiclass_scores(y_true: pd.Series, predicted: pd.DataFrame) -> dict[str, f
     """Three or more classes. ROC AUC is each class against the rest, averaged over the classes
     the rows hold (a rare class may be absent from a holdout)."""
     columns = SCHEMA.target.probability_columns
-    truth = y_true.to_numpy()
-    guessed = predicted["prediction"].to_numpy()
+    # Each class by its position in sorted order (log loss reads the probability columns in that
+    # order): labels held as Python objects (the predictions) are no type scikit-learn can tell.
+    labels = sorted(columns)
+    position = {label: index for index, label in enumerate(labels)}
+    truth = np.array([position[label] for label in y_true], dtype=np.int64)
+    guessed = np.array([position[label] for label in predicted["prediction"]], dtype=np.int64)
     aucs = [
-        roc_auc_score(truth == label, predicted[column])
-        for label, column in columns.items()
-        if (truth == label).any()
+        roc_auc_score(truth == index, predicted[columns[label]])
+        for label, index in position.items()
+        if (truth == index).any()
     ]
-    labels = sorted(columns)  # log loss reads the probability columns in sorted class order
     probabilities = predicted[[columns[label] for label in labels]].to_numpy(dtype=np.float64)
     probabilities = probabilities / probabilities.sum(axis=1, keepdims=True)
+    codes = list(range(len(labels)))
     return {
         "roc_auc": float(np.mean(aucs)),
-        "f1_macro": float(
-            f1_score(truth, guessed, labels=labels, average="macro", zero_division=0)
-        ),
+        "f1_macro": float(f1_score(truth, guessed, labels=codes, average="macro", zero_division=0)),
         "f1_weighted": float(
-            f1_score(truth, guessed, labels=labels, average="weighted", zero_division=0)
+            f1_score(truth, guessed, labels=codes, average="weighted", zero_division=0)
         ),
         "accuracy": float(accuracy_score(truth, guessed)),
         "balanced_accuracy": float(balanced_accuracy_score(truth, guessed)),
-        "log_loss": float(log_loss(truth, probabilities, labels=labels)),
+        "log_loss": float(log_loss(truth, probabilities, labels=codes)),
     }
 
 
