@@ -55,4 +55,7 @@ def pre_request(worker, req):  # gunicorn's hook: yield, so that each connection
     # load the others wait: measured here (benchmarks/bench_api.py), p99 fell from 220 to 55 ms.
     import gevent
 
+    from {{ cookiecutter.package_name }}.api.connection import SERVER_REQUEST
+
+    SERVER_REQUEST.set(req)  # the app closes a connection whose body it did not read
     gevent.sleep(0)

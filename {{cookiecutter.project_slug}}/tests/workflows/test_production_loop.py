@@ -66,7 +66,15 @@ def scores(version: str | None = None) -> pd.DataFrame:
     return predict_frame(store().load(version).model, features)
 
 
-def test_train_drift_retrain_decide_and_roll_back(project_dir: Path) -> None:
+def test_train_drift_retrain_decide_and_roll_back(
+    project_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The loop, not the model's quality: data drawn with drift is also a harder task (its target
+    # follows the features before they moved), which a schema of few columns may find too hard
+    # for the default gate. Here the gate only asks for better than chance.
+    better_than_chance = {"roc_auc": 0.55, "r2": 0.1}.get(problem.PRIMARY_METRIC)
+    if better_than_chance is not None:  # a metric of your own: its default gate
+        monkeypatch.setenv(f"{ENV_PREFIX}TRAINING_MIN_SCORE", str(better_than_chance))
     assert invoke("train").exit_code == 0
     first = store().current()
     before = scores()
@@ -184,7 +192,8 @@ def test_monitor_skips_and_counts_log_lines_without_a_valid_record(project_dir: 
     required = next((c.name for c in SCHEMA.features if not c.nullable), None)
     lines = [json.dumps({"request_id": str(i), "features": r}) for i, r in enumerate(records)]
     if required is not None:  # no value where the schema requires one: NaN, and null
-        lines[10] = lines[10].replace(f'"{required}":', f'"{required}":NaN,"was":')
+        key = json.dumps(required)  # as the line writes it (escaped, if not ASCII)
+        lines[10] = lines[10].replace(f"{key}:", f'{key}:NaN,"was":')
         lines[30] = json.dumps({"features": {**records[30], required: None}})
     lines[20] = json.dumps({"request_id": "20", "features": [1, 2]})
     lines.append(lines[0][:40])  # a line cut short

@@ -12,7 +12,7 @@ import re
 import time
 import uuid
 
-from flask import Flask, Response, g, request
+from flask import Flask, Request, Response, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from {{ cookiecutter.package_name }}.api import routes
@@ -22,6 +22,7 @@ from {{ cookiecutter.package_name }}.api.auth import (
     is_authorised,
     is_public,
 )
+from {{ cookiecutter.package_name }}.api.connection import close_after_answer
 from {{ cookiecutter.package_name }}.api.metrics import ServiceMetrics
 from {{ cookiecutter.package_name }}.api.prediction_log import PredictionLog
 from {{ cookiecutter.package_name }}.api.responses import error_response
@@ -61,6 +62,12 @@ def configured_keys(api: ApiSettings) -> list[str]:
         f"set {env_name('api', 'allow_anonymous')}=true"
     )
     raise ApiKeyError(msg)
+
+
+def has_body(incoming: Request) -> bool:
+    """Whether a request announces a body (a length above zero, or chunks)."""
+    chunked = "chunked" in incoming.headers.get("Transfer-Encoding", "").lower()
+    return bool(incoming.content_length) or chunked
 
 
 def prediction_buckets(store: ModelStore) -> list[float]:
@@ -123,6 +130,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.after_request
     def finish(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "")
+        if has_body(request) and not g.get("body_read"):  # see api/connection.py
+            close_after_answer()
+            response.headers["Connection"] = "close"
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
         method = request.method if request.method in METHODS else "other"
         worker.metrics.requests.labels(method, endpoint, response.status_code).inc()

@@ -107,6 +107,7 @@ def read_body(limit: int) -> bytes:
     if length is not None and len(received) < length:
         msg = f"the body ended after {len(received):,} of its {length:,} bytes (Content-Length)"
         raise BodyError(msg)
+    g.body_read = True
     return bytes(received)
 
 

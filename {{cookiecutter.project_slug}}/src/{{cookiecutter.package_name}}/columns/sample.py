@@ -34,34 +34,39 @@ def signal_rng(schema: Schema) -> np.random.Generator:
     return np.random.default_rng(int.from_bytes(digest[:8], "little"))
 
 
-def contribution(column: Column, values: pd.Series, rng: np.random.Generator) -> tuple[Any, float]:
-    """One feature's share of the linear predictor, and its variance over the sample's values."""
+def contribution(
+    column: Column, values: pd.Series, rng: np.random.Generator, *, declared: bool
+) -> tuple[Any, float]:
+    """One column's share of the linear predictor, and its variance over the sample's values.
+    A `declared` column is centred on its declared typical values, a derived one on the
+    sample's own."""
     if column.categories:
         effects = rng.normal(0, 1, size=len(column.categories))
         effects -= effects.mean()  # categories are drawn evenly: the contribution averages zero
         lookup = dict(zip(column.categories, effects, strict=True))
         return values.map(lookup).to_numpy(dtype="float64"), float(np.var(effects))
     weight = rng.choice([-1.0, 1.0]) * rng.uniform(0.5, 1.5)
-    numbers = as_days(values) if column.is_date else values.to_numpy(dtype="float64")
-    center, spread = (numbers.mean(), numbers.std() or 1.0) if column.is_date else column.typical()
+    numbers = np.where(np.isfinite(values.to_numpy(dtype="float64")), values, np.nan)
+    if declared:
+        center, spread = column.typical()
+    else:
+        center, spread = float(np.nanmean(numbers)), float(np.nanstd(numbers)) or 1.0
     standardized = (numbers - center) / spread
     return weight * standardized, weight**2
 
 
-def as_days(values: pd.Series) -> npt.NDArray[np.float64]:
-    """Dates as days since 1970-01-01 (a missing one: NaN)."""
-    days = values.to_numpy().astype("datetime64[D]")
-    return np.where(np.isnat(days), np.nan, days.astype(np.int64)).astype(np.float64)
-
-
 def linear_predictor(features: pd.DataFrame, schema: Schema) -> npt.NDArray[np.float64]:
-    """The hidden relationship, scaled to a standard deviation of about one."""
+    """The hidden relationship, scaled to a standard deviation of about one. It runs through
+    what the model reads (the features, and the derived features in place of dates), so that a
+    model of the schema can learn it whatever parts of a date the schema derives."""
     rng = signal_rng(schema)
+    table = schema.with_derived(features)
     total = np.zeros(len(features))
     variance = 0.0
-    for column in schema.features:
-        part, part_variance = contribution(column, features[column.name], rng)
-        total += part
+    for column in schema.model_columns:
+        declared = column in schema.features
+        part, part_variance = contribution(column, table[column.name], rng, declared=declared)
+        total += np.nan_to_num(part, nan=0.0)  # a ratio by zero, say: no contribution
         variance += part_variance
     scaled: npt.NDArray[np.float64] = total / np.sqrt(max(variance, 1e-12))
     return scaled
@@ -136,9 +141,6 @@ def make_dataset(
         raise ValueError(msg)
     rng = np.random.default_rng(seed)
     table = pd.DataFrame({column.name: column.draw(n_rows, rng) for column in schema.features})
-    target = make_target(table, schema, rng)  # from complete features: missing values are noise
-    if drift:
-        drifted(table, schema, drift, rng)
     for column in schema.features:
         rate = column.sample_missing_rate
         if rate:
@@ -147,6 +149,11 @@ def make_dataset(
                 held = object if column.categories else float
                 table[column.name] = table[column.name].astype(held)
             table.loc[missing, column.name] = np.nan
+    # From the features as the model sees them: a missing value contributes nothing (what the
+    # model's imputation assumes), so the relationship stays learnable however much is missing.
+    target = make_target(table, schema, rng)
+    if drift:
+        drifted(table, schema, drift, rng)
     table[schema.target.name] = target
     # The types validation gives them (a nullable column keeps NaN for its missing values).
     declared = [*schema.features, schema.target.as_column()]
