@@ -346,9 +346,12 @@ def metric(text: str, line_start: str) -> float:
 
 
 def test_metrics_show_what_drift_monitoring_needs(
-    client: FlaskClient, settings: Settings, sample: pd.DataFrame, nullable_column: Column
+    client: FlaskClient, settings: Settings, sample: pd.DataFrame
 ) -> None:
-    name = nullable_column.name
+    # A column the model reads as it is: a date reaches it through its derived parts.
+    name = next((c.name for c in SCHEMA.features if c.nullable and not c.is_date), None)
+    if name is None:
+        pytest.skip("schema.py declares no nullable column that is not a date")
     batch = records(sample, 30)
     for record in batch[:7]:
         record[name] = None

@@ -18,4 +18,4 @@ def parse_dates(values: pd.Series) -> pd.Series:
             parsed = pd.to_datetime(values, errors="coerce", format="mixed", utc=True)
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
-    return parsed
+    return parsed.astype("datetime64[ns]")  # one unit, whatever pandas inferred

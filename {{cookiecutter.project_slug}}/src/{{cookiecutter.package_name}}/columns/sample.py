@@ -107,16 +107,18 @@ def make_target(
 
 def drifted(table: pd.DataFrame, schema: Schema, drift: float, rng: np.random.Generator) -> None:
     """Move the features away from the training data, within the schema's ranges: numbers by
-    `drift` standard deviations (whole numbers by one at least), dates by `drift` years, and a
-    share of each category column to its first category."""
+    `drift` standard deviations (whole numbers by one at least), dates by `drift` years with a
+    share of them on one day, and a share of each category column to its first category."""
     for column in schema.features:
         values = table[column.name]
         if column.categories:
             moved = rng.random(len(table)) < min(0.4 * drift, 1.0)
             table[column.name] = values.where(~moved, column.categories[0])
             continue
-        if column.is_date:
-            table[column.name] = values + np.timedelta64(round(365 * drift), "D")
+        if column.is_date:  # later, and a share on one day: every part of a date moves
+            later = values + np.timedelta64(round(365 * drift), "D")
+            moved = rng.random(len(table)) < min(0.4 * drift, 1.0)
+            table[column.name] = later.where(~moved, later.max())
             continue
         _, spread = column.typical()
         low = -np.inf if column.minimum is None else column.minimum

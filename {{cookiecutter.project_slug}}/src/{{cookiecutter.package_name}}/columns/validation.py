@@ -204,7 +204,7 @@ def records_to_frame(records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
         if column.categories:  # the labels as sent; None becomes NaN, which the imputer knows
             frame[column.name] = np.where(values.isna(), np.nan, values.astype(object))
         elif column.is_date:  # ISO text (a record) or dates (the app's form); None becomes NaT
-            frame[column.name] = pd.to_datetime(values)
+            frame[column.name] = pd.to_datetime(values).astype("datetime64[ns]")
         elif values.isna().any():
             frame[column.name] = values.astype(float)
         else:

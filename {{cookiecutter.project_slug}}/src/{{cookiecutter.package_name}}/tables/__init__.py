@@ -64,12 +64,18 @@ def write_parquet_chunk(sink: ChunkSink, chunk: pd.DataFrame) -> None:
     sink.parquet.write_table(table)
 
 
+def is_days(values: pd.Series) -> bool:
+    """Whether timestamps are whole days (missing ones aside: NaT equals nothing)."""
+    present = values.dropna()
+    return bool((present.dt.normalize() == present).all())
+
+
 def write_jsonl_chunk(sink: ChunkSink, chunk: pd.DataFrame) -> None:
     # Dates as ISO text, 2020-06-27 (as in CSV) rather than milliseconds since 1970.
     days = {
         str(name): values.dt.strftime("%Y-%m-%d")
         for name, values in chunk.items()
-        if pd.api.types.is_datetime64_any_dtype(values) and (values.dt.normalize() == values).all()
+        if pd.api.types.is_datetime64_any_dtype(values) and is_days(values)
     }
     text = chunk.assign(**days).to_json(
         orient="records", lines=True, force_ascii=False, date_format="iso"
