@@ -117,7 +117,7 @@ def test_a_date_that_is_not_a_calendar_day_is_refused_by_field(
     response = client.post("/predict", json={**records(sample, 1)[0], name: day}, headers=AUTH)
     assert response.status_code == 422, response.json
     (problem_found,) = response.json["error"]["details"]
-    assert problem_found["path"] == f"/0/{name}"
+    assert problem_found["path"] == f"/0/{pointer(name)}"
     assert "date" in problem_found["message"]
 
 

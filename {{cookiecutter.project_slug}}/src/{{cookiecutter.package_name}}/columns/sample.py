@@ -46,11 +46,15 @@ def contribution(
         lookup = dict(zip(column.categories, effects, strict=True))
         return values.map(lookup).to_numpy(dtype="float64"), float(np.var(effects))
     weight = rng.choice([-1.0, 1.0]) * rng.uniform(0.5, 1.5)
-    numbers = np.where(np.isfinite(values.to_numpy(dtype="float64")), values, np.nan)
+    numbers = values.to_numpy(dtype="float64")
+    numbers = np.where(np.isfinite(numbers), numbers, np.nan)
+    present = numbers[~np.isnan(numbers)]
     if declared:
         center, spread = column.typical()
-    else:
-        center, spread = float(np.nanmean(numbers)), float(np.nanstd(numbers)) or 1.0
+    elif present.size:
+        center, spread = float(present.mean()), float(present.std()) or 1.0
+    else:  # no value at all (a row or two, every one missing): nothing to centre on
+        center, spread = 0.0, 1.0
     standardized = (numbers - center) / spread
     return weight * standardized, weight**2
 
