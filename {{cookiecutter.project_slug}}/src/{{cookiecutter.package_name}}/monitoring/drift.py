@@ -25,6 +25,7 @@ from {{ cookiecutter.package_name }}.monitoring.profile import (
     ColumnProfile,
     Profile,
     bin_shares,
+    category_texts,
 )
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 
@@ -139,7 +140,7 @@ def numeric_check(
 def categorical_check(
     name: str, reference: ColumnProfile, values: pd.Series, thresholds: Thresholds
 ) -> Check:
-    current = values.dropna().astype(str).value_counts()
+    current = category_texts(values).value_counts()
     seen = set(reference.counts) | set(current.index)
     # A category neither side holds (a declared one no row has) is no evidence either way, and
     # chi-square cannot take it (its expected frequency would be zero).

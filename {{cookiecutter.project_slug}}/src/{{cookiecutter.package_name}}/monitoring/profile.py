@@ -100,8 +100,20 @@ def numeric_profile(values: pd.Series, rng: np.random.Generator) -> ColumnProfil
     )
 
 
+def category_texts(values: pd.Series) -> pd.Series:
+    """The categories present, as text that does not depend on how they were held: a whole
+    number is `1` whether it arrived as 1 or as 1.0 (a column with gaps is held as floats)."""
+
+    def text(value: object) -> str:
+        if isinstance(value, float | np.floating) and float(value).is_integer():
+            return str(int(value))
+        return str(value)
+
+    return values.dropna().map(text)
+
+
 def categorical_profile(values: pd.Series) -> ColumnProfile:
-    counts = values.dropna().astype(str).value_counts()
+    counts = category_texts(values).value_counts()
     return ColumnProfile(
         kind="categorical",
         rows=len(values),

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from {{ cookiecutter.package_name }}.fs.atomic import write_text
 from {{ cookiecutter.package_name }}.monitoring.drift import Check, DriftResult
-from {{ cookiecutter.package_name }}.monitoring.profile import ColumnProfile, Profile
+from {{ cookiecutter.package_name }}.monitoring.profile import ColumnProfile, Profile, category_texts
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 
 STYLE = """
@@ -53,7 +53,7 @@ def numeric_figure(title: str, reference: ColumnProfile, values: pd.Series) -> F
 
 
 def categorical_figure(title: str, reference: ColumnProfile, values: pd.Series) -> Figure:
-    current = values.dropna().astype(str).value_counts(normalize=True)
+    current = category_texts(values).value_counts(normalize=True)
     categories = sorted(set(reference.counts) | set(current.index))
     total = max(sum(reference.counts.values()), 1)
     positions = np.arange(len(categories))
