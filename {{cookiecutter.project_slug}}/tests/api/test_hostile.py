@@ -99,14 +99,14 @@ def flood(server: Server, method: str, path: str, stop: threading.Event) -> str:
     )
     junk = b"x" * 65_536
     with server.connect(timeout=5) as connection:
-        connection.sendall(head.encode())
-        while not stop.is_set():
-            try:
+        try:
+            connection.sendall(head.encode())
+            while not stop.is_set():
                 connection.sendall(junk)
-            except TimeoutError:  # the server stopped reading, and kept the connection
-                return "held"
-            except OSError:  # reset or broken pipe: the server closed it
-                return "closed"
+        except TimeoutError:  # the server stopped reading, and kept the connection
+            return "held"
+        except OSError:  # reset or broken pipe: the server closed it
+            return "closed"
     return "still open"
 
 

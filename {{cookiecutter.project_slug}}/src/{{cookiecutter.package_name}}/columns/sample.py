@@ -46,8 +46,8 @@ def contribution(
         lookup = dict(zip(column.categories, effects, strict=True))
         return values.map(lookup).to_numpy(dtype="float64"), float(np.var(effects))
     weight = rng.choice([-1.0, 1.0]) * rng.uniform(0.5, 1.5)
-    numbers = values.to_numpy(dtype="float64")
-    numbers = np.where(np.isfinite(numbers), numbers, np.nan)
+    raw = values.to_numpy(dtype="float64")
+    numbers = np.where(np.isfinite(raw), raw, np.nan)
     present = numbers[~np.isnan(numbers)]
     if declared:
         center, spread = column.typical()
