@@ -8,6 +8,12 @@ uv run nox -s tests-3.12 -- -k refused    # one Python; arguments after -- go to
 
 from __future__ import annotations
 
+import functools
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
 import nox
 
 nox.needs_version = ">=2025.2.9"
@@ -19,6 +25,22 @@ PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 PRIMARY = "3.12"  # the Python of the sessions that run once
 
 
+def timed(function: Callable[[nox.Session], None]) -> Callable[[nox.Session], None]:
+    """Append the session's name and seconds to the file NOX_TIMES names (`.ci/run`'s table)."""
+
+    @functools.wraps(function)
+    def session_body(session: nox.Session) -> None:
+        start = time.monotonic()
+        try:
+            function(session)
+        finally:
+            if times := os.environ.get("NOX_TIMES"):
+                with Path(times).open("a", encoding="utf-8") as file:
+                    file.write(f"nox -s {session.name}\t{time.monotonic() - start:.0f}\n")
+
+    return session_body
+
+
 def sync(session: nox.Session) -> None:
     """Install the template's dev tools, at the versions in uv.lock, into the session's venv."""
     session.env["UV_PROJECT_ENVIRONMENT"] = session.virtualenv.location
@@ -26,6 +48,7 @@ def sync(session: nox.Session) -> None:
 
 
 @nox.session(python=PRIMARY)
+@timed
 def lint(session: nox.Session) -> None:
     sync(session)
     session.run("ruff", "check", ".")
@@ -35,6 +58,7 @@ def lint(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHONS)
+@timed
 def tests(session: nox.Session) -> None:
     """Bake every option value and pair; refused answers; the hooks' rules.
 
@@ -48,7 +72,13 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session(python=PRIMARY)
+@timed
 def generated(session: nox.Session) -> None:
-    """Bake representative projects and run their own pre-commit and nox sessions."""
+    """Bake representative projects and run their own pre-commit and nox sessions.
+
+    The tests of one representative bake share it on one worker (`loadgroup`); the slowest tests
+    are listed at the end, the per-part times of this session.
+    """
     sync(session)
-    session.run("pytest", "-m", "slow", "-n", "auto", *session.posargs)
+    run = ("pytest", "-m", "slow", "-n", "auto", "--dist", "loadgroup", "--durations", "40")
+    session.run(*run, *session.posargs)

@@ -58,12 +58,19 @@ def check(project: Path, *command: str, timeout: float = 600) -> str:
     return result.stdout + result.stderr
 
 
-@pytest.fixture(params=REPRESENTATIVE, ids=lambda answers: "-".join(answers.values()))
-def project(request: pytest.FixtureRequest, output_dir: Path) -> Path:
+def representative(answers: dict[str, str]) -> object:
+    """One bake's tests run on one xdist worker (`--dist loadgroup`), in the order of this file:
+    they share the bake and its environment, and the test that writes models and data runs last."""
+    name = "-".join(answers.values())
+    return pytest.param(answers, id=name, marks=pytest.mark.xdist_group(name))
+
+
+@pytest.fixture(scope="module", params=[representative(answers) for answers in REPRESENTATIVE])
+def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     version = request.param["python_version"]
     if not python_available(version):
         pytest.skip(f"Python {version} is not installed on this machine")
-    project = bake(output_dir, **request.param)
+    project = bake(tmp_path_factory.mktemp("representative"), **request.param)
     check(project, "git", "init", "-q", "-b", "main")
     check(project, "uv", "sync")
     check(project, "git", "add", "-A")
