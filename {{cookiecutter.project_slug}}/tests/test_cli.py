@@ -236,30 +236,56 @@ def test_predict_refuses_an_output_that_cannot_be_a_new_file(
     assert not list((project_dir / "a-folder.csv").iterdir())
 
 
-@pytest.mark.usefixtures("trained")
-def test_a_full_disk_is_one_line_and_leaves_no_file(
-    project_dir: Path, settings: Settings, isolated_environment: dict[str, str]
-) -> None:
-    """`ulimit -f` (the file size limit) makes the write fail as a full disk would."""
+def command_under_a_file_size_limit(
+    limit: int, settings: Settings, environment: dict[str, str], *args: str
+) -> subprocess.CompletedProcess[str]:
+    """The command line with `ulimit -f`: a write past `limit` bytes fails as a full disk would."""
     import resource
-
-    invoke("data", "--rows", "2000", "--output", "input.csv")
-    limit = (project_dir / "input.csv").stat().st_size // 2
 
     def limited() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    result = subprocess.run(
-        [sys.executable, "-m", "{{ cookiecutter.package_name }}", "predict", "input.csv", "out.csv"],
-        cwd=project_dir,
-        env={**isolated_environment, f"{ENV_PREFIX}MODELS_DIR": str(settings.models.dir)},
+    return subprocess.run(
+        [sys.executable, "-m", "{{ cookiecutter.package_name }}", *args],
+        env={**environment, f"{ENV_PREFIX}MODELS_DIR": str(settings.models.dir)},
         preexec_fn=limited,  # the child lowers its own limit before it starts
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
+
+
+@pytest.mark.usefixtures("trained")
+def test_a_full_disk_is_one_line_and_leaves_no_file(
+    project_dir: Path, settings: Settings, isolated_environment: dict[str, str]
+) -> None:
+    invoke("data", "--rows", "2000", "--output", "input.csv")
+    limit = (project_dir / "input.csv").stat().st_size // 2
+    command = ("predict", "input.csv", "out.csv")
+    result = command_under_a_file_size_limit(limit, settings, isolated_environment, *command)
     assert result.returncode == 1, result.stderr
     assert result.stderr.startswith("error: File too large"), result.stderr
     assert result.stderr.count("\n") == 1, result.stderr
     assert not [path.name for path in project_dir.iterdir() if "out.csv" in path.name]
+
+
+@pytest.mark.usefixtures("trained")
+def test_a_rollback_the_full_disk_cuts_short_changes_nothing_and_the_next_one_works(
+    settings: Settings, isolated_environment: dict[str, str]
+) -> None:
+    first = current()
+    assert invoke("train", "--seed", "3").exit_code == 0
+    second = current()
+    log = settings.models.dir / "events.jsonl"
+    limit = log.stat().st_size + 40  # room for 40 bytes of the event's line
+    result = command_under_a_file_size_limit(limit, settings, isolated_environment, "rollback")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "(is the disk full?)" in result.stderr or "File too large" in result.stderr
+    assert "rolled back" not in result.stdout
+    assert current() == second
+    rolled = invoke("rollback")
+    assert rolled.exit_code == 0, rolled.output
+    assert current() == first
+    assert open_store(settings).events()[-1].action == "rollback"

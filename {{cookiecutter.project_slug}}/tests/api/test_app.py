@@ -390,9 +390,9 @@ def test_a_promoted_model_that_cannot_load_leaves_the_old_one_serving(
     client = make_app(settings, model_reload_seconds=0).test_client()
     other = settings.with_overrides(**{"training.seed": 12})
     broken = fit_candidate(other, labelled_data(other))
+    open_store(settings).promote(broken, action="test", reason="a model damaged once promoted")
     for name in (MODEL_FILE, ONNX_FILE):
         (settings.models.dir / broken / name).write_bytes(b"tampered")
-    open_store(settings).promote(broken, action="test", reason="a broken model")
     ready = client.get("/ready").json
     assert ready["model_version"] == trained.version
     assert "failed its checks" in ready["warning"]

@@ -1,4 +1,5 @@
 import json
+import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -43,3 +44,21 @@ def test_concurrent_appends_never_interleave(tmp_path: Path) -> None:
     entries = [json.loads(line) for line in path.read_text().splitlines()]
     assert len(entries) == 600
     assert {entry["writer"] for entry in entries} == {0, 1, 2}
+
+
+def test_partial_files_a_killed_run_left_are_removed_by_the_next_write_once_stale(
+    tmp_path: Path,
+) -> None:
+    destination = tmp_path / "out [1].csv"  # glob's special characters in the name
+    stale = tmp_path / ".out [1].csv.0123456789ab.partial"
+    fresh = tmp_path / ".out [1].csv.ba9876543210.partial"  # a run still writing
+    other = tmp_path / ".other.csv.0123456789ab.partial"  # another destination's
+    for path in (stale, fresh, other):
+        path.write_bytes(b"x" * 100)
+    for path in (stale, other):
+        os.utime(path, (0, 0))
+    write_text(destination, "new\n")
+    assert destination.read_text() == "new\n"
+    assert not stale.exists()
+    assert fresh.exists()
+    assert other.exists()

@@ -256,9 +256,92 @@ def test_every_promotion_is_an_event(files: FileModelStore, trained: TrainingOut
 
 def test_a_corrupt_event_log_is_refused(files: FileModelStore, trained: TrainingOutcome) -> None:
     with (files.root / "events.jsonl").open("a") as log:
-        log.write("{half a line\n")
+        log.write('{"action": "train" "version": "edited by hand"}\n')
     with pytest.raises(ArtifactError, match="line 2 is not an event"):
         files.events()
+
+
+def test_a_line_cut_short_by_a_full_disk_is_skipped_and_never_joins_the_next(
+    files: FileModelStore, trained: TrainingOutcome
+) -> None:
+    log = files.root / "events.jsonl"
+    whole = log.read_text(encoding="utf-8")
+    log.write_text(whole + whole[: len(whole) // 2], encoding="utf-8")  # a write cut short
+    assert [event.version for event in files.events()] == [trained.version]
+    second = files.save(files.load().model, {})
+    files.promote(second, action="rollback", reason="after the torn line")
+    assert [event.version for event in files.events()] == [trained.version, second]
+    assert log.read_text(encoding="utf-8").count("\n") == 3  # the torn line ended on its own
+
+
+def test_a_short_write_to_the_log_is_an_error_and_the_promotion_is_undone(
+    files: FileModelStore, trained: TrainingOutcome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    second = files.save(files.load().model, {})
+    events = files.events()
+    real_write = os.write
+    monkeypatch.setattr(os, "write", lambda fd, data: real_write(fd, data[: len(data) // 2]))
+    with pytest.raises(OSError, match=r"wrote [0-9,]+ of [0-9,]+ bytes \(is the disk full\?\)"):
+        files.promote(second, action="rollback", reason="the disk is full")
+    monkeypatch.undo()
+    assert files.current() == trained.version
+    assert files.events() == events
+
+
+def test_a_version_with_a_damaged_file_is_never_promoted(
+    files: FileModelStore, trained: TrainingOutcome
+) -> None:
+    """The API serves the ONNX export: one damaged byte of it must stop the promotion, as one
+    of the pickle does, or some workers serve the old model and some refuse the new one."""
+    export = b"an export: any bytes are checksummed alike"
+    second = files.save(files.load().model, {}, files={"model.onnx": export})
+    events = files.events()
+    (files.root / second / "model.onnx").write_bytes(export[:-1] + b"?")
+    with pytest.raises(ArtifactError, match=r"model\.onnx' does not match the SHA-256"):
+        files.promote(second, action="rollback", reason="a damaged export")
+    assert files.current() == trained.version
+    assert files.events() == events
+
+
+def test_a_run_killed_between_current_and_the_log_is_recorded_by_the_next_promotion(
+    files: FileModelStore, trained: TrainingOutcome
+) -> None:
+    second = files.save(files.load().model, {})
+    third = files.save(files.load().model, {})
+    (files.root / CURRENT).write_text(second + "\n")  # replaced; killed before the log line
+    files.promote(third, action="train", reason="the next run")
+    recovered, promoted = files.events()[-2:]
+    assert (recovered.action, recovered.version, recovered.previous) == (
+        "recovered",
+        second,
+        trained.version,
+    )
+    assert (promoted.version, promoted.previous) == (third, second)
+
+
+def test_a_failed_promotion_leaves_no_current_when_there_was_none(
+    files: FileModelStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    version = files.save(DummyClassifier(), {})
+    monkeypatch.setattr(files, "log", lambda event: pytest.fail("the log cannot be written"))
+    with pytest.raises(pytest.fail.Exception):
+        files.promote(version, action="train", reason="first")
+    assert not (files.root / CURRENT).exists()
+
+
+def test_staging_left_by_a_killed_run_is_removed_once_stale(
+    files: FileModelStore, trained: TrainingOutcome
+) -> None:
+    stale = files.root / ".staging-20240101T000000-killed"
+    fresh = files.root / ".staging-20240101T000001-running"
+    for folder in (stale, fresh):
+        folder.mkdir()
+        (folder / MODEL_FILE).write_bytes(b"x" * 1000)
+    an_hour_ago = (stale / MODEL_FILE).stat().st_mtime - 3601
+    os.utime(stale, (an_hour_ago, an_hour_ago))
+    files.save(files.load().model, {})
+    assert not stale.exists()
+    assert fresh.exists(), "a staging folder still being written is not touched"
 
 
 def test_the_history_of_an_older_models_folder_is_read(tmp_path: Path) -> None:

@@ -37,13 +37,13 @@ def ran(app: AppTest) -> AppTest:
 
 
 def another_version(settings: Settings, *, broken: bool = False) -> str:
-    """A second version of the current model, promoted; `broken`: its model file altered."""
+    """A second version of the current model, promoted; `broken`: then its model file altered."""
     store = open_store(settings)
     version = store.save(store.load().model, {})
-    if broken:
+    store.promote(version, action="train", reason="a test promotes it")
+    if broken:  # damaged once promoted: a promotion checks every file first
         model = settings.models.dir / version / MODEL_FILE
         model.write_bytes(model.read_bytes() + b"tampered")
-    store.promote(version, action="train", reason="a test promotes it")
     return version
 
 

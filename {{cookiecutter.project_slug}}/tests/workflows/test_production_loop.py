@@ -230,6 +230,41 @@ def test_rollback_to_a_named_version(project_dir: Path) -> None:
     assert store().events()[-1].action == "rollback"
 
 
+@pytest.mark.usefixtures("trained")
+def test_rollback_to_a_version_with_a_damaged_export_changes_nothing(project_dir: Path) -> None:
+    first = store().current()
+    assert invoke("train", "--seed", "3").exit_code == 0
+    second = store().current()
+    export = store().metadata(first)["onnx"]["file"]
+    path = load_settings().models.dir / first / export
+    data = path.read_bytes()
+    path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # one bit of the file the API serves
+    events = store().events()
+    result = invoke("rollback", "--to", first)
+    assert result.exit_code == 1
+    assert f"{export}' does not match the SHA-256" in result.output
+    assert store().current() == second
+    assert store().events() == events
+
+
+@pytest.mark.usefixtures("trained")
+def test_rollback_after_a_run_killed_before_its_log_line_goes_back_to_the_logged_model(
+    project_dir: Path,
+) -> None:
+    first = store().current()
+    assert invoke("train", "--seed", "3").exit_code == 0
+    models = load_settings().models.dir
+    unlogged = store().save(store().load().model, {})
+    (models / "CURRENT").write_text(unlogged + "\n")  # replaced, then killed before the log
+    logged = store().events()[-1].version
+    result = invoke("rollback")
+    assert result.exit_code == 0, result.output
+    assert store().current() == logged
+    actions = [(event.action, event.version) for event in store().events()[-2:]]
+    assert actions == [("recovered", unlogged), ("rollback", logged)]
+    assert first != logged
+
+
 @pytest.mark.parametrize("target", ["/abs/dir", "../models", "V/../V"])
 @pytest.mark.usefixtures("trained")
 def test_rollback_to_a_path_is_refused(target: str) -> None:

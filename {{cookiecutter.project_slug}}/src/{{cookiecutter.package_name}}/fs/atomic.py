@@ -3,15 +3,23 @@
 `atomic_open` writes under a temporary name beside the destination and renames into place when the
 block completes, so a reader sees the old file or the new one, and a failed run leaves nothing.
 `append_lines` adds JSON lines with one write in append mode, so concurrent writers (gunicorn
-workers, two schedulers) never interleave their lines. Everything that writes a file uses these.
-Importing this module is light (no pandas): the model store and the API use it.
+workers, two schedulers) never interleave their lines; a write cut short (a full disk) is an error,
+and the next append starts on a line of its own, so a torn line never joins a whole one.
+Everything that writes a file uses these. Importing this module is light (no pandas): the model
+store and the API use it.
+
+A process killed mid-write leaves its `.partial` file: writing the same destination again removes
+those that nothing has written to for `STALE_SECONDS` (`remove_stale`).
 """
 
 from __future__ import annotations
 
+import errno
+import glob
 import json
 import os
 import posixpath
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +32,9 @@ if TYPE_CHECKING:
     import fsspec
 
 Location = str | Path  # a local path, or an fsspec URI such as s3://bucket/key
+# A partial file or staging folder untouched for this long belongs to a process that died: a live
+# writer touches its file with every block, and a model version is staged in seconds.
+STALE_SECONDS = 3600.0
 
 
 def filesystem(location: Location) -> tuple[fsspec.AbstractFileSystem, str]:
@@ -41,10 +52,14 @@ def filesystem(location: Location) -> tuple[fsspec.AbstractFileSystem, str]:
 @contextmanager
 def atomic_open(location: Location, mode: str = "wb") -> Iterator[IO[Any]]:
     """A file to write that appears at `location` only when the block completes without error."""
+    from fsspec.implementations.local import LocalFileSystem
+
     fs, path = filesystem(location)
     parent, name = posixpath.split(path)
     if parent:
         fs.makedirs(parent, exist_ok=True)
+    if isinstance(fs, LocalFileSystem):
+        remove_stale(Path(parent or "."), f".{glob.escape(name)}.*.partial")
     partial = posixpath.join(parent, f".{name}.{uuid.uuid4().hex[:12]}.partial")
     try:
         encoding = {} if "b" in mode else {"encoding": "utf-8"}
@@ -63,15 +78,45 @@ def write_text(location: Location, text: str) -> None:
         file.write(text)
 
 
+def remove_stale(folder: Path, pattern: str) -> list[Path]:
+    """Remove what matches `pattern` in `folder` (partial files, staging folders) and nothing has
+    written to for STALE_SECONDS: what a killed run left. Returns what it removed."""
+    import shutil
+
+    removed = []
+    for path in folder.glob(pattern) if folder.is_dir() else ():
+        try:
+            if time.time() - path.stat().st_mtime < STALE_SECONDS:
+                continue  # a run that is still writing it
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        except OSError:  # removed by another run meanwhile, or not ours to remove
+            continue
+        removed.append(path)
+    return removed
+
+
 def append_lines(path: Path, entries: list[dict[str, Any]]) -> None:
     """Append JSON lines with a single write to a local file in append mode: concurrent writers
-    (gunicorn workers, two schedulers) never interleave their lines."""
+    (gunicorn workers, two schedulers) never interleave their lines.
+
+    A write cut short raises OSError (ENOSPC) naming the file; the torn line it leaves is ended by
+    the next append, which starts on a line of its own (readers skip a torn line)."""
     if not entries:
         return
     text = "".join(json.dumps(entry, allow_nan=False, default=str) + "\n" for entry in entries)
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    descriptor = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
     try:
-        os.write(descriptor, text.encode("utf-8"))
+        size = os.fstat(descriptor).st_size
+        if size and os.pread(descriptor, 1, size - 1) != b"\n":
+            text = "\n" + text  # the last write was cut short: never glue onto its torn line
+        data = text.encode("utf-8")
+        written = os.write(descriptor, data)
+        if written != len(data):
+            msg = f"wrote {written:,} of {len(data):,} bytes (is the disk full?)"
+            raise OSError(errno.ENOSPC, msg, str(path))
     finally:
         os.close(descriptor)

@@ -148,6 +148,13 @@ class ModelStore(Protocol):
         ...
 
 
+def check_files(store: ModelStore, version: str) -> None:
+    """Every file saved with `version` (its ONNX export, its profile) matches the SHA-256
+    recorded when it was saved: `read_bytes` checks each, and refuses the first that does not."""
+    for name in store.metadata(version).get("files_sha256") or {}:
+        store.read_bytes(version, name)
+
+
 def open_store(settings: Settings) -> ModelStore:
     """The model store the settings name."""
 {%- if cookiecutter.tracking == "mlflow" %}

@@ -3,8 +3,9 @@
 A long-running process that serves a model holds a `CurrentModel`. `get()` looks at the store's
 current version at most every `reload_seconds` (0: on every call); when the store names another
 version, `load(version)` loads it, and it is used from then on. A version that fails to load is
-refused: the model in use stays, the refusal is remembered (that version is not loaded again until
-the store names another one) and the state says why. The state is one immutable `InUse`, replaced
+refused: the model in use stays, the state says why, and that version is tried again only every
+`RETRY_SECONDS` (so a repaired file is served within a minute by every process alike, and a broken
+one is not reloaded on every look). The state is one immutable `InUse`, replaced
 whole, so a caller that reads it once never mixes two versions; looking takes a lock, so two
 threads (Streamlit sessions) never load at once.
 """
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 Loaded = TypeVar("Loaded")
 UNREADABLE = "(unreadable CURRENT)"  # what is refused when the store cannot say which is current
+RETRY_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class InUse(Generic[Loaded]):
     refused: str | None = None  # the version the store names that could not be loaded
     error: str | None = None  # why it was refused (or why there is no model)
     generation: int = 0  # counts the changes of state: a caller can tell that something changed
+    refused_at: float = float("-inf")  # when loading `refused` last failed (time.monotonic)
 
 
 @dataclass
@@ -85,7 +88,7 @@ class CurrentModel(Generic[Loaded]):
             if now.refused is None:
                 return now
             return replace(now, refused=None, error=None, generation=now.generation + 1)
-        if version == now.refused:
+        if version == now.refused and time.monotonic() - now.refused_at < RETRY_SECONDS:
             return now
         try:
             model = self.load(version)
@@ -95,6 +98,8 @@ class CurrentModel(Generic[Loaded]):
 
     @staticmethod
     def refusal(now: InUse[Loaded], version: str, error: ProjectError) -> InUse[Loaded]:
+        at = time.monotonic()
         if (now.refused, now.error) == (version, str(error)):
-            return now
-        return replace(now, refused=version, error=str(error), generation=now.generation + 1)
+            return replace(now, refused_at=at)  # the same refusal: nothing new to report
+        generation = now.generation + 1
+        return replace(now, refused=version, error=str(error), generation=generation, refused_at=at)

@@ -10,6 +10,11 @@
 
 A version is written to a hidden staging folder and renamed into place only when complete, and
 CURRENT changes only on promotion: a crash or a failed quality gate never touches the model in use.
+A promotion checks every file of the version against its SHA-256 first, replaces CURRENT, then
+logs the event; if the log cannot be written, CURRENT is put back. So the log never records a
+promotion that did not happen, and a run killed between the two is recorded by the next promotion
+("recovered"). A torn last line of the log (a full disk) is skipped, never fatal. Staging folders
+of a killed run are removed by the next save once nothing has touched them for an hour.
 Files are readable by other users (0644, folders 0755), so a service running as another user
 (the Docker image's) can serve a mounted models folder.
 
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import platform
 import re
 import shutil
@@ -32,10 +38,11 @@ from pathlib import Path
 from typing import Any
 
 from {{ cookiecutter.package_name }}.errors import ArtifactError, ModelNotFoundError
-from {{ cookiecutter.package_name }}.fs.atomic import append_lines, write_text
+from {{ cookiecutter.package_name }}.fs.atomic import append_lines, remove_stale, write_text
 from {{ cookiecutter.package_name }}.store import (
     Event,
     LoadedModel,
+    check_files,
     now,
     text_of,
     timestamp,
@@ -51,6 +58,8 @@ METADATA_FILE = "metadata.json"
 # A version is a plain folder name; anything else (a path, `..`, a newline) is never one.
 VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 MAX_POINTER_BYTES = 128
+
+logger = logging.getLogger(__name__)
 
 
 def sha256(path: Path) -> str:
@@ -128,6 +137,7 @@ class FileModelStore:
 
         version = timestamp()
         self.root.mkdir(parents=True, exist_ok=True)
+        remove_stale(self.root, ".staging-*")
         staging = Path(tempfile.mkdtemp(dir=self.root, prefix=f".staging-{version}-"))
         try:
             checksums = {}
@@ -194,10 +204,14 @@ class FileModelStore:
     def read_file(self, version: str, name: str) -> str:
         return text_of(self.read_bytes(version, name), version, name)
 
-    def load(self, version: str | None = None) -> LoadedModel:
-        metadata = self.metadata(version)
-        version = metadata["version"]
-        model_path = self.root / version / MODEL_FILE
+    def verify(self, version: str) -> None:
+        """Every file the version serves or loads matches the SHA-256 recorded when it was saved
+        (the pickle and each export): one damaged byte refuses the version, naming the file."""
+        check_files(self, version)
+        self.checked_model_file(self.metadata(version))
+
+    def checked_model_file(self, metadata: Mapping[str, Any]) -> Path:
+        model_path = self.root / str(metadata["version"]) / MODEL_FILE
         if not model_path.is_file():
             msg = f"'{model_path}' is missing; the model version is incomplete"
             raise ArtifactError(msg)
@@ -207,6 +221,11 @@ class FileModelStore:
                 "truncated. Refusing to unpickle it (unpickling runs code)."
             )
             raise ArtifactError(msg)
+        return model_path
+
+    def load(self, version: str | None = None) -> LoadedModel:
+        metadata = self.metadata(version)
+        model_path = self.checked_model_file(metadata)
         check_libraries(metadata)
         import joblib
 
@@ -226,17 +245,42 @@ class FileModelStore:
         details: Mapping[str, Any] | None = None,
     ) -> Event:
         version = self.checked_version(version)
+        self.verify(version)
+        previous = self.current_or_none()
+        self.record_unlogged_change(previous)
         event = Event(
             action=action,
             version=version,
             promoted=True,
-            previous=self.current_or_none(),
+            previous=previous,
             reason=reason,
             details=dict(details or {}),
         )
-        self.log(event)
         write_text(self.root / CURRENT, version + "\n")
+        try:
+            self.log(event)
+        except BaseException:
+            # The change cannot be recorded: undo it, so that the log stays the truth.
+            if previous is None:
+                (self.root / CURRENT).unlink(missing_ok=True)
+            else:
+                write_text(self.root / CURRENT, previous + "\n")
+            raise
         return event
+
+    def record_unlogged_change(self, current: str | None) -> None:
+        """A run killed between replacing CURRENT and logging it left a change the log lacks:
+        record it before the next one, so the log's last promotion is always the current one."""
+        promotions = [event for event in self.events() if event.promoted]
+        logged = promotions[-1].version if promotions else None
+        if current is None or current == logged:
+            return
+        reason = (
+            f"CURRENT named {current}, which the log's last promotion ({logged}) does not: a run"
+            " stopped between changing CURRENT and logging it (or CURRENT was edited); recorded now"
+        )
+        logger.warning(reason)
+        self.log(Event("recovered", current, promoted=True, previous=logged, reason=reason))
 
     def log(self, event: Event) -> Event:
         append_lines(self.root / EVENTS, [event.to_dict()])
@@ -248,13 +292,20 @@ class FileModelStore:
             return self.legacy_events()
         known = {item.name for item in fields(Event)}
         events = []
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        lines = path.read_bytes().decode("utf-8", errors="replace").split("\n")
+        for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             try:
                 entry = json.loads(line)
                 events.append(Event(**{k: v for k, v in entry.items() if k in known}))
-            except (json.JSONDecodeError, TypeError) as error:
+            except json.JSONDecodeError as error:
+                if torn(line):  # a write cut short (a full disk): it never happened
+                    logger.warning("'%s' line %d was cut short; skipped", path, number)
+                    continue
+                msg = f"'{path}' line {number} is not an event ({error})"
+                raise ArtifactError(msg) from error
+            except (TypeError, AttributeError) as error:  # JSON, but not an object of events
                 msg = f"'{path}' line {number} is not an event ({error})"
                 raise ArtifactError(msg) from error
         return events
@@ -276,3 +327,10 @@ class FileModelStore:
             )
             for entry in entries
         ]
+
+
+def torn(line: str) -> bool:
+    """Whether a line that is not JSON is an event cut short: it starts as an object and never
+    ends as one. Anything else was never JSON, and is refused (someone edited the log)."""
+    stripped = line.strip()
+    return stripped.startswith("{") and not stripped.endswith("}")

@@ -366,19 +366,28 @@ class MlflowModelStore:
         details: Mapping[str, Any] | None = None,
     ) -> Event:
         version = str(self.checked_version(version).version)
+        previous = self.current_or_none()
         event = Event(
             action=action,
             version=version,
             promoted=True,
-            previous=self.current_or_none(),
+            previous=previous,
             reason=reason,
             details=dict(details or {}),
         )
-        self.log(event)
         connection = self.connected()
         client = connection.client
         with connection.failing(f"move the alias {self.alias!r} to version {version}"):
             client.set_registered_model_alias(self.name, self.alias, version)
+        try:  # the log records only what happened: the alias moves back if it cannot be logged
+            self.log(event)
+        except BaseException:
+            with connection.failing(f"move the alias {self.alias!r} back"):
+                if previous is None:
+                    client.delete_registered_model_alias(self.name, self.alias)
+                else:
+                    client.set_registered_model_alias(self.name, self.alias, previous)
+            raise
         with connection.failing("tag the version"):
             client.set_model_version_tag(self.name, version, "promoted_at", event.time)
             client.set_model_version_tag(
