@@ -156,6 +156,18 @@ def test_predict_writes_any_table_format(project_dir: Path) -> None:
     assert len(tables.read_table(project_dir / "scored.parquet")) == 40
 
 
+@pytest.mark.usefixtures("trained")
+def test_predict_says_it_neutralised_formulas_in_a_csv(project_dir: Path) -> None:
+    invoke("data", "--rows", "3", "--output", "new.csv", "--seed", "9")
+    rows = pd.read_csv(project_dir / "new.csv")
+    rows["comment"] = ['=HYPERLINK("http://x")', "@SUM(A1)", "fine"]
+    rows.to_csv(project_dir / "new.csv", index=False)
+    result = invoke("predict", "new.csv", "scored.csv")
+    assert result.exit_code == 0, result.output
+    assert "prefixed 2 cell(s) of passed-through columns with '" in result.output
+    assert list(pd.read_csv(project_dir / "scored.csv")["comment"])[1:] == ["'@SUM(A1)", "fine"]
+
+
 def test_help_imports_no_heavy_library() -> None:
     """`--help` and `info` start fast: each command imports its workflow only when it runs."""
     code = (

@@ -25,11 +25,36 @@ def test_file_predictions_match_in_memory_predictions(
     source_path = tmp_path / f"in{source}"
     tables.write_table(sample.drop(columns=SCHEMA.target.name), source_path)
     out = tmp_path / f"out{destination}"
-    assert score_file(model, source_path, out, chunk_rows=333) == len(sample)
+    assert score_file(model, source_path, out, chunk_rows=333).rows == len(sample)
     scored = tables.read_table(out)
     expected = predict_frame(model, features).reset_index(drop=True)
     pd.testing.assert_frame_equal(scored[expected.columns], expected, check_dtype=False)
     assert list(scored.columns[: len(features.columns)]) == list(features.columns)
+
+
+FORMULAS = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "\t=1"]
+
+
+def test_formulas_in_passed_through_columns_are_neutralised_in_a_csv_only(
+    store: ModelStore, sample: pd.DataFrame, tmp_path: Path
+) -> None:
+    """A spreadsheet runs a cell that starts with =, +, -, @ or a tab: the CSV a user downloads
+    must not carry an uploaded formula into their spreadsheet."""
+    model = store.load().model
+    rows = sample.head(len(FORMULAS) + 2).drop(columns=SCHEMA.target.name).reset_index(drop=True)
+    rows["note"] = [*FORMULAS, "plain text", None]
+    rows["amount"] = range(-3, len(rows) - 3)  # numbers, negative ones too, stay numbers
+    source = tables.write_table(rows, tmp_path / "in.parquet")
+    scored = score_file(model, source, tmp_path / "out.csv", chunk_rows=3)
+    assert scored.neutralised == len(FORMULAS)
+    assert "a spreadsheet would run as a formula" in scored.note()
+    written = pd.read_csv(tmp_path / "out.csv", keep_default_na=False)
+    assert list(written["note"][: len(FORMULAS)]) == [f"'{value}" for value in FORMULAS]
+    assert list(written["note"][len(FORMULAS) :]) == ["plain text", ""]
+    assert list(written["amount"]) == list(rows["amount"])
+    parquet = score_file(model, source, tmp_path / "out.parquet", chunk_rows=3)
+    assert parquet.neutralised == 0
+    assert list(tables.read_table(tmp_path / "out.parquet")["note"][: len(FORMULAS)]) == FORMULAS
 
 
 def test_chunk_size_does_not_change_the_output(

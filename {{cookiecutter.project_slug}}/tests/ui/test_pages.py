@@ -248,6 +248,19 @@ def test_an_upload_is_scored_like_the_cli_scores_it_and_offered_for_download(
     pd.testing.assert_frame_equal(tables.read_table(downloaded), tables.read_table(by_cli))
 
 
+def test_a_csv_download_never_carries_an_uploaded_formula(
+    open_page: OpenPage, app_settings: Settings, trained: TrainingOutcome, sample: pd.DataFrame
+) -> None:
+    rows = features(sample, 3).assign(comment=['=HYPERLINK("http://x")', "+1", "fine"])
+    app = uploaded(open_page, app_settings, "batch.csv", rows.to_csv(index=False).encode())
+    assert not app.error, texts(app.error)
+    assert "prefixed 2 cell(s) of passed-through columns" in texts(app.info)
+    scored: ScoredFile = app.session_state[SCORED][1]
+    assert scored.data.count(b"'") >= 2
+    assert b"\n=HYPERLINK" not in scored.data
+    assert b",=HYPERLINK" not in scored.data
+
+
 def test_an_upload_is_scored_once_not_on_every_interaction(
     open_page: OpenPage,
     app_settings: Settings,

@@ -227,6 +227,8 @@ def predict(
     typer.echo(
         f"scored {outcome.rows:,} rows with model {outcome.version} into {outcome.destination}"
     )
+    if outcome.note:
+        typer.echo(outcome.note)
 
 
 @app.command()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -19,6 +20,11 @@ from {{ cookiecutter.package_name }}.columns.validation import records_to_frame,
 from {{ cookiecutter.package_name }}.errors import DataError, DataValidationError
 from {{ cookiecutter.package_name }}.features import model_input
 from {{ cookiecutter.package_name }}.modeling.predictors import JOBLIB, Record
+from {{ cookiecutter.package_name }}.schema import SCHEMA
+
+# The columns a scored CSV writes as they are: validated values and the model's own. Any other
+# column is passed through, and a formula in it is neutralised (`tables`).
+DECLARED = frozenset([SCHEMA.target.name, *SCHEMA.names, *problem.PREDICTION_COLUMNS])
 
 if TYPE_CHECKING:
     from {{ cookiecutter.package_name }}.store import LoadedModel
@@ -62,6 +68,24 @@ def validate_chunk(chunk: pd.DataFrame, first_row: int) -> pd.DataFrame:
         raise DataValidationError([f"{rows}: {message}" for message in error.problems]) from None
 
 
+@dataclass(frozen=True)
+class FileScored:
+    """How many rows a file scoring wrote, and how many cells it neutralised (formulas in a CSV's
+    passed-through columns)."""
+
+    rows: int
+    neutralised: int = 0
+
+    def note(self) -> str:
+        """What to tell the user about neutralised cells ('' when there were none)."""
+        if not self.neutralised:
+            return ""
+        return (
+            f"prefixed {self.neutralised:,} cell(s) of passed-through columns with ' : they"
+            " began with =, +, -, @ or a tab, which a spreadsheet would run as a formula"
+        )
+
+
 def score_file(
     model: Any,
     source: tables.Location,
@@ -69,12 +93,12 @@ def score_file(
     *,
     chunk_rows: int,
     progress: bool = False,
-) -> int:
-    """Score `source` into `destination` (input columns plus predictions); returns the row count."""
+) -> FileScored:
+    """Score `source` into `destination` (input columns plus predictions)."""
     tables.check_readable(source)
     tables.check_writable(destination, source=source)
     with ExitStack() as stack:
-        sink = stack.enter_context(tables.chunk_writer(destination))
+        sink = stack.enter_context(tables.chunk_writer(destination, neutralise_except=DECLARED))
         bar = stack.enter_context(
             tqdm(total=tables.count_rows(source), unit="rows", disable=not progress, desc="predict")
         )
@@ -90,4 +114,4 @@ def score_file(
         if sink.rows == 0:
             msg = f"'{source}' has no rows to score"
             raise DataError(msg)
-    return sink.rows
+    return FileScored(sink.rows, sink.neutralised)

@@ -7,6 +7,12 @@ Every module reads and writes tables through these functions, so a new format is
 Writes are atomic: a file is written under a temporary name beside its destination and renamed
 into place when complete, so a reader never sees half a file and a failed run leaves nothing
 (`fs/atomic.py`, which every other file the project writes goes through too).
+
+Scored files pass the input's other columns through. In a CSV, a text cell that starts with `=`,
+`+`, `-`, `@`, a tab or a carriage return is a formula to a spreadsheet (`=HYPERLINK(...)`), so
+`chunk_writer(..., neutralise_except=...)` prefixes such cells of every column but the declared
+ones with `'` (OWASP's advice; a spreadsheet shows the text) and counts them (`sink.neutralised`).
+The schema's own columns are validated values and are written as they are.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import hashlib
 import itertools
 import json
 import posixpath
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,15 +35,25 @@ from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.fs.atomic import Location as Location  # re-exported
 from {{ cookiecutter.package_name }}.fs.atomic import atomic_open, filesystem
 
+# What starts a formula in Excel, LibreOffice and Google Sheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 
 class ChunkSink:
     """Writes one table in several chunks into an open file."""
 
-    def __init__(self, file: IO[bytes], write: Callable[[ChunkSink, pd.DataFrame], None]) -> None:
+    def __init__(
+        self,
+        file: IO[bytes],
+        write: Callable[[ChunkSink, pd.DataFrame], None],
+        neutralise_except: Collection[str] | None = None,
+    ) -> None:
         self.file = file
         self.rows = 0
         self._write = write
         self.parquet: pq.ParquetWriter | None = None
+        self.neutralise_except = neutralise_except  # None: every cell as it is
+        self.neutralised = 0  # cells that a spreadsheet would have run as formulas
 
     def write(self, chunk: pd.DataFrame) -> None:
         self._write(self, chunk)
@@ -49,7 +65,29 @@ class ChunkSink:
 
 
 def write_csv_chunk(sink: ChunkSink, chunk: pd.DataFrame) -> None:
+    if sink.neutralise_except is not None:
+        chunk, count = neutralised(chunk, sink.neutralise_except)
+        sink.neutralised += count
     sink.file.write(chunk.to_csv(index=False, header=sink.rows == 0).encode("utf-8"))
+
+
+def neutralised(table: pd.DataFrame, declared: Collection[str]) -> tuple[pd.DataFrame, int]:
+    """`table` with each text cell of an undeclared column that starts a formula prefixed with
+    `'`, and how many there were."""
+    count = 0
+    for name in table.columns:
+        values = table[name]
+        if name in declared or not (values.dtype == object or values.dtype == "string"):
+            continue
+        formula = values.map(
+            lambda value: isinstance(value, str) and value.startswith(FORMULA_STARTS)
+        )
+        formula = formula.astype(bool)
+        if formula.any():
+            table = table.copy() if count == 0 else table
+            table[name] = values.where(~formula, "'" + values.astype(str))
+            count += int(formula.sum())
+    return table, count
 
 
 def write_parquet_chunk(sink: ChunkSink, chunk: pd.DataFrame) -> None:
@@ -244,11 +282,15 @@ def count_rows(location: Location) -> int | None:
 
 
 @contextmanager
-def chunk_writer(location: Location) -> Iterator[ChunkSink]:
-    """Write a table chunk by chunk; it appears at `location` only once every chunk is written."""
+def chunk_writer(
+    location: Location, *, neutralise_except: Collection[str] | None = None
+) -> Iterator[ChunkSink]:
+    """Write a table chunk by chunk; it appears at `location` only once every chunk is written.
+    `neutralise_except`: the columns a CSV writes as they are; formulas in the others are
+    neutralised (see the module's docstring)."""
     table_format = format_of(location)
     with atomic_open(location) as file:
-        sink = ChunkSink(file, table_format.write_chunk)
+        sink = ChunkSink(file, table_format.write_chunk, neutralise_except)
         try:
             yield sink
         finally:

@@ -18,7 +18,7 @@ from {{ cookiecutter.package_name }} import tables
 from {{ cookiecutter.package_name }}.columns.records import api_records
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import DataError, ProjectError
-from {{ cookiecutter.package_name }}.modeling.scoring import validate_chunk
+from {{ cookiecutter.package_name }}.modeling.scoring import DECLARED, FileScored, validate_chunk
 from {{ cookiecutter.package_name }}.ui.scoring import (
     Scored,
     ScoredFile,
@@ -112,7 +112,7 @@ class RemoteScorer:
         versions: list[str] = []
         with uploaded(name, data) as upload:
             tables.check_readable(upload.source)
-            with tables.chunk_writer(upload.destination) as sink:
+            with tables.chunk_writer(upload.destination, neutralise_except=DECLARED) as sink:
                 for chunk in tables.read_chunks(upload.source, self.batch):
                     if chunk.empty:  # a header and no rows, as the CLI's predict says below
                         continue
@@ -126,7 +126,7 @@ class RemoteScorer:
                 if sink.rows == 0:
                     msg = f"'{upload.source}' has no rows to score"
                     raise DataError(msg)
-            return upload.scored(sink.rows, ", ".join(versions))
+            return upload.scored(FileScored(sink.rows, sink.neutralised), ", ".join(versions))
 
     def metadata(self) -> dict[str, Any]:
         answer = self.client.call("/metadata")

@@ -23,6 +23,7 @@ from {{ cookiecutter.package_name }}.columns.validation import validate
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import DataError, ModelNotFoundError
 from {{ cookiecutter.package_name }}.modeling.scoring import (
+    FileScored,
     plain,
     predict_frame,
     score_file,
@@ -56,6 +57,7 @@ class ScoredFile:
     rows: int
     version: str
     preview: pd.DataFrame
+    note: str = ""  # formulas neutralised in a CSV, said on the page
 
     @property
     def mime(self) -> str:
@@ -111,10 +113,11 @@ class Upload:
     source: Path
     destination: Path
 
-    def scored(self, rows: int, version: str) -> ScoredFile:
+    def scored(self, scored: FileScored, version: str) -> ScoredFile:
         preview = next(iter(tables.read_chunks(self.destination, PREVIEW_ROWS)))
         data = self.destination.read_bytes()
-        return ScoredFile(self.destination.name, data, rows, version, preview)
+        name = self.destination.name
+        return ScoredFile(name, data, scored.rows, version, preview, scored.note())
 
 
 @contextmanager
@@ -165,13 +168,13 @@ class LocalScorer:
     def score_file(self, name: str, data: bytes) -> ScoredFile:
         loaded = self.model()
         with uploaded(name, data) as upload:
-            rows = score_file(
+            scored = score_file(
                 loaded.model,
                 upload.source,
                 upload.destination,
                 chunk_rows=self.settings.data.chunk_rows,
             )
-            return upload.scored(rows, loaded.version)
+            return upload.scored(scored, loaded.version)
 
     def metadata(self) -> dict[str, Any]:
         return self.model().metadata

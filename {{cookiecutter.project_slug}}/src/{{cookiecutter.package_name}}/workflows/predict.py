@@ -15,6 +15,7 @@ class PredictionOutcome:
     version: str
     rows: int
     destination: str
+    note: str = ""  # cells neutralised in a CSV, said to the user
 
 
 def predict(
@@ -28,11 +29,11 @@ def predict(
     """Score `source` chunk by chunk (data.chunk_rows) into `destination`, written atomically."""
     tables.check_writable(destination, source=source)  # before loading anything
     loaded = open_store(settings).load(version)
-    rows = score_file(
+    scored = score_file(
         loaded.model,
         source,
         destination,
         chunk_rows=settings.data.chunk_rows,
         progress=progress,
     )
-    return PredictionOutcome(loaded.version, rows, str(destination))
+    return PredictionOutcome(loaded.version, scored.rows, str(destination), scored.note())

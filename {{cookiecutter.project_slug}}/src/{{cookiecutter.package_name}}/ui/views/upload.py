@@ -47,6 +47,8 @@ def render(context: Context) -> None:
     if result is None:
         return
     st.success(literal(f"Scored {result.rows:,} rows with model {result.version}."))
+    if result.note:
+        st.info(literal(f"The download {result.note}."))
     predicted = [name for name in problem.PREDICTION_COLUMNS if name in result.preview]
     others = [name for name in result.preview.columns if name not in predicted]
     st.dataframe(result.preview[[*predicted, *others]], hide_index=True)  # predictions first
