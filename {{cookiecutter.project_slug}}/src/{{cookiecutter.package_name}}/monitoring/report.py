@@ -19,7 +19,11 @@ from matplotlib.figure import Figure
 
 from {{ cookiecutter.package_name }}.fs.atomic import write_text
 from {{ cookiecutter.package_name }}.monitoring.drift import Check, DriftResult
-from {{ cookiecutter.package_name }}.monitoring.profile import ColumnProfile, Profile, category_texts
+from {{ cookiecutter.package_name }}.monitoring.profile import (
+    ColumnProfile,
+    Profile,
+    category_texts,
+)
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 
 STYLE = """

@@ -16,7 +16,11 @@ import numpy as np
 import pandas as pd
 from pyspark.accumulators import AccumulatorParam
 
-from {{ cookiecutter.package_name }}.columns.validation import Violation, check, drop_unlabelled
+from {{ cookiecutter.package_name }}.columns.validation import (
+    Violation,
+    check,
+    drop_unlabelled,
+)
 
 if TYPE_CHECKING:
     from pyspark import Accumulator, Broadcast

@@ -38,7 +38,11 @@ from pathlib import Path
 from typing import Any
 
 from {{ cookiecutter.package_name }}.errors import ArtifactError, ModelNotFoundError
-from {{ cookiecutter.package_name }}.fs.atomic import append_lines, remove_stale, write_text
+from {{ cookiecutter.package_name }}.fs.atomic import (
+    append_lines,
+    remove_stale,
+    write_text,
+)
 from {{ cookiecutter.package_name }}.store import (
     Event,
     LoadedModel,

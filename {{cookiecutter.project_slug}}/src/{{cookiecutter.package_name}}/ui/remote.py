@@ -18,7 +18,11 @@ from {{ cookiecutter.package_name }} import tables
 from {{ cookiecutter.package_name }}.columns.records import api_records
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import DataError, ProjectError
-from {{ cookiecutter.package_name }}.modeling.scoring import DECLARED, FileScored, validate_chunk
+from {{ cookiecutter.package_name }}.modeling.scoring import (
+    DECLARED,
+    FileScored,
+    validate_chunk,
+)
 from {{ cookiecutter.package_name }}.ui.scoring import (
     Scored,
     ScoredFile,
