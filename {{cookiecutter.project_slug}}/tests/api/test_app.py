@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from {{ cookiecutter.package_name }} import problem
 from {{ cookiecutter.package_name }}.api.app import configured_keys, create_app
 from {{ cookiecutter.package_name }}.api.auth import ApiKeyError, public
+from {{ cookiecutter.package_name }}.api.records import BodyError, parse
 from {{ cookiecutter.package_name }}.columns import Column
 from {{ cookiecutter.package_name }}.columns.records import api_records
 from {{ cookiecutter.package_name }}.columns.validation import validate
@@ -203,6 +204,33 @@ def test_bad_requests_get_json_errors(
     assert response.is_json
     assert response.json["error"]["status"] == status
     assert response.json["request_id"] == response.headers["X-Request-ID"]
+
+
+def test_a_key_given_twice_is_refused_as_a_csv_column_named_twice_is(
+    client: FlaskClient, sample: pd.DataFrame
+) -> None:
+    """orjson keeps the last of two values for one key: the record says two things, and which
+    one the model scores must not be an accident of the parser."""
+    record = records(sample, 1)[0]
+    name = SCHEMA.names[0]
+    first = json.dumps({name: record[name]})[1:-1]
+    body = "[" + json.dumps(record)[:-1] + ", " + first + "}]"
+    headers = {**AUTH, "Content-Type": "application/json"}
+    response = client.post("/predict", data=body, headers=headers)
+    assert response.status_code == 400, response.json
+    assert f"holds the key(s) {name!r} more than once" in response.json["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'[{"a": "x\\":y", "b": 1}]', b'{"a" : 1, "b":{"c" :2}}', b'{"a": "\\":\\":"}'],
+    ids=["a value holding a key's end", "spaces before colons, nested", "only values"],
+)
+def test_only_a_key_given_twice_is_refused(body: bytes) -> None:
+    assert parse(body) == [json.loads(body)] if body.startswith(b"{") else json.loads(body)
+    twice = body.replace(b'{"a"', b'{"a": 0, "a"', 1)
+    with pytest.raises(BodyError, match=r"holds the key\(s\) 'a' more than once"):
+        parse(twice)
 
 
 def test_a_body_over_the_limit_is_413(client: FlaskClient, body_limit: int) -> None:

@@ -91,6 +91,8 @@ def test_parquet_rows_are_counted_without_reading(tmp_path: Path, sample: pd.Dat
         ("data.csv", b"a,b\n", "has no rows"),
         ("data.parquet", b"not parquet at all", "cannot read .* as Parquet"),
         ("data.jsonl", b'{"a": 1}\n{"a": \n', "cannot read .* as JSON lines"),
+        ("data.csv", b"a,b,a\n1,2,3\n", "the header names 'a' more than once: each column once"),
+        ("data.jsonl", b'{"a": 1}\n{"a": 1, "a": 2}\n', r"line 2 holds the key\(s\) 'a' more"),
     ],
 )
 def test_unreadable_files_are_refused_clearly(
@@ -101,6 +103,13 @@ def test_unreadable_files_are_refused_clearly(
         path.write_bytes(content)
     with pytest.raises(DataError, match=message):
         tables.read_table(path)
+
+
+def test_a_column_named_twice_is_refused_when_read_in_chunks_too(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"a,b,b\n1,2,3\n")
+    with pytest.raises(DataError, match="the header names 'b' more than once"):
+        list(tables.read_chunks(path, 10))
 
 
 def test_an_unknown_protocol_is_refused_clearly() -> None:

@@ -10,6 +10,8 @@ JSON Pointer to its field, and the count of all).
 from __future__ import annotations
 
 import itertools
+import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -18,8 +20,10 @@ import fastjsonschema
 import orjson
 
 from {{ cookiecutter.package_name }}.columns.derived import is_iso_date
+from {{ cookiecutter.package_name }}.fs.json_objects import DuplicateKeyError, once_each
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 
+KEY_END = re.compile(rb'"[ \t\r\n]*:')  # the end of a key, and of some strings
 MAX_DETAILS = 50  # problems listed in one answer; the count says how many there were
 # A date is a real calendar day written YYYY-MM-DD (fastjsonschema's own check takes 2021-02-30).
 FORMATS = {"date": is_iso_date}
@@ -66,13 +70,32 @@ def pointer(*parts: object) -> str:
 
 def parse(body: bytes) -> list[Any]:
     """The records of a body: one JSON object, or a list of them. Strict JSON only: NaN,
-    Infinity, integers beyond 64 bits and nesting deeper than 1024 levels are refused."""
+    Infinity, integers beyond 64 bits, nesting deeper than 1024 levels and a key given twice in
+    one object (which orjson would keep the last of) are refused."""
     try:
         document = orjson.loads(body)
     except orjson.JSONDecodeError as error:
         msg = f"malformed JSON: {error}"
         raise BodyError(msg) from None
+    # Every key ends with `"` and `:`. Unless the body holds more of those than the parsed
+    # document has keys (a key given twice, or a string holding `":`), nothing was dropped; only
+    # then is the body parsed again, pair by pair.
+    if len(KEY_END.findall(body)) != keys_in(document):
+        try:
+            json.loads(body, object_pairs_hook=once_each)
+        except DuplicateKeyError as error:
+            msg = f"a record {error}"
+            raise BodyError(msg) from None
     return document if isinstance(document, list) else [document]
+
+
+def keys_in(document: Any) -> int:
+    """How many keys the objects of a parsed JSON document hold, nested ones included."""
+    if isinstance(document, dict):
+        return len(document) + sum(keys_in(value) for value in document.values())
+    if isinstance(document, list):
+        return sum(keys_in(value) for value in document)
+    return 0
 
 
 class RecordValidator:

@@ -34,6 +34,7 @@ import pyarrow.parquet as pq
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.fs.atomic import Location as Location  # re-exported
 from {{ cookiecutter.package_name }}.fs.atomic import atomic_open, filesystem
+from {{ cookiecutter.package_name }}.fs.json_objects import DuplicateKeyError, once_each
 
 # What starts a formula in Excel, LibreOffice and Google Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -121,7 +122,25 @@ def write_jsonl_chunk(sink: ChunkSink, chunk: pd.DataFrame) -> None:
     sink.file.write(text.encode("utf-8") + (b"" if text.endswith("\n") else b"\n"))
 
 
+def check_csv_header(file: IO[bytes]) -> None:
+    """A column named twice is refused (pandas would rename the second `name.1` and pass it
+    through): one rule with JSON, where a key given twice in a record is refused too."""
+    header = pd.read_csv(file, header=None, nrows=1, dtype=str, keep_default_na=False)
+    file.seek(0)
+    names = list(header.iloc[0]) if len(header) else []
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        msg = f"the header names {', '.join(map(repr, twice))} more than once: each column once"
+        raise ValueError(msg)
+
+
+def read_csv(file: IO[bytes]) -> pd.DataFrame:
+    check_csv_header(file)
+    return pd.read_csv(file)
+
+
 def read_csv_chunks(file: IO[bytes], rows: int) -> Iterator[pd.DataFrame]:
+    check_csv_header(file)
     yield from pd.read_csv(file, chunksize=rows)
 
 
@@ -136,7 +155,10 @@ def json_records(file: IO[bytes]) -> Iterator[dict[str, Any]]:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = json.loads(line, object_pairs_hook=once_each)
+        except DuplicateKeyError as error:
+            msg = f"line {number} {error}"
+            raise ValueError(msg) from None
         except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
             msg = f"line {number} is not JSON ({error})"
             raise ValueError(msg) from None
@@ -165,7 +187,7 @@ class Format:
     count_rows: Callable[[IO[bytes]], int] | None = None  # without reading the rows
 
 
-CSV = Format("CSV", pd.read_csv, read_csv_chunks, write_csv_chunk)
+CSV = Format("CSV", read_csv, read_csv_chunks, write_csv_chunk)
 PARQUET = Format(
     "Parquet",
     pd.read_parquet,
