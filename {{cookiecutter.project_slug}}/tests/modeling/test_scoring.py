@@ -7,7 +7,7 @@ from {{ cookiecutter.package_name }} import tables
 from {{ cookiecutter.package_name }}.columns import Column
 from {{ cookiecutter.package_name }}.columns.validation import split_target, validate
 from {{ cookiecutter.package_name }}.errors import DataError, DataValidationError
-from {{ cookiecutter.package_name }}.modeling.scoring import predict_frame, score_file
+from {{ cookiecutter.package_name }}.modeling.scoring import MAX_COLUMNS, predict_frame, score_file
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import ModelStore
 
@@ -55,6 +55,20 @@ def test_formulas_in_passed_through_columns_are_neutralised_in_a_csv_only(
     parquet = score_file(model, source, tmp_path / "out.parquet", chunk_rows=3)
     assert parquet.neutralised == 0
     assert list(tables.read_table(tmp_path / "out.parquet")["note"][: len(FORMULAS)]) == FORMULAS
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
+def test_a_file_too_wide_to_be_right_is_refused_before_its_rows_are_read(
+    store: ModelStore, sample: pd.DataFrame, tmp_path: Path, suffix: str
+) -> None:
+    """A 10 MB file of 100,000 columns took minutes and gigabytes to refuse, row chunk by chunk."""
+    rows = sample.head(2).drop(columns=SCHEMA.target.name).reset_index(drop=True)
+    extra = pd.DataFrame(0, index=rows.index, columns=[f"x{i}" for i in range(MAX_COLUMNS)])
+    source = tables.write_table(pd.concat([rows, extra], axis=1), tmp_path / f"wide{suffix}")
+    width = len(rows.columns) + MAX_COLUMNS
+    with pytest.raises(DataError, match=f"{width:,} columns, more than the {MAX_COLUMNS:,}"):
+        score_file(store.load().model, source, tmp_path / "out.csv", chunk_rows=1)
+    assert not list(tmp_path.glob("*out.csv*"))
 
 
 def test_chunk_size_does_not_change_the_output(

@@ -25,6 +25,10 @@ from {{ cookiecutter.package_name }}.schema import SCHEMA
 # The columns a scored CSV writes as they are: validated values and the model's own. Any other
 # column is passed through, and a formula in it is neutralised (`tables`).
 DECLARED = frozenset([SCHEMA.target.name, *SCHEMA.names, *problem.PREDICTION_COLUMNS])
+# The other columns a scored file may pass through: a wider file is refused from its header, before
+# a chunk of it fills memory (100,000 columns of 10,000 rows would take gigabytes).
+MAX_PASSED_THROUGH = 1_000
+MAX_COLUMNS = len(DECLARED) + MAX_PASSED_THROUGH
 
 if TYPE_CHECKING:
     from {{ cookiecutter.package_name }}.store import LoadedModel
@@ -102,7 +106,7 @@ def score_file(
         bar = stack.enter_context(
             tqdm(total=tables.count_rows(source), unit="rows", disable=not progress, desc="predict")
         )
-        for chunk in tables.read_chunks(source, chunk_rows):
+        for chunk in tables.read_chunks(source, chunk_rows, max_columns=MAX_COLUMNS):
             if chunk.empty:  # a header and no rows: nothing to score (said below)
                 continue
             features = validate_chunk(chunk, first_row=sink.rows + 1)

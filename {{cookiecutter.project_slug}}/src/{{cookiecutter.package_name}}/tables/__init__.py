@@ -17,7 +17,9 @@ The schema's own columns are validated values and are written as they are.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import itertools
 import json
 import posixpath
@@ -122,12 +124,24 @@ def write_jsonl_chunk(sink: ChunkSink, chunk: pd.DataFrame) -> None:
     sink.file.write(text.encode("utf-8") + (b"" if text.endswith("\n") else b"\n"))
 
 
-def check_csv_header(file: IO[bytes]) -> None:
+HEADER_BYTES = 16 * 1024 * 1024  # a CSV header longer than this is cut there for its checks
+
+
+def check_width(columns: int, max_columns: int | None) -> None:
+    """A table wider than the reader can use is refused before its rows are read."""
+    if max_columns is not None and columns > max_columns:
+        msg = f"{columns:,} columns, more than the {max_columns:,} this command reads"
+        raise ValueError(msg)
+
+
+def check_csv_header(file: IO[bytes], max_columns: int | None = None) -> None:
     """A column named twice is refused (pandas would rename the second `name.1` and pass it
     through): one rule with JSON, where a key given twice in a record is refused too."""
-    header = pd.read_csv(file, header=None, nrows=1, dtype=str, keep_default_na=False)
+    head = file.read(HEADER_BYTES)  # the header, however long, from a bounded read
     file.seek(0)
-    names = list(header.iloc[0]) if len(header) else []
+    lines = io.StringIO(head.decode("utf-8-sig", errors="replace"), newline="")
+    names = next(csv.reader(lines), [])  # pandas takes seconds to parse a header this way
+    check_width(len(names), max_columns)
     twice = sorted({name for name in names if names.count(name) > 1})
     if twice:
         msg = f"the header names {', '.join(map(repr, twice))} more than once: each column once"
@@ -139,13 +153,19 @@ def read_csv(file: IO[bytes]) -> pd.DataFrame:
     return pd.read_csv(file)
 
 
-def read_csv_chunks(file: IO[bytes], rows: int) -> Iterator[pd.DataFrame]:
-    check_csv_header(file)
+def read_csv_chunks(
+    file: IO[bytes], rows: int, max_columns: int | None = None
+) -> Iterator[pd.DataFrame]:
+    check_csv_header(file, max_columns)
     yield from pd.read_csv(file, chunksize=rows)
 
 
-def read_parquet_chunks(file: IO[bytes], rows: int) -> Iterator[pd.DataFrame]:
-    for batch in pq.ParquetFile(file).iter_batches(batch_size=rows):
+def read_parquet_chunks(
+    file: IO[bytes], rows: int, max_columns: int | None = None
+) -> Iterator[pd.DataFrame]:
+    parquet = pq.ParquetFile(file)
+    check_width(len(parquet.schema_arrow), max_columns)
+    for batch in parquet.iter_batches(batch_size=rows):
         yield batch.to_pandas()
 
 
@@ -172,9 +192,13 @@ def read_jsonl(file: IO[bytes]) -> pd.DataFrame:
     return pd.DataFrame.from_records(list(json_records(file)))
 
 
-def read_jsonl_chunks(file: IO[bytes], rows: int) -> Iterator[pd.DataFrame]:
+def read_jsonl_chunks(
+    file: IO[bytes], rows: int, max_columns: int | None = None
+) -> Iterator[pd.DataFrame]:
     records = json_records(file)
     while chunk := list(itertools.islice(records, rows)):
+        for record in chunk:
+            check_width(len(record), max_columns)
         yield pd.DataFrame.from_records(chunk)
 
 
@@ -182,7 +206,7 @@ def read_jsonl_chunks(file: IO[bytes], rows: int) -> Iterator[pd.DataFrame]:
 class Format:
     name: str
     read: Callable[[IO[bytes]], pd.DataFrame]
-    read_chunks: Callable[[IO[bytes], int], Iterator[pd.DataFrame]]
+    read_chunks: Callable[[IO[bytes], int, int | None], Iterator[pd.DataFrame]]
     write_chunk: Callable[[ChunkSink, pd.DataFrame], None]
     count_rows: Callable[[IO[bytes]], int] | None = None  # without reading the rows
 
@@ -288,10 +312,13 @@ def read_table(location: Location) -> pd.DataFrame:
     return table
 
 
-def read_chunks(location: Location, rows: int) -> Iterator[pd.DataFrame]:
-    """A table in chunks of at most `rows` rows, so memory is bounded by the chunk size."""
+def read_chunks(
+    location: Location, rows: int, *, max_columns: int | None = None
+) -> Iterator[pd.DataFrame]:
+    """A table in chunks of at most `rows` rows, so memory is bounded by the chunk size; a table
+    of more than `max_columns` columns is refused before any row is read."""
     with opened(location) as file:
-        yield from format_of(location).read_chunks(file, rows)
+        yield from format_of(location).read_chunks(file, rows, max_columns)
 
 
 def count_rows(location: Location) -> int | None:

@@ -20,6 +20,7 @@ from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import DataError, ProjectError
 from {{ cookiecutter.package_name }}.modeling.scoring import (
     DECLARED,
+    MAX_COLUMNS,
     FileScored,
     validate_chunk,
 )
@@ -117,7 +118,8 @@ class RemoteScorer:
         with uploaded(name, data) as upload:
             tables.check_readable(upload.source)
             with tables.chunk_writer(upload.destination, neutralise_except=DECLARED) as sink:
-                for chunk in tables.read_chunks(upload.source, self.batch):
+                chunks = tables.read_chunks(upload.source, self.batch, max_columns=MAX_COLUMNS)
+                for chunk in chunks:
                     if chunk.empty:  # a header and no rows, as the CLI's predict says below
                         continue
                     features = validate_chunk(chunk, first_row=sink.rows + 1)
