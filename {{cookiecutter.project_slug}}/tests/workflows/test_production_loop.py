@@ -17,7 +17,7 @@ from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.columns.records import api_records
 from {{ cookiecutter.package_name }}.columns.sample import make_dataset
 from {{ cookiecutter.package_name }}.config import ENV_PREFIX, Settings, load_settings
-from {{ cookiecutter.package_name }}.errors import ModelNotFoundError, SettingMissingError
+from {{ cookiecutter.package_name }}.errors import ModelNotFoundError
 from {{ cookiecutter.package_name }}.modeling.scoring import predict_frame
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import Event, ModelStore, open_store
@@ -275,9 +275,23 @@ def test_rollback_to_a_path_is_refused(target: str) -> None:
     assert store().current() == current
 
 
-def test_scheduled_retraining_names_the_setting_it_needs() -> None:
-    with pytest.raises(SettingMissingError, match=f"set {ENV_PREFIX}DATA_SOURCE"):
-        retrain(load_settings())
+def test_scheduled_retraining_without_a_data_source_follows_trainings_rule() -> None:
+    """No data.source: the embedded sample, as `train` and the orchestrators' ingest take it
+    (the monitoring workflow's retrain failed where the training workflow's ingest did not)."""
+    decision = retrain(load_settings())
+    metadata = store().metadata(decision.challenger)
+    assert metadata["training_data"]["location"] == "embedded sample"
+    assert decision.left_out == ""
+
+
+@pytest.mark.usefixtures("trained")
+def test_retraining_leaves_out_rows_without_a_target_and_says_so() -> None:
+    table = make_dataset(3000, seed=17)
+    table[SCHEMA.target.name] = table[SCHEMA.target.name].astype(object)
+    table.loc[[3, 7, 11], SCHEMA.target.name] = None
+    result = invoke("retrain", "--data", write(table, "new.csv"))
+    assert result.exit_code in {0, 1}, result.output
+    assert "left out 3 row(s) of new.csv without a" in result.output
 
 
 def test_scheduled_retraining_reads_the_source_data() -> None:

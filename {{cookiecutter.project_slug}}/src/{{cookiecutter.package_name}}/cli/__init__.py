@@ -262,7 +262,10 @@ def monitor(
 def retrain(
     data_path: Annotated[
         str | None,
-        typer.Option("--data", help="New labelled data; default: the data.source setting."),
+        typer.Option(
+            "--data",
+            help="New labelled data; default: the data.source setting, else the embedded sample.",
+        ),
     ] = None,
     reference_data: Annotated[
         str | None,
@@ -284,6 +287,8 @@ def retrain(
     settings = load(verbose, **{"models.dir": models_dir, "retrain.tolerance": tolerance})
     with reported(verbose):
         decision = retrain_model(settings, data_path, reference_data)
+    if decision.left_out:
+        typer.echo(decision.left_out)
     metric = decision.metric
     champion = decision.champion_metrics
     typer.echo(

@@ -28,8 +28,10 @@ from {{ cookiecutter.package_name }}.store import (
 from {{ cookiecutter.package_name }}.tracking import open_tracker
 from {{ cookiecutter.package_name }}.workflows.train import (
     LabelledData,
-    read_validated,
+    labelled_data,
+    read_labelled,
     record_evaluation,
+    refuses_unlabelled,
     save_candidate,
 )
 from {{ cookiecutter.package_name }}.workflows.tuned import chosen_hyperparameters
@@ -49,6 +51,7 @@ class Decision:
     gate_minimum: float
     tolerance: float
     holdout_rows: int
+    left_out: str = ""  # the new data's rows without a target, in one line ("" when none)
 
     @property
     def current(self) -> str | None:
@@ -166,7 +169,11 @@ def retrain(
     source: tables.Location | None = None,
     reference: tables.Location | None = None,
 ) -> Decision:
-    """`challenge` with the labelled table at `source` (default: the data.source setting)."""
-    location = source or settings.required("data.source")
-    new = LabelledData(read_validated(location), str(location))
-    return challenge(settings, new, None if reference is None else read_validated(reference))
+    """`challenge` with the labelled table at `source`, else the data.source setting, else the
+    embedded sample: the rule `train` and the orchestrators' ingest follow. Rows without a target
+    are left out (or refused: training.unlabelled), and the decision says how many."""
+    new = labelled_data(settings, source)
+    earlier = None
+    if reference is not None:
+        earlier = read_labelled(reference, refuse_unlabelled=refuses_unlabelled(settings)).table
+    return replace(challenge(settings, new, earlier), left_out=new.left_out)
