@@ -188,6 +188,7 @@ ORCHESTRATOR_FILES = {
     },
     "cron": {
         "deploy/cron/crontab",
+        "deploy/cron/run-scheduled",
         "deploy/cron/churn-forecast-training.service",
         "deploy/cron/churn-forecast-training.timer",
         "deploy/cron/churn-forecast-monitoring.service",

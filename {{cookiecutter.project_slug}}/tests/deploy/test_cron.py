@@ -57,12 +57,18 @@ def unit(job: str, kind: str) -> Path:
 
 
 def crontab_entry(job: str) -> tuple[list[str], str]:
-    """The schedule fields and the command of the crontab line that logs under `job`'s tag."""
+    """The schedule fields and the command of the crontab line that runs `job`."""
     lines = (CRON / "crontab").read_text(encoding="utf-8").splitlines()
     entries = [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
-    [entry] = [line for line in entries if line.endswith(f"--tag {SLUG}-{job}")]
+    [entry] = [line for line in entries if f" deploy/cron/run-scheduled {job} " in line]
     fields = entry.split(maxsplit=5)
     return fields[:5], fields[5]
+
+
+def scheduled_log(install: Path, name: str = "runs") -> str:
+    """What run-scheduled recorded: one line per run (`runs`), or a job's output."""
+    path = install / "reports" / "scheduled" / f"{name}.log"
+    return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
 def unit_setting(path: Path, key: str) -> str:
@@ -80,11 +86,6 @@ def service_command(job: str) -> str:
     return unit_setting(unit(job, "service"), "ExecStart").replace("$$", "$")
 
 
-def without_logger(command: str) -> str:
-    """A crontab command without its `| logger` tail, so that its own exit status shows."""
-    return command.split(" 2>&1 | logger")[0]
-
-
 @pytest.fixture
 def install(tmp_path: Path) -> Path:
     """A stand-in for /opt/<project>: the folders, the console script, and settings in .env."""
@@ -93,6 +94,8 @@ def install(tmp_path: Path) -> Path:
         (root / folder).mkdir(parents=True)
     script = Path(sys.executable).parent / SLUG
     (root / ".venv" / "bin" / SLUG).symlink_to(script)
+    (root / "deploy" / "cron").mkdir(parents=True)
+    shutil.copy2(CRON / "run-scheduled", root / "deploy" / "cron" / "run-scheduled")
     (root / ".env").write_text(f"{ENV_PREFIX}DATA_SAMPLE_ROWS=2000\n", encoding="utf-8")
     return root
 
@@ -140,18 +143,34 @@ def configure(install: Path, **settings: str) -> None:
 
 
 def test_the_crontab_schedules_each_job_under_the_lock() -> None:
+    runner = (CRON / "run-scheduled").read_text(encoding="utf-8")
+    assert "exec 9>>models/.training.lock" in runner
+    assert "flock --nonblock 9" in runner
     for job in JOBS:
         schedule, command = crontab_entry(job)
         assert schedule == SCHEDULES[job]
-        assert "flock --nonblock models/.training.lock" in command
+        assert command.startswith(f"cd {INSTALL_DIR} && deploy/cron/run-scheduled {job} ")
 
 
 @needs_flock
 def test_the_training_crontab_line_trains_and_promotes_a_model(install: Path) -> None:
+    """Recorded where a person looks, with no syslog at all, as cron runs it (`env -i`)."""
     _, command = crontab_entry("training")
-    result = run(command, install)
-    assert result.returncode == 0, result.stderr
+    as_cron = ["/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "/bin/sh", "-c"]  # no syslog either
+    result = subprocess.run(  # the project's own command line, as cron runs it
+        [*as_cron, command.replace(INSTALL_DIR, str(install))],
+        cwd=install,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert result.returncode == 0, scheduled_log(install, "training") + result.stderr
     assert models(install).metadata()["training_rows"] == 1_600
+    started, finished = scheduled_log(install).splitlines()
+    assert started.endswith(f"training: started: .venv/bin/{SLUG} train")
+    assert finished.endswith("training: finished (exit 0)")
+    assert "promoted" in scheduled_log(install, "training")
 
 
 @needs_flock
@@ -168,17 +187,19 @@ def test_the_training_service_trains_in_its_working_directory(install: Path) -> 
 def test_monitoring_retrains_only_on_drift(trained_install: Path, command: str) -> None:
     install = trained_install
     scheduled = crontab_entry("monitoring")[1] if command == "crontab" else None
-    monitoring = without_logger(scheduled) if scheduled else service_command("monitoring")
+    monitoring = scheduled or service_command("monitoring")
     configure(install, monitoring_data="data/stable.parquet", data_source="data/drifted.parquet")
     result = run(monitoring, install)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no drift" in result.stdout
+    output = result.stdout + scheduled_log(install, "monitoring")
+    assert result.returncode == 0, output + result.stderr
+    assert "no drift" in output
     assert retraining(install) == []
 
     configure(install, monitoring_data="data/drifted.parquet")  # the later line wins
     result = run(monitoring, install)
-    assert result.returncode in {0, 1}, result.stdout + result.stderr  # promoted, or champion kept
-    assert "DRIFT" in result.stdout
+    output = result.stdout + scheduled_log(install, "monitoring")
+    assert result.returncode in {0, 1}, output + result.stderr  # promoted, or champion kept
+    assert "DRIFT" in output
     [decision] = retraining(install)
     assert decision.current == models(install).current()
 
@@ -202,7 +223,7 @@ def test_scoring_runs_the_spark_job_on_the_current_model(
         pytest.skip("scoring starts Spark, which needs Java 17 or 21")
     install = trained_install
     scheduled = crontab_entry("scoring")[1] if command == "crontab" else None
-    scoring = without_logger(scheduled) if scheduled else service_command("scoring")
+    scoring = scheduled or service_command("scoring")
     configure(
         install,
         spark_master="local[1]",
@@ -210,8 +231,9 @@ def test_scoring_runs_the_spark_job_on_the_current_model(
         spark_destination="data/scored",
     )
     result = run(scoring, install)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "scored 1,000 rows" in result.stdout
+    output = result.stdout + scheduled_log(install, "scoring")
+    assert result.returncode == 0, output + result.stderr
+    assert "scored 1,000 rows" in output
     assert len(pd.read_parquet(install / "data" / "scored")) == 1_000
 
 
@@ -225,12 +247,16 @@ def test_scoring_without_a_source_fails_with_the_setting_to_set(trained_install:
 
 @needs_flock
 @pytest.mark.usefixtures("lock_held")
-def test_every_run_is_skipped_while_another_holds_the_lock(install: Path) -> None:
-    commands = [without_logger(crontab_entry(job)[1]) for job in JOBS]
-    commands += [service_command(job) for job in JOBS]
-    for command in commands:
-        result = run(command, install)
-        assert result.returncode == 1, result.stderr  # flock --nonblock: the lock is taken
+def test_every_run_is_skipped_while_another_holds_the_lock_and_cron_says_so(
+    install: Path,
+) -> None:
+    for job in JOBS:
+        result = run(crontab_entry(job)[1], install)
+        assert result.returncode == 75, result.stderr  # run-scheduled: try again later
+        last = scheduled_log(install).splitlines()[-1]
+        assert last.endswith(f"{job}: skipped: another scheduled run holds models/.training.lock")
+        result = run(service_command(job), install)
+        assert result.returncode == 1, result.stderr  # flock: `systemctl --failed` lists it
         assert "model" not in result.stdout
     assert models(install).versions() == []
 
