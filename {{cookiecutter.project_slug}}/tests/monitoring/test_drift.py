@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import (
@@ -17,7 +18,7 @@ from {{ cookiecutter.package_name }}.errors import (
     ModelNotFoundError,
 )
 from {{ cookiecutter.package_name }}.modeling.scoring import predict_frame
-from {{ cookiecutter.package_name }}.monitoring.drift import compare, holm, psi
+from {{ cookiecutter.package_name }}.monitoring.drift import compare, holm, ks_two_sample, psi
 from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
 from {{ cookiecutter.package_name }}.monitoring.report import write_html
 from {{ cookiecutter.package_name }}.schema import SCHEMA
@@ -152,3 +153,14 @@ def test_a_feature_missing_everywhere_is_a_missing_rate_drift(
     name = read[0]
     features[name] = np.nan
     assert drifted_checks(features) >= {f"{name} (missing rate)"}
+
+
+@pytest.mark.parametrize(("size", "shift"), [(50, 0.0), (1_000, 0.1), (5_000, 0.0), (5_000, 2.0)])
+def test_the_ks_test_gives_scipys_statistic_and_p_value(size: int, shift: float) -> None:
+    rng = np.random.default_rng(size)
+    first, second = rng.normal(size=2_000), rng.normal(shift, size=size)
+    first[:10] = second[:10]  # ties across the samples
+    expected = stats.ks_2samp(first, second, method="asymp")
+    statistic, p_value = ks_two_sample(first, second)
+    assert statistic == pytest.approx(float(expected.statistic), rel=1e-12)
+    assert p_value == pytest.approx(float(expected.pvalue), rel=1e-9, abs=1e-300)

@@ -129,12 +129,25 @@ def numeric_check(
     )
     if len(present) == 0 or not reference.sample:  # all missing: the missing-rate check says so
         return check
-    # The asymptotic distribution: exact p-values are slow and unnecessary at these sizes.
-    result = stats.ks_2samp(np.asarray(reference.sample), present, method="asymp")
+    statistic, p_value = ks_two_sample(np.asarray(reference.sample), present)
     shift = psi(np.asarray(reference.shares), bin_shares(present, reference.edges))
-    return replace(
-        check, statistic=float(result.statistic), p_value=float(result.pvalue), effect=shift
+    return replace(check, statistic=statistic, p_value=p_value, effect=shift)
+
+
+def ks_two_sample(first: npt.NDArray[Any], second: npt.NDArray[Any]) -> tuple[float, float]:
+    """The two-sample Kolmogorov-Smirnov statistic and its asymptotic two-sided p-value: what
+    `scipy.stats.ks_2samp(..., method="asymp")` returns (exact p-values are slow and unneeded at
+    these sizes), without its per-call overhead, which was most of a drift check's time."""
+    first, second = np.sort(first), np.sort(second)
+    pooled = np.concatenate([first, second])
+    distance = np.abs(
+        np.searchsorted(first, pooled, side="right") / len(first)
+        - np.searchsorted(second, pooled, side="right") / len(second)
     )
+    statistic = float(distance.max())
+    larger, smaller = sorted([float(len(first)), float(len(second))], reverse=True)
+    effective = np.round(larger * smaller / (larger + smaller))
+    return statistic, float(np.clip(stats.kstwo.sf(statistic, effective), 0.0, 1.0))
 
 
 def categorical_check(

@@ -109,7 +109,11 @@ def category_texts(values: pd.Series) -> pd.Series:
             return str(int(value))
         return str(value)
 
-    return values.dropna().map(text)
+    present = values.dropna()
+    if present.dtype.name == "category":  # the values held, not every declared category
+        present = present.astype(object)
+    # Each distinct value once, then a vectorised lookup: a batch has many rows, few categories.
+    return present.map({value: text(value) for value in present.unique()})
 
 
 def categorical_profile(values: pd.Series) -> ColumnProfile:
