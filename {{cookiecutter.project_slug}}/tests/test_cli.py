@@ -257,9 +257,12 @@ def command_under_a_file_size_limit(
     def limited() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
+    # No bytecode: under the limit, Python would write cut-short .pyc files into the environment
+    # (it does not check the length it wrote), and every later import of those modules fails.
+    models = {f"{ENV_PREFIX}MODELS_DIR": str(settings.models.dir)}
     return subprocess.run(
         [sys.executable, "-m", "{{ cookiecutter.package_name }}", *args],
-        env={**environment, f"{ENV_PREFIX}MODELS_DIR": str(settings.models.dir)},
+        env={**environment, **models, "PYTHONDONTWRITEBYTECODE": "1"},
         preexec_fn=limited,  # the child lowers its own limit before it starts
         capture_output=True,
         text=True,
