@@ -76,9 +76,7 @@ def tests(session: nox.Session) -> None:
 def generated(session: nox.Session) -> None:
     """Bake representative projects and run their own pre-commit and nox sessions.
 
-    The tests of one representative bake share it on one worker (`loadgroup`); the slowest tests
-    are listed at the end, the per-part times of this session.
+    The slowest tests are listed at the end: the per-part times of this session.
     """
     sync(session)
-    run = ("pytest", "-m", "slow", "-n", "auto", "--dist", "loadgroup", "--durations", "40")
-    session.run(*run, *session.posargs)
+    session.run("pytest", "-m", "slow", "-n", "auto", "--durations", "40", *session.posargs)
