@@ -7,7 +7,11 @@ from {{ cookiecutter.package_name }} import tables
 from {{ cookiecutter.package_name }}.columns import Column
 from {{ cookiecutter.package_name }}.columns.validation import split_target, validate
 from {{ cookiecutter.package_name }}.errors import DataError, DataValidationError
-from {{ cookiecutter.package_name }}.modeling.scoring import MAX_COLUMNS, predict_frame, score_file
+from {{ cookiecutter.package_name }}.modeling.scoring import (
+    MAX_COLUMNS,
+    predict_frame,
+    score_file,
+)
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.store import ModelStore
 

@@ -18,7 +18,12 @@ from {{ cookiecutter.package_name }}.errors import (
     ModelNotFoundError,
 )
 from {{ cookiecutter.package_name }}.modeling.scoring import predict_frame
-from {{ cookiecutter.package_name }}.monitoring.drift import compare, holm, ks_two_sample, psi
+from {{ cookiecutter.package_name }}.monitoring.drift import (
+    compare,
+    holm,
+    ks_two_sample,
+    psi,
+)
 from {{ cookiecutter.package_name }}.monitoring.profile import load_profile
 from {{ cookiecutter.package_name }}.monitoring.report import write_html
 from {{ cookiecutter.package_name }}.schema import SCHEMA
