@@ -2,11 +2,11 @@
 
 `atomic_open` writes under a temporary name beside the destination and renames into place when the
 block completes, so a reader sees the old file or the new one, and a failed run leaves nothing.
-`append_lines` adds JSON lines with one write in append mode, so concurrent writers (gunicorn
-workers, two schedulers) never interleave their lines; a write cut short (a full disk) is an error,
-and the next append starts on a line of its own, so a torn line never joins a whole one.
-Everything that writes a file uses these. Importing this module is light (no pandas): the model
-store and the API use it.
+`append_lines` adds JSON lines with one write in append mode, under an exclusive lock, so
+concurrent writers (gunicorn workers, two schedulers) never interleave their lines; a write cut
+short (a full disk) is an error, and the next append starts on a line of its own, so a torn line
+never joins a whole one. Everything that writes a file uses these. Importing this module is light
+(no pandas): the model store and the API use it.
 
 A process killed mid-write leaves its `.partial` file: writing the same destination again removes
 those that nothing has written to for `STALE_SECONDS` (`remove_stale`).
@@ -19,6 +19,7 @@ import glob
 import json
 import os
 import posixpath
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -27,6 +28,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from {{ cookiecutter.package_name }}.errors import DataError
+
+if sys.platform != "win32":
+    import fcntl
 
 if TYPE_CHECKING:
     import fsspec
@@ -99,8 +103,8 @@ def remove_stale(folder: Path, pattern: str) -> list[Path]:
 
 
 def append_lines(path: Path, entries: list[dict[str, Any]]) -> None:
-    """Append JSON lines with a single write to a local file in append mode: concurrent writers
-    (gunicorn workers, two schedulers) never interleave their lines.
+    """Append JSON lines with a single write to a local file in append mode, under an exclusive
+    lock: concurrent writers (gunicorn workers, two schedulers) never interleave their lines.
 
     A write cut short raises OSError (ENOSPC) naming the file; the torn line it leaves is ended by
     the next append, which starts on a line of its own (readers skip a torn line)."""
@@ -110,9 +114,15 @@ def append_lines(path: Path, entries: list[dict[str, Any]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
     try:
-        size = os.fstat(descriptor).st_size
-        if size and os.pread(descriptor, 1, size - 1) != b"\n":
-            text = "\n" + text  # the last write was cut short: never glue onto its torn line
+        # Appenders take turns (gunicorn workers, two schedulers): the last byte read below is
+        # then the end of a whole write, never the middle of another writer's line.
+        if sys.platform != "win32":
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        size = os.lseek(descriptor, 0, os.SEEK_END)
+        if size:
+            os.lseek(descriptor, size - 1, os.SEEK_SET)  # writes still go to the end (O_APPEND)
+            if os.read(descriptor, 1) != b"\n":
+                text = "\n" + text  # the last write was cut short: never glue onto its torn line
         data = text.encode("utf-8")
         written = os.write(descriptor, data)
         if written != len(data):
