@@ -7,6 +7,8 @@ a record names each column once, and a record that does not is refused, naming t
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -18,8 +20,12 @@ def once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """`object_pairs_hook` for `json.loads`: the pairs as a dict, or DuplicateKeyError."""
     record = dict(pairs)
     if len(record) < len(pairs):
-        keys = [key for key, _ in pairs]
-        twice = sorted({key for key in keys if keys.count(key) > 1})
+        twice = repeated(key for key, _ in pairs)
         msg = f"holds the key(s) {', '.join(map(repr, twice))} more than once: each column once"
         raise DuplicateKeyError(msg)
     return record
+
+
+def repeated(names: Iterable[str]) -> list[str]:
+    """The names given more than once, sorted (one pass: a header may hold 100,000)."""
+    return sorted(name for name, count in Counter(names).items() if count > 1)

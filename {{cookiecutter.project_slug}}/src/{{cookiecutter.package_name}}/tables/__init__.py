@@ -36,7 +36,11 @@ import pyarrow.parquet as pq
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.fs.atomic import Location as Location  # re-exported
 from {{ cookiecutter.package_name }}.fs.atomic import atomic_open, filesystem
-from {{ cookiecutter.package_name }}.fs.json_objects import DuplicateKeyError, once_each
+from {{ cookiecutter.package_name }}.fs.json_objects import (
+    DuplicateKeyError,
+    once_each,
+    repeated,
+)
 
 # What starts a formula in Excel, LibreOffice and Google Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -142,7 +146,7 @@ def check_csv_header(file: IO[bytes], max_columns: int | None = None) -> None:
     lines = io.StringIO(head.decode("utf-8-sig", errors="replace"), newline="")
     names = next(csv.reader(lines), [])  # pandas takes seconds to parse a header this way
     check_width(len(names), max_columns)
-    twice = sorted({name for name in names if names.count(name) > 1})
+    twice = repeated(names)
     if twice:
         msg = f"the header names {', '.join(map(repr, twice))} more than once: each column once"
         raise ValueError(msg)
