@@ -37,6 +37,7 @@ OPTION_PATHS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
             "benchmarks/bench_cold_start.py",
             "benchmarks/bare_app.py",
             "benchmarks/peer_fastapi.py",
+            "benchmarks/peer_mlflow.py",
             "src/{package}/ui/remote.py",  # the Streamlit app scoring through the API
             "tests/ui/test_remote.py",
         ),

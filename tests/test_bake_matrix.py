@@ -110,6 +110,7 @@ API_FILES = {
         "benchmarks/bench_cold_start.py",
         "benchmarks/bare_app.py",
         "benchmarks/peer_fastapi.py",
+        "benchmarks/peer_mlflow.py",
         "tests/api/conftest.py",
         "tests/api/test_hostile.py",
     },

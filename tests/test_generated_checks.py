@@ -6,6 +6,7 @@ Slow (minutes): run with `uv run nox -s generated`, or `pytest -m slow`.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -80,7 +81,8 @@ def test_a_representative_project_is_green_from_bake_to_rollback(project: Path) 
 
 
 def pre_commit_passes_on_every_file_and_on_a_real_commit(project: Path) -> None:
-    check(project, "uv", "run", "pre-commit", "run", "--all-files", "--show-diff-on-failure")
+    """The hooks as git runs them: the first commit stages every file, so every hook checks
+    every file (as `pre-commit run --all-files` would, which the `lint` session runs too)."""
     check(project, "uv", "run", "pre-commit", "install")
     output = check(project, "git", *GIT_IDENTITY, "commit", "-q", "-m", "Bake the project")
     assert "Failed" not in output
@@ -265,3 +267,21 @@ def test_a_gradient_boosting_project_is_green_and_served_from_the_image_environm
     output = check(project, "uv", "run", "nox", "-s", *sessions, timeout=NOX_TIMEOUT)
     for session in sessions:
         assert f"Session {session} was successful" in output
+
+
+@pytest.mark.skipif(
+    shutil.which("wrk") is None, reason="wrk is not installed (apt-get install wrk)"
+)
+def test_the_api_benchmark_compares_every_server_without_an_error(output_dir: Path) -> None:
+    """`benchmarks/bench_api.py` as its docstring runs it, briefly: every server it compares
+    answers every request (a peer that refused the record, a date it could not read, would
+    make its row meaningless), and the ratios are printed."""
+    project = bake(output_dir, ci_provider="none")
+    command = ("uv", "run", "--group", "bench", "python", "benchmarks/bench_api.py")
+    output = check(project, *command, "--runs", "1", "--seconds", "2", timeout=NOX_TIMEOUT)
+    assert "one-record POSTs from wrk" in output
+    rows = [line for line in output.splitlines() if " req/s " in line]
+    assert len(rows) >= 3, output  # (a), (b), (c); (d) where MLflow is installed
+    assert all(row.endswith("errors 0") for row in rows), output
+    assert "(a)/(b) " in output
+    assert "API cold start" in output

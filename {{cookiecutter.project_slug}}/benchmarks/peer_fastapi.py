@@ -5,6 +5,7 @@ one-row DataFrame; no authentication, metrics or logging (ours does all three an
 ahead). Reads the models folder from the same settings as the API.
 """
 
+import datetime
 from typing import Any
 
 from fastapi import FastAPI
@@ -19,7 +20,7 @@ from {{ cookiecutter.package_name }}.store import open_store
 
 def field(column: Column) -> tuple[Any, Any]:
     """A column as a pydantic field: its type, and whether it may be left out."""
-    kind: Any = Label if column.categories else float
+    kind: Any = Label if column.categories else datetime.date if column.kind == "date" else float
     return (kind | None, None) if column.nullable else (kind, ...)
 
 
@@ -31,4 +32,4 @@ app = FastAPI()
 
 @app.post("/predict")
 def predict(record: Record) -> dict[str, Any]:
-    return {"predictions": predictor.predict([record.model_dump()])}
+    return {"predictions": predictor.predict([record.model_dump(mode="json")])}

@@ -42,13 +42,13 @@ def thresholds() -> Thresholds:
 
 
 @pytest.fixture(scope="session")
-def fresh_batch() -> Callable[[int], pd.DataFrame]:
+def fresh_batch() -> Callable[..., pd.DataFrame]:
     """Fresh rows from the training distribution, by trial: seeds the model never saw."""
     from {{ cookiecutter.package_name }}.columns.sample import make_dataset
     from {{ cookiecutter.package_name }}.columns.validation import validate
 
-    def batch(trial: int) -> pd.DataFrame:
-        return validate(make_dataset(BATCH_ROWS, seed=10_000 + trial), require_target=False)
+    def batch(trial: int, rows: int = BATCH_ROWS) -> pd.DataFrame:
+        return validate(make_dataset(rows, seed=10_000 + trial), require_target=False)
 
     return batch
 

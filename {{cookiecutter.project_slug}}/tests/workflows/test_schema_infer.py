@@ -101,11 +101,13 @@ def test_check_counts_the_rows_without_a_target(tmp_path: Path, sample: pd.DataF
 
 
 def copy_of_the_project(tmp_path: Path) -> Path:
-    """The package in a project folder of its own, whose schema.py a test may break."""
+    """The package in a project folder of its own, whose schema.py a test may break.
+
+    Its compiled modules come along (copied with their sources' times, so they stay valid): the
+    copy's commands then compile only the schema a test rewrites."""
     root = tmp_path / "project"
     package = Path({{ cookiecutter.package_name }}.__file__).parent
-    unneeded = shutil.ignore_patterns("__pycache__")
-    shutil.copytree(package, root / "src" / package.name, ignore=unneeded)
+    shutil.copytree(package, root / "src" / package.name)
     (root / "pyproject.toml").write_text("[project]\nname = 'copy'\n", encoding="utf-8")
     return root
 
@@ -125,6 +127,15 @@ def command(
     )
 
 
+def broken_copy(tmp_path: Path, broken: str) -> tuple[Path, int]:
+    """A copy of the project whose schema.py ends with `broken`, and that line's number."""
+    root = copy_of_the_project(tmp_path)
+    schema = root / "src" / "{{ cookiecutter.package_name }}" / "schema.py"
+    lines = schema.read_text(encoding="utf-8").splitlines()
+    schema.write_text("\n".join([*lines, "", broken, ""]), encoding="utf-8")
+    return root, len(lines) + 2
+
+
 @pytest.mark.parametrize(
     ("broken", "said"),
     [
@@ -133,18 +144,14 @@ def command(
         ("TARGET = Target('y', 'number'", "SyntaxError"),
     ],
 )
-def test_a_broken_schema_is_said_in_one_line_and_repaired_by_infer(
+def test_a_broken_schema_is_said_in_one_line(
     tmp_path: Path,
     sample: pd.DataFrame,
     isolated_environment: dict[str, str],
     broken: str,
     said: str,
 ) -> None:
-    root = copy_of_the_project(tmp_path)
-    schema = root / "src" / "{{ cookiecutter.package_name }}" / "schema.py"
-    lines = schema.read_text(encoding="utf-8").splitlines()
-    line = len(lines) + 2
-    schema.write_text("\n".join([*lines, "", broken, ""]), encoding="utf-8")
+    root, line = broken_copy(tmp_path, broken)
     data = tables.write_table(sample.head(400), root / "data.csv")
     for args in (["train"], ["schema", "infer", "--check", data]):
         result = command(root, isolated_environment, *args)
@@ -153,6 +160,14 @@ def test_a_broken_schema_is_said_in_one_line_and_repaired_by_infer(
         assert f"schema.py line {line}: " in result.stderr
         assert said in result.stderr
         assert "schema infer FILE --target COLUMN --force" in result.stderr
+
+
+def test_a_schema_that_does_not_even_parse_is_repaired_by_infer(
+    tmp_path: Path, sample: pd.DataFrame, isolated_environment: dict[str, str]
+) -> None:
+    """The command the error names rewrites schema.py whatever it holds."""
+    root, _ = broken_copy(tmp_path, "TARGET = Target('y', 'number'")
+    data = tables.write_table(sample.head(400), root / "data.csv")
     redraft = ["schema", "infer", data, "--target", SCHEMA.target.name, "--force"]
     repaired = command(root, isolated_environment, *redraft)
     assert repaired.returncode == 0, repaired.stderr

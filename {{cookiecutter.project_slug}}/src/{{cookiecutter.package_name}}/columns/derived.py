@@ -23,6 +23,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ class Derived:
         """How the model reads it: bins are categories, everything else a number."""
         return "category" if self.formula == "bins" else "number"
 
-    @property
+    @cached_property
     def categories(self) -> tuple[str, ...]:
         """The bins' labels, in order (a derived number has none)."""
         if self.formula != "bins":
@@ -145,11 +146,20 @@ class Derived:
     def bin_labels(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.object_]:
         import numpy as np
 
-        labels = np.array([*self.categories, MISSING_BIN], dtype=object)
-        index = np.digitize(values, np.asarray(self.edges, dtype=np.float64))
+        labels, edges = self.bin_arrays
+        index = np.digitize(values, edges)
         index[np.isnan(values)] = len(self.categories)
         picked: npt.NDArray[np.object_] = labels[index]
         return picked
+
+    @cached_property
+    def bin_arrays(self) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.float64]]:
+        """The labels (the missing bin's last) and edges as arrays, built once: the API derives
+        every request's features, and building them took a fifth of a record's derivation."""
+        import numpy as np
+
+        labels = np.array([*self.categories, MISSING_BIN], dtype=object)
+        return labels, np.asarray(self.edges, dtype=np.float64)
 
 
 def ratio(name: str, numerator: str, denominator: str, description: str = "") -> Derived:
