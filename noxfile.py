@@ -64,10 +64,13 @@ def tests(session: nox.Session) -> None:
 
     The hooks and the Jinja extensions run on each Python; the checks of a baked project with
     other tools (ruff, uv, hadolint, the CI validators) give the same answer whichever Python runs
-    pytest, so only the 3.12 session runs them (marked `once`).
+    pytest, so only the 3.12 session runs them (marked `once`), and only it bakes every pair of
+    option values: the other Pythons bake every value once.
     """
     sync(session)
     selection = "not slow" if session.python == PRIMARY else "not slow and not once"
+    if session.python != PRIMARY:
+        session.env["TEMPLATE_BAKES"] = "each-value"  # see tests/helpers.py: matrix_combinations
     session.run("pytest", "-m", selection, "-n", "auto", *session.posargs)
 
 

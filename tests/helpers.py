@@ -81,6 +81,28 @@ def pairwise_combinations() -> list[dict[str, str]]:
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 
+def each_value_combinations() -> list[dict[str, str]]:
+    """Fewer bakes: rows of the pairwise set, taken while they bake a value of an option that no
+    row taken so far bakes, until every value of every option is baked once."""
+    rows = pairwise_combinations()
+    wanted = {(name, value) for row in rows for name, value in row.items()}
+    taken: list[dict[str, str]] = []
+    while wanted:
+        best = max(rows, key=lambda row: len(wanted & set(row.items())))
+        taken.append(best)
+        wanted -= set(best.items())
+    return taken
+
+
+def matrix_combinations() -> list[dict[str, str]]:
+    """The bakes of the matrix tests: every pair of values (the default), or with
+    TEMPLATE_BAKES=each-value every value once (the nox sessions of the other Pythons: what
+    depends on the Python, the hooks' and the Jinja extensions' code, runs in any bake)."""
+    if os.environ.get("TEMPLATE_BAKES") == "each-value":
+        return each_value_combinations()
+    return pairwise_combinations()
+
+
 def combination_id(answers: Mapping[str, str]) -> str:
     return ",".join(f"{key}={value}" for key, value in answers.items())
 
