@@ -13,6 +13,7 @@ import itertools
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import fastjsonschema
@@ -99,16 +100,20 @@ def might_repeat_a_key(body: bytes, document: Any) -> bool:
 
 
 class RecordValidator:
-    """The schema's record check, compiled once."""
+    """The schema's record check, compiled once; each field's own check is compiled when a
+    record first fails (a cold start then compiles one function, not one per column too)."""
 
     def __init__(self) -> None:
-        schema = SCHEMA.record_json_schema()
-        self.whole: Callable[[Any], Any] = fastjsonschema.compile(schema, formats=FORMATS)
-        self.fields = {
+        self.schema = SCHEMA.record_json_schema()
+        self.whole: Callable[[Any], Any] = fastjsonschema.compile(self.schema, formats=FORMATS)
+        self.required = self.schema["required"]
+
+    @cached_property
+    def fields(self) -> dict[str, Callable[[Any], Any]]:
+        return {
             name: fastjsonschema.compile(column, formats=FORMATS)
-            for name, column in schema["properties"].items()
+            for name, column in self.schema["properties"].items()
         }
-        self.required = schema["required"]
 
     def problems(self, records: list[Any]) -> FieldErrors:
         """The first MAX_DETAILS problems of the batch, and how many there are in all.
