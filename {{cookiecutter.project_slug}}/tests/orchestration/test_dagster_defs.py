@@ -5,10 +5,13 @@ Run by `nox -s dag`, which installs Dagster.
 
 from __future__ import annotations
 
+import json
 {% if cookiecutter.batch_engine == "spark" -%}
 import os
 import shutil
 {% endif -%}
+import subprocess
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -115,6 +118,41 @@ def test_materializing_everything_trains_and_promotes_a_model(
     assert models(project).versions() == [current]
     assert result.output_for_node("promoted_model") == current
     assert (project / "reports" / current / "metrics.json").is_file()
+
+
+def test_dg_finds_the_jobs_from_the_project_folder_as_the_readme_says(
+    project: Path, isolated_environment: dict[str, str]
+) -> None:
+    """`uv run dg list defs` from the project's folder (here a folder holding its pyproject.toml
+    and its sources, and no .env to read): `[tool.dg]` leads it to the jobs and schedules that
+    `dg dev` shows and `dg launch --job training` runs; Dagster warns of nothing deprecated and
+    leaves no `.tmp_dagster_home_*` folder. (`dg launch` runs each step in a process of its own:
+    a minute and more, so the jobs themselves run in process in the tests above.)"""
+    root = Path(__file__).resolve().parents[2]
+    checkout = project / "checkout"
+    checkout.mkdir()
+    (checkout / "pyproject.toml").write_bytes((root / "pyproject.toml").read_bytes())
+    (checkout / "src").symlink_to(root / "src")
+    home = project / "dagster-home"
+    home.mkdir()
+    environment = {**isolated_environment, "DAGSTER_HOME": str(home)}
+    dg = Path(sys.executable).with_name("dg")
+    result = subprocess.run(
+        [str(dg), "list", "defs", "--json"],
+        cwd=checkout,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "deprecat" not in result.stderr.lower(), result.stderr
+    listed = json.loads(result.stdout)
+    assert sorted(job["name"] for job in listed["jobs"]) == ["monitoring", "training"]
+    schedules = {schedule["name"]: schedule["cron_schedule"] for schedule in listed["schedules"]}
+    assert schedules["training_schedule"] == TrainingSettings().schedule
+    assert sorted(path.name for path in checkout.iterdir()) == ["pyproject.toml", "src"]
 
 
 def test_a_failing_gate_blocks_the_promotion(
