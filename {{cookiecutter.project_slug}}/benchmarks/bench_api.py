@@ -240,11 +240,11 @@ def servers(work: Path, record: bytes) -> list[Server]:
                "/predict", record, 10),
     ]  # fmt: skip
     if importlib.util.find_spec("mlflow") is not None:
-        import mlflow
+        from mlflow.pyfunc import save_model
 
         model = work / "mlflow-model"  # "models from code": MLflow keeps the file with the model
         code = PROJECT / "benchmarks" / "peer_mlflow.py"
-        mlflow.pyfunc.save_model(str(model), python_model=str(code))
+        save_model(str(model), python_model=str(code))
         body = b'{"dataframe_records": [' + record + b"]}"
         command = [part.replace("{model}", str(model)) for part in MLFLOW_SERVE]
         found.append(Server("(d) mlflow models serve", command, "/invocations", body, 20))

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-import mlflow
 import pandas as pd
+from mlflow.models.model import set_model
+from mlflow.pyfunc.model import PythonModel
 
 from {{ cookiecutter.package_name }}.config import load_settings
 from {{ cookiecutter.package_name }}.modeling.scoring import SklearnPredictor
 from {{ cookiecutter.package_name }}.store import open_store
 
 
-class ServedPipeline(mlflow.pyfunc.PythonModel):  # type: ignore[misc, unused-ignore]
+class ServedPipeline(PythonModel):  # type: ignore[misc, unused-ignore]
     def load_context(self, context: Any) -> None:
         self.predictor = SklearnPredictor(open_store(load_settings()).load())
 
@@ -27,4 +28,4 @@ class ServedPipeline(mlflow.pyfunc.PythonModel):  # type: ignore[misc, unused-ig
         return self.predictor.predict(records)
 
 
-mlflow.models.set_model(ServedPipeline())  # what MLflow builds when it runs this file
+set_model(ServedPipeline())  # what MLflow builds when it runs this file
