@@ -162,7 +162,7 @@ def wrk(port: int, server: Server, duration: int, connections: int, script: Path
                "--duration", f"{duration}s", "--latency", "--script", str(script), url]  # fmt: skip
     report = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", report)[1])  # type: ignore[index]
-    quantiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", report, re.MULTILINE))
+    quantiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", report, re.MULTILINE))
     if len(quantiles) < 2:
         msg = f"{server.name}: wrk measured no latencies (no answer in time?):\n{report}"
         raise RuntimeError(msg)
