@@ -70,7 +70,7 @@ def tests(session: nox.Session) -> None:
     sync(session)
     selection = "not slow" if session.python == PRIMARY else "not slow and not once"
     if session.python != PRIMARY:
-        session.env["TEMPLATE_BAKES"] = "each-value"  # see tests/helpers.py: matrix_combinations
+        session.env["TEMPLATE_BAKES"] = "each-value"  # see tests/helpers.py: fewer_bakes
     session.run("pytest", "-m", selection, "-n", "auto", *session.posargs)
 
 

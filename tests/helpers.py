@@ -94,13 +94,15 @@ def each_value_combinations() -> list[dict[str, str]]:
     return taken
 
 
-def matrix_combinations() -> list[dict[str, str]]:
-    """The bakes of the matrix tests: every pair of values (the default), or with
-    TEMPLATE_BAKES=each-value every value once (the nox sessions of the other Pythons: what
+def fewer_bakes() -> bool:
+    """TEMPLATE_BAKES=each-value: the nox sessions of the other Pythons, which bake less (what
     depends on the Python, the hooks' and the Jinja extensions' code, runs in any bake)."""
-    if os.environ.get("TEMPLATE_BAKES") == "each-value":
-        return each_value_combinations()
-    return pairwise_combinations()
+    return os.environ.get("TEMPLATE_BAKES") == "each-value"
+
+
+def matrix_combinations() -> list[dict[str, str]]:
+    """The bakes of the matrix tests: every pair of values, or every value once (`fewer_bakes`)."""
+    return each_value_combinations() if fewer_bakes() else pairwise_combinations()
 
 
 def combination_id(answers: Mapping[str, str]) -> str:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from helpers import TEMPLATE, clean_env, read_pyproject
+from helpers import TEMPLATE, clean_env, fewer_bakes, read_pyproject
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -130,8 +129,8 @@ project_names = st.text(
 
 
 # Names go through the hooks' Unicode handling (unicodedata's tables differ by Python): drawn on
-# every Python, most on the one that bakes every pair (see helpers.matrix_combinations).
-NAME_EXAMPLES = 10 if os.environ.get("TEMPLATE_BAKES") == "each-value" else 30
+# every Python, most on the one that bakes every pair (see helpers.fewer_bakes).
+NAME_EXAMPLES = 10 if fewer_bakes() else 30
 
 
 @settings(
