@@ -91,6 +91,7 @@ ALWAYS_BAKED = (
     ".vscode/settings.json",
     ".vscode/launch.json",
     "benchmarks/bench_batch_predict.py",
+    "benchmarks/bench_schema_infer.py",
     "benchmarks/drift_power.py",
     "data/raw/.gitkeep",
     "models/.gitkeep",

@@ -12,10 +12,12 @@ from {{ cookiecutter.package_name }} import columns, tables
 from {{ cookiecutter.package_name }}.columns import Column, Schema, Target, validation
 from {{ cookiecutter.package_name }}.columns.drafting import (
     Draft,
+    draft_chunks,
     draft_schema,
     source,
     widened,
 )
+from {{ cookiecutter.package_name }}.columns.profile import profile
 from {{ cookiecutter.package_name }}.errors import SchemaError
 
 CLASSES = ("category",)
@@ -274,3 +276,63 @@ def test_ranges_get_a_margin(
     low: float, high: float, whole: bool, expected: tuple[float, float]
 ) -> None:
     assert widened(low, high, whole=whole, margin=0.1)[:2] == expected
+
+
+def chunked(table: pd.DataFrame, rows: int) -> list[pd.DataFrame]:
+    return [table.iloc[start : start + rows] for start in range(0, len(table), rows)]
+
+
+def test_a_table_read_in_chunks_drafts_as_it_does_whole(table: pd.DataFrame) -> None:
+    """Ranges, categories, gaps, dates and classes are whole-table facts, merged chunk by chunk;
+    identifiers and free text are judged on a sample (here a quarter of the rows)."""
+    whole = draft_schema(table, "diagnosis", CLASSES)
+    in_chunks = draft_chunks(chunked(table, 37), "diagnosis", CLASSES, sample_rows=ROWS // 4)
+    assert in_chunks.schema == whole.schema
+    assert reasons(in_chunks) == reasons(whole)
+    assert (in_chunks.rows, in_chunks.sampled) == (ROWS, ROWS // 4)
+
+
+def test_values_outside_the_sample_still_shape_the_draft() -> None:
+    """What the sample does not hold (one rare category, the largest value, one wrong date, one
+    rare class) still decides: the draft must accept the whole file it was drafted from."""
+    rows = 5_000
+    rng = np.random.default_rng(1)
+    table = pd.DataFrame(
+        {
+            "amount": rng.uniform(0, 100, rows).round(2),
+            "plan": rng.choice(["basic", "pro"], rows),
+            "day": pd.date_range("2024-01-01", periods=rows, freq="h").strftime("%Y-%m-%d"),
+            "visits": rng.poisson(3, rows),
+            "y": rng.choice(["a", "b"], rows),
+        }
+    )
+    table.loc[4_321, "amount"] = 1_000.0
+    table.loc[4_321, "plan"] = "enterprise"
+    table.loc[[4_321, 4_322], "y"] = "c"
+    table.loc[3_999, "visits"] = None
+    draft = draft_chunks(chunked(table, 1_000), "y", CLASSES, sample_rows=100)
+    schema = draft.schema
+    maximum = schema.column("amount").maximum
+    assert maximum is not None
+    assert maximum >= 1_000
+    assert schema.column("plan").categories == ("basic", "enterprise", "pro")
+    assert schema.column("visits").nullable
+    assert schema.target.classes == ("a", "b", "c")
+    table.loc[4_900, "day"] = "soon"
+    draft = draft_chunks(chunked(table, 1_000), "y", CLASSES, sample_rows=100)
+    assert "1 value(s) that are not ('soon')" in reasons(draft)["day"]
+
+
+def test_the_memory_held_is_bounded_whatever_the_rows() -> None:
+    """A sample of at most `sample_rows` rows, and at most `limit` distinct values per column."""
+    chunks = (
+        pd.DataFrame({"code": [f"c{start + i}" for i in range(500)], "n": np.arange(500) % 3})
+        for start in range(0, 20_000, 500)
+    )
+    table = profile(chunks, limit=1_000, sample_rows=300)
+    assert table.rows == 20_000
+    assert len(table.sample) == 300
+    assert table.sample.index.is_monotonic_increasing  # the sample keeps the table's order
+    assert table.columns["code"].counts is None  # beyond the limit: "more than 1,000"
+    assert table.columns["code"].distinct_text == "more than 1,000"
+    assert table.columns["n"].counts == {0: 6_680, 1: 6_680, 2: 6_640}

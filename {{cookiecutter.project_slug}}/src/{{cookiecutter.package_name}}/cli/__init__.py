@@ -398,6 +398,11 @@ def infer_schema(
         )
     for decision in drafted.decisions:
         typer.echo(str(decision))
+    if drafted.sampled:
+        typer.echo(
+            f"read {drafted.rows:,} rows in chunks; identifiers, free text and the shape of dates"
+            f" were judged on a uniform sample of {drafted.sampled:,} rows, the rest on every row"
+        )
     typer.echo(f"wrote {drafted.path} ({drafted.features} features): review it, then `uv run nox`")
 
 

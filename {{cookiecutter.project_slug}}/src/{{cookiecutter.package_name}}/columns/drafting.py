@@ -6,37 +6,41 @@ out, each with a one-line reason; a date column is kept as a date, and its parts
 weekday, days since its first date) are proposed as derived features; a target that does not
 fit the project's problem type is refused. The draft is Python source in the layout `ruff
 format` keeps, so it passes the project's own checks as written.
+
+Decisions read each column's whole-table facts and its values in a sample (profile.py), so a
+file larger than memory is drafted in chunks; a table that fits in the sample is its own sample.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from {{ cookiecutter.package_name }}.columns import Column, Kind, Label, Schema, Target
-from {{ cookiecutter.package_name }}.columns.dates import parse_dates
 from {{ cookiecutter.package_name }}.columns.derived import (
     DatePart,
     Derived,
     date_part,
 )
+from {{ cookiecutter.package_name }}.columns.profile import (
+    DISTINCT_LIMIT,
+    Facts,
+    TableProfile,
+    looks_like_dates,
+    profile,
+)
 from {{ cookiecutter.package_name }}.errors import SchemaError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 MAX_CATEGORIES = 20
 MAX_CLASSES = 50  # a target with more distinct values is not a set of classes
-# What a date looks like: 2021-03-04 (and a time after it), 04/03/2021, 4.3.21, Mar 4 2021,
-# 4 March 2021. Text that only pandas' lenient parser reads as a date ("T0001", "3", "may") is not.
-DATE_SHAPE = (
-    r"\d{4}-\d{1,2}-\d{1,2}([T ].*)?"
-    r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}( .*)?"
-    r"|[A-Za-z]{3,9}\.? \d{1,2},? \d{4}( .*)?"
-    r"|\d{1,2} [A-Za-z]{3,9}\.? \d{4}( .*)?"
-)
 CODE_SHAPE = r"[A-Za-z_-]*\d[A-Za-z0-9_./:-]*"  # N1A1, T0000123, CUST-0042
 # The parts proposed for each date column, beside the days since its first date.
 DATE_PARTS: tuple[DatePart, ...] = ("year", "month", "weekday")
@@ -63,6 +67,7 @@ class Draft:
     schema: Schema
     decisions: list[Decision]
     rows: int
+    sampled: int = 0  # rows of the sample, when smaller than the table
 
     @property
     def derived(self) -> tuple[Derived, ...]:
@@ -91,108 +96,99 @@ def widened(low: float, high: float, *, whole: bool, margin: float) -> tuple[flo
     return significant(minimum, 6), significant(maximum, 6), reason
 
 
-def looks_like_dates(values: pd.Series) -> bool:
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return True
-    if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
-        return False
-    sample = values.dropna().astype(str).str.strip().head(200)
-    if not sample.str.fullmatch(DATE_SHAPE).mean() > 0.9:
-        return False
-    return bool(parse_dates(sample).notna().mean() > 0.9)
+def all_different(facts: Facts) -> bool:
+    """One value per row: counted, or (beyond the count's limit) in the sample."""
+    if facts.distinct is not None:
+        return facts.distinct == facts.present >= 20
+    sample = facts.sample.dropna()
+    return sample.nunique() == len(sample) >= 20
 
 
-def identifier_reason(present: pd.Series) -> str | None:
+def identifier_reason(facts: Facts) -> str | None:
     """Why a text column is an identifier (one value per row, or many codes), or None."""
-    text = present.astype(str)
-    distinct = text.nunique()
-    if distinct == len(text) >= 20:
+    text = facts.sample.dropna().astype(str)
+    distinct = facts.distinct_text
+    if all_different(facts):
         return f"every value is different ({distinct} values like {text.iloc[0]!r}): an identifier"
-    if distinct >= 20 and distinct > len(text) / 4 and text.str.fullmatch(CODE_SHAPE).mean() > 0.9:
+    many = text.nunique() > len(text) / 4 if facts.distinct is None else facts.distinct >= 20
+    if facts.distinct is not None:
+        many = many and facts.distinct > facts.present / 4
+    if many and text.str.fullmatch(CODE_SHAPE).mean() > 0.9:
         return f"holds {distinct} distinct codes like {text.iloc[0]!r}: an identifier"
     return None
 
 
-def label(value: Any) -> Label:
-    """A plain Python label: `1`, not `np.int64(1)`."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return str(value)
-
-
-def gaps(values: pd.Series) -> dict[str, Any]:
-    missing = float(values.isna().mean())
-    if missing == 0:
+def gaps(facts: Facts) -> dict[str, Any]:
+    if facts.missing == 0:
         return {}
+    missing = facts.missing / facts.rows
     return {"nullable": True, "missing_rate": max(significant(missing, 2), 0.0001)}
 
 
-def number_column(name: str, values: pd.Series, margin: float) -> Column | str:
-    present = values.dropna().astype("float64")
-    whole = bool((present % 1 == 0).all())
-    distinct = present.nunique()
-    if whole and distinct == len(present) >= 20 and present.max() - present.min() < 2 * distinct:
+def number_column(name: str, facts: Facts, margin: float) -> Column | str:
+    numbers = facts.numbers
+    if numbers is None:  # numbers in the sample, and other values elsewhere in the table
+        shown = ", ".join(map(repr, facts.not_numbers))
+        return f"holds numbers, and values that are not ({shown}): correct them and draft again"
+    if (
+        numbers.whole
+        and all_different(facts)
+        and numbers.high - numbers.low < 2 * (facts.distinct or facts.present)
+    ):
         return "every value is a different whole number, close to a count (an identifier?)"
-    minimum, maximum, _ = widened(present.min(), present.max(), whole=whole, margin=margin)
-    observed = f"{significant(present.min())} to {significant(present.max())}"
-    described = f"Observed {observed}."
-    kind: Kind = "integer" if whole else "number"
+    minimum, maximum, _ = widened(numbers.low, numbers.high, whole=numbers.whole, margin=margin)
+    described = f"Observed {significant(numbers.low)} to {significant(numbers.high)}."
+    kind: Kind = "integer" if numbers.whole else "number"
     return Column(
         name,
         kind,
         described,
         minimum=minimum,
         maximum=maximum,
-        mean=significant(float(present.mean())),
-        std=significant(float(present.std(ddof=0))),
-        **gaps(values),
+        mean=significant(numbers.mean),
+        std=significant(numbers.std),
+        **gaps(facts),
     )
 
 
-def category_column(name: str, values: pd.Series, max_categories: int) -> Column | str:
-    present = values.dropna()
-    distinct = present.nunique()
-    if pd.api.types.is_bool_dtype(present):
+def category_column(name: str, facts: Facts, max_categories: int) -> Column | str:
+    distinct = facts.distinct
+    if facts.boolean:
         categories: tuple[Label, ...] = (False, True)
-    elif distinct > max_categories:
-        text = present.astype(str)
+    elif distinct is None or distinct > max_categories:
+        text = facts.sample.dropna().astype(str)
         if text.str.len().mean() >= 30 or text.str.contains(" ").mean() > 0.5:
-            return f"holds free text ({distinct} distinct values); a model needs categories"
-        identifier = identifier_reason(present)
+            shown = facts.distinct_text
+            return f"holds free text ({shown} distinct values); a model needs categories"
+        identifier = identifier_reason(facts)
         if identifier:
             return identifier
         return (
-            f"has {distinct} distinct values, more than {max_categories}: group rare values,"
-            " or raise --max-categories"
+            f"has {facts.distinct_text} distinct values, more than {max_categories}: group rare"
+            " values, or raise --max-categories"
         )
     else:
-        categories = tuple(sorted({label(value) for value in present}, key=str))
+        categories = tuple(sorted(facts.counts or (), key=str))
     return Column(
         name,
         "category",
         f"{len(categories)} categories.",
         categories=tuple(str(c) for c in categories) if mixed(categories) else categories,
-        **gaps(values),
+        **gaps(facts),
     )
 
 
-def date_column(name: str, values: pd.Series) -> Column | str:
-    parsed = parse_dates(values)
-    wrong = values[values.notna() & parsed.isna()]
-    if not wrong.empty:
-        shown = ", ".join(map(repr, pd.unique(wrong.astype(str))[:3]))
+def date_column(name: str, facts: Facts) -> Column | str:
+    dates = facts.dates
+    if dates.wrong or dates.earliest is None or dates.latest is None:
+        shown = ", ".join(map(repr, dates.examples))
         return (
-            f"holds dates, and {len(wrong)} value(s) that are not ({shown}): correct them (or"
+            f"holds dates, and {dates.wrong} value(s) that are not ({shown}): correct them (or"
             " leave them empty) and draft again to keep it"
         )
-    days = parsed.dropna()
-    first, last = (day.date().isoformat() for day in (days.min(), days.max()))
+    first, last = (day.date().isoformat() for day in (dates.earliest, dates.latest))
     return Column(
-        name, "date", f"Observed {first} to {last}.", earliest=first, latest=last, **gaps(values)
+        name, "date", f"Observed {first} to {last}.", earliest=first, latest=last, **gaps(facts)
     )
 
 
@@ -209,22 +205,31 @@ def mixed(labels: tuple[Label, ...]) -> bool:
     return len({type(value) for value in labels}) > 1
 
 
-def feature(name: str, values: pd.Series, max_categories: int, margin: float) -> Column | str:
+def feature(name: str, facts: Facts, max_categories: int, margin: float) -> Column | str:
     """The column's declaration, or the reason it is left out."""
-    present = values.dropna()
-    if present.empty:
+    if not facts.present:
         return "holds no values (every row is missing)"
-    if present.nunique() == 1:
-        return f"has the same value ({label(present.iloc[0])!r}) in every row: nothing to learn"
-    if looks_like_dates(values):
-        return date_column(name, values)
-    if pd.api.types.is_numeric_dtype(present) and not pd.api.types.is_bool_dtype(present):
-        return number_column(name, values, margin)
-    return category_column(name, values, max_categories)
+    if facts.distinct == 1:
+        only = next(iter(facts.counts or ()))
+        return f"has the same value ({only!r}) in every row: nothing to learn"
+    if looks_like_dates(facts.sample):
+        return date_column(name, facts)
+    sample = facts.sample.dropna()
+    if pd.api.types.is_numeric_dtype(sample) and not pd.api.types.is_bool_dtype(sample):
+        return number_column(name, facts, margin)
+    return category_column(name, facts, max_categories)
+
+
+def text_counts(counts: Counter[Label]) -> Counter[str]:
+    """Rows per class, keyed by the class as text."""
+    texts: Counter[str] = Counter()
+    for value, rows in counts.items():
+        texts[str(value)] += rows
+    return texts
 
 
 def choose_positive(
-    values: pd.Series, classes: tuple[Label, ...], asked: str | None
+    counts: Counter[str], classes: tuple[Label, ...], asked: str | None
 ) -> tuple[Label, str]:
     if asked is not None:
         matches = [value for value in classes if str(value) == asked]
@@ -235,29 +240,25 @@ def choose_positive(
     for negative, positive in ((0, 1), (False, True)):
         if set(classes) == {negative, positive}:
             return positive, f"{positive!r} is the usual positive label"
-    counts = values.map(label).value_counts()
-    rarer = min(classes, key=lambda value: (counts.get(value, 0), str(value)))
-    share = counts.get(rarer, 0) / counts.sum()
+    rarer = min(classes, key=lambda value: (counts.get(str(value), 0), str(value)))
+    share = counts.get(str(rarer), 0) / counts.total()
     return rarer, f"the rarer class ({share:.0%} of rows); --positive-class chooses another"
 
 
-def class_target(
-    name: str, values: pd.Series, positive: str | None, gap: str
-) -> tuple[Target, str]:
-    present = values.dropna()
-    classes = tuple(sorted({label(value) for value in present}, key=str))
-    if len(classes) < 2:
-        msg = f"the target {name!r} holds one class ({classes}): a model needs two or more"
-        raise SchemaError(msg)
-    if len(classes) > MAX_CLASSES:
+def class_target(name: str, facts: Facts, positive: str | None, gap: str) -> tuple[Target, str]:
+    if facts.counts is None or len(facts.counts) > MAX_CLASSES:
         msg = (
-            f"the target {name!r} has {len(classes)} distinct values, more than {MAX_CLASSES}"
-            " classes: pick a column of classes (this project predicts a class,"
+            f"the target {name!r} has {facts.distinct_text} distinct values, more than"
+            f" {MAX_CLASSES} classes: pick a column of classes (this project predicts a class,"
             " problem_type=classification)"
         )
         raise SchemaError(msg)
+    classes = tuple(sorted(facts.counts, key=str))
+    if len(classes) < 2:
+        msg = f"the target {name!r} holds one class ({classes}): a model needs two or more"
+        raise SchemaError(msg)
     classes = tuple(str(value) for value in classes) if mixed(classes) else classes
-    counts = present.map(label).astype(str).value_counts()
+    counts = text_counts(facts.counts)
     rare = [c for c in classes if counts.get(str(c), 0) < 2]
     if rare:
         msg = (
@@ -272,46 +273,43 @@ def class_target(
                 " a two-class target has a positive class (here, the most probable is predicted)"
             )
             raise SchemaError(msg)
-        shares = ", ".join(f"{c!r} {counts.get(str(c), 0) / counts.sum():.0%}" for c in classes)
+        shares = ", ".join(f"{c!r} {counts.get(str(c), 0) / counts.total():.0%}" for c in classes)
         target = Target(name, "category", "The class to predict.", classes=classes)
         return target, f"{len(classes)} classes: {shares}{gap}"
-    chosen, why = choose_positive(values, classes, positive)
+    chosen, why = choose_positive(counts, classes, positive)
     target = Target(name, "category", "The class to predict.", classes=classes, positive=chosen)
     return target, f"classes {list(classes)}; positive {chosen!r}: {why}{gap}"
 
 
 def target_of(
-    name: str, values: pd.Series, target_kinds: tuple[str, ...], positive: str | None
+    name: str, facts: Facts, target_kinds: tuple[str, ...], positive: str | None
 ) -> tuple[Target, str]:
-    present = values.dropna()
-    unlabelled = int(values.isna().sum())
     gap = (
-        f"; {unlabelled} row(s) without it are left out of training and evaluation"
-        if unlabelled
+        f"; {facts.missing} row(s) without it are left out of training and evaluation"
+        if facts.missing
         else ""
     )
-    if present.empty:
+    if not facts.present:
         msg = f"the target {name!r} holds no values (every row is missing)"
         raise SchemaError(msg)
     if "category" in target_kinds:
-        return class_target(name, values, positive, gap)
-    if not pd.api.types.is_numeric_dtype(present) or pd.api.types.is_bool_dtype(present):
+        return class_target(name, facts, positive, gap)
+    numbers = facts.numbers
+    if numbers is None:
         msg = (
-            f"the target {name!r} holds {present.dtype} values; this project predicts a number"
-            " (problem_type=regression): pick a numeric column"
+            f"the target {name!r} holds {facts.sample.dropna().dtype} values; this project"
+            " predicts a number (problem_type=regression): pick a numeric column"
         )
         raise SchemaError(msg)
-    numbers = present.astype("float64")
-    whole = bool((numbers % 1 == 0).all())
-    minimum, maximum, why = widened(numbers.min(), numbers.max(), whole=whole, margin=MARGIN)
+    minimum, maximum, why = widened(numbers.low, numbers.high, whole=numbers.whole, margin=MARGIN)
     target = Target(
         name,
-        "integer" if whole else "number",
+        "integer" if numbers.whole else "number",
         "The number to predict.",
         minimum=minimum,
         maximum=maximum,
-        mean=significant(float(numbers.mean())),
-        std=significant(float(numbers.std(ddof=0))),
+        mean=significant(numbers.mean),
+        std=significant(numbers.std),
     )
     return target, f"{target.kind} from {minimum} to {maximum} ({why}){gap}"
 
@@ -326,30 +324,67 @@ def draft_schema(
     margin: float = MARGIN,
 ) -> Draft:
     """A schema for `table`, with `target` as the column to predict."""
+    return draft_chunks(
+        [table],
+        target,
+        target_kinds,
+        positive=positive,
+        max_categories=max_categories,
+        margin=margin,
+        sample_rows=len(table),
+    )
+
+
+def draft_chunks(
+    chunks: Iterable[pd.DataFrame],
+    target: str,
+    target_kinds: tuple[str, ...],
+    *,
+    positive: str | None = None,
+    max_categories: int = MAX_CATEGORIES,
+    margin: float = MARGIN,
+    sample_rows: int,
+) -> Draft:
+    """A schema for the table read in `chunks`, in memory bounded by a chunk and the sample."""
+    limit = max(DISTINCT_LIMIT, max_categories, MAX_CLASSES)
+    table = profile(chunks, limit=limit, sample_rows=sample_rows)
+    return draft_profile(table, target, target_kinds, positive, max_categories, margin)
+
+
+def draft_profile(
+    table: TableProfile,
+    target: str,
+    target_kinds: tuple[str, ...],
+    positive: str | None,
+    max_categories: int,
+    margin: float,
+) -> Draft:
     if target not in table.columns:
-        columns = ", ".join(map(repr, table.columns[:10]))
+        columns = ", ".join(map(repr, list(table.columns)[:10]))
         msg = f"the table has no column {target!r} to predict; its columns: {columns}"
         raise SchemaError(msg)
     decisions = []
-    declared, reason = target_of(target, table[target], target_kinds, positive)
+    declared, reason = target_of(target, table.facts(target), target_kinds, positive)
     decisions.append(Decision(target, "target", reason))
     features = []
     derived: list[Derived] = []
     for name in table.columns:
         if name == target:
             continue
-        column = feature(str(name), table[name], max_categories, margin)
+        column = feature(name, table.facts(name), max_categories, margin)
         if isinstance(column, str):
-            decisions.append(Decision(str(name), "left out", column))
+            decisions.append(Decision(name, "left out", column))
             continue
         features.append(column)
         parts = date_parts(column) if column.is_date else []
         derived += parts
-        decisions.append(Decision(str(name), "feature", explain(column, parts)))
+        decisions.append(Decision(name, "feature", explain(column, parts)))
     if not features:
         msg = "no column of the table can be a feature: see the reasons above"
         raise SchemaError(msg)
-    return Draft(Schema(tuple(features), declared, tuple(derived)), decisions, len(table))
+    sampled = len(table.sample) if len(table.sample) < table.rows else 0
+    schema = Schema(tuple(features), declared, tuple(derived))
+    return Draft(schema, decisions, table.rows, sampled)
 
 
 def explain(column: Column, parts: list[Derived]) -> str:

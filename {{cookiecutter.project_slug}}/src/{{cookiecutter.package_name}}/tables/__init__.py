@@ -23,7 +23,7 @@ import io
 import itertools
 import json
 import posixpath
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -318,7 +318,7 @@ def read_table(location: Location) -> pd.DataFrame:
 
 def read_chunks(
     location: Location, rows: int, *, max_columns: int | None = None
-) -> Iterator[pd.DataFrame]:
+) -> Generator[pd.DataFrame, None, None]:
     """A table in chunks of at most `rows` rows, so memory is bounded by the chunk size; a table
     of more than `max_columns` columns is refused before any row is read."""
     with opened(location) as file:

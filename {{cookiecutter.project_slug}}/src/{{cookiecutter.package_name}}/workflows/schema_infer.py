@@ -7,21 +7,31 @@ work while the rest of the project cannot.
 from __future__ import annotations
 
 import ast
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from {{ cookiecutter.package_name }} import tables
+from {{ cookiecutter.package_name }}.columns import profile
 from {{ cookiecutter.package_name }}.columns.drafting import (
     MAX_CATEGORIES,
     Decision,
-    draft_schema,
+    draft_chunks,
     source,
 )
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.errors import DataValidationError, SchemaError
+from {{ cookiecutter.package_name }}.errors import DataError, DataValidationError, SchemaError
 from {{ cookiecutter.package_name }}.fs.atomic import write_text
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    import pandas as pd
+
 PACKAGE = Path(__file__).resolve().parents[1]
+MAX_COLUMNS = 10_000  # a wider table is refused before its rows are read
+MAX_PROBLEMS = 50  # lines of problems `--check` lists; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -29,6 +39,8 @@ class Drafted:
     path: Path
     decisions: list[Decision]
     features: int
+    rows: int = 0
+    sampled: int = 0  # rows of the sample that decisions needing values read, if not all
 
 
 @dataclass(frozen=True)
@@ -95,14 +107,34 @@ def infer_schema(
     if path.exists() and not force:
         msg = f"{path} exists: pass --force to replace it (then review the change with git diff)"
         raise SchemaError(msg)
-    table = tables.read_table(location)
-    draft = draft_schema(
-        table, target, target_kinds(), positive=positive, max_categories=max_categories
+    columns = width(location)
+    draft = draft_chunks(
+        tables.read_chunks(location, profile.chunk_rows(columns), max_columns=MAX_COLUMNS),
+        target,
+        target_kinds(),
+        positive=positive,
+        max_categories=max_categories,
+        sample_rows=profile.sample_rows(columns),
     )
     text = source(draft, command or f"schema infer {location} --target {target}")
     compile(text, str(path), "exec")  # a draft that is not valid Python is never written
     write_text(path, text)
-    return Drafted(path, draft.decisions, len(draft.schema.features))
+    return Drafted(path, draft.decisions, len(draft.schema.features), draft.rows, draft.sampled)
+
+
+def width(location: tables.Location) -> int:
+    """The table's columns, from its first row; a table with no rows is refused."""
+    with closing(tables.read_chunks(location, 1, max_columns=MAX_COLUMNS)) as chunks:
+        first = next(chunks, None)
+    if first is None or first.empty:
+        msg = f"'{location}' has no rows"
+        raise DataError(msg)
+    return len(first.columns)
+
+
+def chunks_of(location: tables.Location) -> Iterator[pd.DataFrame]:
+    rows = profile.chunk_rows(width(location))
+    yield from tables.read_chunks(location, rows, max_columns=MAX_COLUMNS)
 
 
 def check_schema(settings: Settings, location: tables.Location) -> Checked:
@@ -117,12 +149,38 @@ def check_schema(settings: Settings, location: tables.Location) -> Checked:
         unlabelled_note,
     )
 
-    table = tables.read_table(location)
     known = {*SCHEMA.names, SCHEMA.target.name}
-    unused = [str(name) for name in table.columns if name not in known]
-    try:
-        labelled, unlabelled = labelled_rows(table, refuse_unlabelled=refuses_unlabelled(settings))
-        validate(labelled)
-    except DataValidationError as error:
-        return Checked(len(table), error.problems, unused)
-    return Checked(len(table), [], unused, unlabelled_note(unlabelled, str(location)))
+    unused: dict[str, None] = {}
+    found: dict[str, list[tuple[int, int]]] = {}  # each problem, and the rows it was found in
+    rows = unlabelled = chunks = 0
+    refuse = refuses_unlabelled(settings)
+    for chunk in chunks_of(location):
+        unused.update((str(name), None) for name in chunk.columns if name not in known)
+        try:
+            labelled, left_out = labelled_rows(chunk, refuse_unlabelled=refuse)
+            unlabelled += left_out
+            validate(labelled)
+        except DataValidationError as error:
+            for problem in error.problems:
+                found.setdefault(problem, []).append((rows + 1, rows + len(chunk)))
+        rows += len(chunk)
+        chunks += 1
+    problems = listed(found, chunks)
+    note = "" if problems else unlabelled_note(unlabelled, str(location))
+    return Checked(rows, problems, list(unused), note)
+
+
+def listed(found: dict[str, list[tuple[int, int]]], chunks: int) -> list[str]:
+    """Each problem once: as it is when every chunk has it (a missing column), else with the
+    rows of the first chunk it was found in; at most MAX_PROBLEMS lines."""
+    lines = []
+    for problem, ranges in found.items():
+        if len(ranges) == chunks:
+            lines.append(problem)
+            continue
+        (first, last), *more = ranges
+        later = f" (and in {len(more):,} later chunk(s))" if more else ""
+        lines.append(f"rows {first:,}-{last:,}: {problem}{later}")
+    if len(lines) > MAX_PROBLEMS:
+        lines = [*lines[:MAX_PROBLEMS], f"... and {len(lines) - MAX_PROBLEMS:,} more problem(s)"]
+    return lines
