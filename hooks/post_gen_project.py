@@ -72,7 +72,12 @@ OPTION_PATHS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "none": (),
     },
     "ui": {
-        "streamlit": ("src/{package}/ui", "tests/ui", ".streamlit"),
+        "streamlit": (
+            "src/{package}/ui",
+            "tests/ui",
+            ".streamlit",
+            "benchmarks/bench_ui_memory.py",
+        ),
         "none": (),
     },
     "batch_engine": {

@@ -149,6 +149,7 @@ UI_FILES = {
         "src/churn_forecast/ui/settings.py",
         "tests/ui/test_app.py",
         ".streamlit/config.toml",
+        "benchmarks/bench_ui_memory.py",
     },
     "none": set(),
 }

@@ -65,7 +65,12 @@ def browser_and_driver() -> tuple[str, str] | None:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[WebDriver]:
+def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="module")
+def browser(downloads: Path) -> Iterator[WebDriver]:
     found = browser_and_driver()
     if found is None:
         why = f"no Chromium (or Chrome) with its chromedriver on this machine: {INSTALL}"
@@ -90,6 +95,8 @@ def browser() -> Iterator[WebDriver]:
         env["TMPDIR"] = "/tmp"  # noqa: S108
     driver = webdriver.Chrome(options=options, service=Service(executable_path=found[1], env=env))
     driver.set_page_load_timeout(WAIT)
+    behaviour = {"behavior": "allow", "downloadPath": str(downloads)}
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", behaviour)
     yield driver
     driver.quit()
 
@@ -237,14 +244,29 @@ def test_a_record_is_typed_in_and_scored(browser: WebDriver, app: App, tmp_path:
     screenshot(browser, "record", tmp_path)
 
 
-def test_a_file_is_uploaded_scored_and_offered_for_download(
-    browser: WebDriver, app: App, tmp_path: Path
+def downloaded(folder: Path, name: str) -> Path:
+    """The file once the browser has finished writing it."""
+    path = folder / name
+    deadline = time.monotonic() + WAIT
+    while not path.is_file() or any(folder.glob("*.crdownload")):
+        if time.monotonic() > deadline:
+            pytest.fail(f"{name} was not downloaded in {WAIT} s: {sorted(folder.iterdir())}")
+        time.sleep(0.2)
+    return path
+
+
+def test_a_file_is_uploaded_scored_and_downloaded(
+    browser: WebDriver, app: App, downloads: Path, tmp_path: Path
 ) -> None:
+    """The predictions wait on disk in the app and are read when the button is clicked."""
     browser.get(f"{app.url}/file")
     elements(browser, "input[type=file]")[0].send_keys(str(app.batch))
     shown(browser, f"Scored {ROWS} rows with model {app.version}.")
-    elements(browser, "[data-testid=stDownloadButton]")
     screenshot(browser, "file", tmp_path)
+    elements(browser, "[data-testid=stDownloadButton] button")[0].click()
+    table = tables.read_table(downloaded(downloads, f"{app.batch.stem}-predictions.csv"))
+    assert len(table) == ROWS
+    assert set(SCHEMA.target.summary_columns) <= set(table.columns)
 
 
 def test_a_bad_upload_shows_the_clis_message(browser: WebDriver, app: App, tmp_path: Path) -> None:

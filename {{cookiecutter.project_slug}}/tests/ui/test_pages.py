@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import gc
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -242,7 +243,7 @@ def test_an_upload_is_scored_like_the_cli_scores_it_and_offered_for_download(
     scored: ScoredFile = kept[1]
     assert scored.name == f"batch-predictions{suffix}"
     downloaded = tmp_path / scored.name
-    downloaded.write_bytes(scored.data)
+    downloaded.write_bytes(scored.data())
     by_cli = tmp_path / f"by-cli{suffix}"
     predict(app_settings, source, by_cli)
     pd.testing.assert_frame_equal(tables.read_table(downloaded), tables.read_table(by_cli))
@@ -256,9 +257,10 @@ def test_a_csv_download_never_carries_an_uploaded_formula(
     assert not app.error, texts(app.error)
     assert "prefixed 2 cell(s) of passed-through columns" in texts(app.info)
     scored: ScoredFile = app.session_state[SCORED][1]
-    assert scored.data.count(b"'") >= 2
-    assert b"\n=HYPERLINK" not in scored.data
-    assert b",=HYPERLINK" not in scored.data
+    data = scored.data()
+    assert data.count(b"'") >= 2
+    assert b"\n=HYPERLINK" not in data
+    assert b",=HYPERLINK" not in data
 
 
 def test_an_upload_is_scored_once_not_on_every_interaction(
@@ -281,6 +283,29 @@ def test_an_upload_is_scored_once_not_on_every_interaction(
     app = ran(app)
     assert app.session_state[SCORED] is first
     assert app.success
+
+
+def test_predictions_wait_on_disk_and_go_with_the_upload_they_belong_to(
+    open_page: OpenPage,
+    app_settings: Settings,
+    trained: TrainingOutcome,
+    sample: pd.DataFrame,
+) -> None:
+    """A session keeps no copy of its predictions in memory (the download reads them from disk),
+    and a new upload removes the last one's: large uploads do not pile up in the app."""
+    first = features(sample, 5).to_csv(index=False).encode()
+    app = uploaded(open_page, app_settings, "first.csv", first)
+    scored: ScoredFile = app.session_state[SCORED][1]
+    assert not any(isinstance(value, bytes) for value in vars(scored).values())
+    path = scored.path
+    assert path.is_file()
+    assert b"first" not in path.read_bytes()  # the predictions' file, not the upload's name
+    del scored
+    app.file_uploader[0].set_value(("second.csv", first, "text/csv"))
+    app = ran(app)
+    assert app.session_state[SCORED][1].name == "second-predictions.csv"
+    gc.collect()
+    assert not path.parent.exists(), "the first upload's predictions are still on disk"
 
 
 @pytest.mark.parametrize(

@@ -125,7 +125,7 @@ def test_an_upload_is_scored_by_the_api_in_batches_like_the_cli_scores_it(
     app = upload(open_page, settings, source.name, source.read_bytes())
     assert literal(f"Scored 23 rows with model {trained.version}.") in texts(app.success)
     downloaded = tmp_path / "downloaded.csv"
-    downloaded.write_bytes(app.session_state[SCORED][1].data)
+    downloaded.write_bytes(app.session_state[SCORED][1].data())
     predict(app_settings, source, tmp_path / "by-cli.csv")
     by_cli = tables.read_table(tmp_path / "by-cli.csv")
     # The API serves the ONNX export: probabilities agree to its tolerance, not to the last bit.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from typing import Any
+from typing import IO, Any
 
 import pandas as pd
 
@@ -111,7 +111,7 @@ class RemoteScorer:
         version, predictions = self.client.predict(api_records(record_frame(record)))
         return Scored(version, predictions[0])
 
-    def score_file(self, name: str, data: bytes) -> ScoredFile:
+    def score_file(self, name: str, data: IO[bytes]) -> ScoredFile:
         """Like the CLI's `predict`, a chunk (of `ui.api_batch` rows) at a time, each chunk one
         request; the output keeps the upload's columns and adds the API's predictions."""
         versions: list[str] = []

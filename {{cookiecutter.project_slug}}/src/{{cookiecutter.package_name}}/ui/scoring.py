@@ -4,17 +4,25 @@ A record is validated like a row of a file (`validation.validate`), and an uploa
 the very function behind the CLI's `predict` (`prediction.score_file`), so the app refuses what
 the CLI refuses, with the same messages. An upload is written to a temporary folder first: the
 core reads and writes locations, and the folder's name is left out of the messages.
+
+Memory: an upload is copied to disk from Streamlit's buffer (not copied again in memory), its
+predictions stay on disk until the session lets go of them (the download reads them when it is
+clicked), and the memory a scoring freed is given back to the system, so large uploads do not
+leave the app larger for good.
 """
 
 from __future__ import annotations
 
+import ctypes
 import math
+import shutil
 import tempfile
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 import pandas as pd
 
@@ -48,16 +56,39 @@ class Scored:
     predictions: dict[str, Any]
 
 
+def give_back_memory() -> None:
+    """Return the heap memory a scoring freed to the system. glibc keeps freed memory for reuse
+    (a 90 MB upload left the app hundreds of MB larger for good); elsewhere, nothing to do."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc: macOS, musl
+        return
+    trim(0)
+
+
+def forget(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    give_back_memory()
+
+
 @dataclass(frozen=True)
 class ScoredFile:
-    """An upload with its predictions, ready to download in the upload's own format."""
+    """An upload's predictions, on disk in the upload's own format until this object is dropped
+    (a new upload, or the session's end, removes them)."""
 
     name: str
-    data: bytes
+    path: Path
     rows: int
     version: str
     preview: pd.DataFrame
     note: str = ""  # formulas neutralised in a CSV, said on the page
+
+    def __post_init__(self) -> None:
+        weakref.finalize(self, forget, self.path.parent)
+
+    def data(self) -> bytes:
+        """The file's bytes, read when the download is clicked."""
+        return self.path.read_bytes()
 
     @property
     def mime(self) -> str:
@@ -79,7 +110,7 @@ class Scorer(Protocol):
 
     def score_record(self, record: dict[str, Any]) -> Scored: ...
 
-    def score_file(self, name: str, data: bytes) -> ScoredFile: ...
+    def score_file(self, name: str, data: IO[bytes]) -> ScoredFile: ...
 
     def metadata(self) -> dict[str, Any]:
         """The metadata of the model that scores (what `info` prints)."""
@@ -114,19 +145,23 @@ class Upload:
     destination: Path
 
     def scored(self, scored: FileScored, version: str) -> ScoredFile:
-        preview = next(iter(tables.read_chunks(self.destination, PREVIEW_ROWS)))
-        data = self.destination.read_bytes()
-        name = self.destination.name
-        return ScoredFile(name, data, scored.rows, version, preview, scored.note())
+        """The predictions, moved to a folder of their own that outlives the upload's."""
+        with closing(tables.read_chunks(self.destination, PREVIEW_ROWS)) as chunks:
+            preview = next(chunks)
+        kept = Path(tempfile.mkdtemp(prefix="scored-")) / self.destination.name
+        shutil.move(self.destination, kept)
+        return ScoredFile(kept.name, kept, scored.rows, version, preview, scored.note())
 
 
 @contextmanager
-def uploaded(name: str, data: bytes) -> Iterator[Upload]:
+def uploaded(name: str, data: IO[bytes]) -> Iterator[Upload]:
     """The upload as a file, for the core to read; its DataErrors name the file, not the folder."""
     name = upload_name(name)
     with tempfile.TemporaryDirectory(prefix="upload-") as folder:
         source = Path(folder) / name
-        source.write_bytes(data)
+        data.seek(0)
+        with source.open("wb") as file:
+            shutil.copyfileobj(data, file)
         try:
             tables.format_of(name)
             yield Upload(source, Path(folder) / output_name(name))
@@ -165,7 +200,7 @@ class LocalScorer:
         values = {str(name): plain(value) for name, value in predicted.iloc[0].items()}
         return Scored(loaded.version, values)
 
-    def score_file(self, name: str, data: bytes) -> ScoredFile:
+    def score_file(self, name: str, data: IO[bytes]) -> ScoredFile:
         loaded = self.model()
         with uploaded(name, data) as upload:
             scored = score_file(

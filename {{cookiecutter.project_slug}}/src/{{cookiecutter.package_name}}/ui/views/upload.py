@@ -1,7 +1,8 @@
 """Page: score an uploaded file, see the first rows, download the predictions.
 
 The file is scored once per upload (not again on each interaction: downloading is one), in the
-upload's format. The largest upload is server.maxUploadSize in .streamlit/config.toml.
+upload's format. The largest upload is server.maxUploadSize in .streamlit/config.toml. The
+predictions wait on disk and are read when the download is clicked (ui/scoring.py).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from {{ cookiecutter.package_name }} import problem
-from {{ cookiecutter.package_name }}.ui.scoring import ScoredFile
+from {{ cookiecutter.package_name }}.ui.scoring import ScoredFile, give_back_memory
 from {{ cookiecutter.package_name }}.ui.show import literal, reported
 from {{ cookiecutter.package_name }}.ui.views import Context
 
@@ -23,10 +24,14 @@ def scored(context: Context, upload: UploadedFile) -> ScoredFile | None:
     if isinstance(kept, tuple) and kept[0] == upload.file_id:
         result: ScoredFile = kept[1]
         return result
+    st.session_state.pop(SCORED, None)  # the last upload's predictions are let go first
     scored_now = None
-    with reported("scoring the file"):
-        scored_now = context.scorer.score_file(upload.name, upload.getvalue())
-        st.session_state[SCORED] = (upload.file_id, scored_now)
+    try:
+        with reported("scoring the file"):
+            scored_now = context.scorer.score_file(upload.name, upload)
+            st.session_state[SCORED] = (upload.file_id, scored_now)
+    finally:
+        give_back_memory()
     return scored_now
 
 
