@@ -271,6 +271,7 @@ def main() -> None:
             f"{ENV_PREFIX}MODELS_DIR": str(settings.models.dir),
             f"{ENV_PREFIX}API_KEYS": KEY,
             "WEB_CONCURRENCY": str(WORKERS),
+            "GUNICORN_DRAIN_SECONDS": "0",  # each server stops at once when its runs are done
             "PYTHONPATH": str(PROJECT),  # the peers' modules under benchmarks/
         }
         record = json.dumps(api_records(make_dataset(1, seed=0))[0]).encode()

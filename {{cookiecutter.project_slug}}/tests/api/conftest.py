@@ -13,7 +13,9 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -112,15 +114,13 @@ def is_ready(server: Server) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def server(
-    tmp_path_factory: pytest.TempPathFactory,
-    settings_for_fixtures: Callable[[Path], Settings],
-    isolated_environment: dict[str, str],
-) -> Iterator[Server]:
-    work = tmp_path_factory.mktemp("serve")
-    settings = settings_for_fixtures(work)
-    train(settings)
+@contextmanager
+def launched(
+    work: Path, models: Path, *, isolated_environment: dict[str, str], drain_seconds: float = 0
+) -> Iterator[tuple[Server, subprocess.Popen[bytes]]]:
+    """gunicorn with the project's gunicorn.conf.py on a free loopback port, serving the models in
+    `models`, once it is ready; killed by its process id if it still runs after the block.
+    `drain_seconds`: how long SIGTERM drains first (0: the stop begins at once)."""
     api = {
         env_name("api", "keys"): "serving-test-key",
         env_name("api", "max_batch"): "1000",
@@ -134,14 +134,15 @@ def server(
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     env |= {
         **api,
-        env_name("models", "dir"): str(settings.models.dir),
+        env_name("models", "dir"): str(models),
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "WEB_CONCURRENCY": str(WORKERS),
+        "GUNICORN_DRAIN_SECONDS": str(drain_seconds),
         "TMPDIR": str(work),  # where gunicorn.conf.py makes (and removes) its metrics folder
     }
     log = work / "gunicorn.log"
-    running = Server(port, api[env_name("api", "keys")], log, settings.models.dir, api)
+    running = Server(port, api[env_name("api", "keys")], log, models, api)
     with log.open("w") as output:
         process = subprocess.Popen(
             [SERVE_PYTHON, "-m", "gunicorn", "--config", str(PROJECT / "gunicorn.conf.py"),
@@ -154,13 +155,41 @@ def server(
                 assert process.poll() is None, log.read_text()
                 assert time.monotonic() < deadline, "gunicorn did not become ready in 60 s"
                 time.sleep(0.2)
+            yield running, process
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+Launch = Callable[..., AbstractContextManager[tuple[Server, "subprocess.Popen[bytes]"]]]
+
+
+@pytest.fixture
+def launch(isolated_environment: dict[str, str]) -> Launch:
+    """`launched`, with the environment of the tests' own settings."""
+    return partial(launched, isolated_environment=isolated_environment)
+
+
+@pytest.fixture(scope="session")
+def server(
+    tmp_path_factory: pytest.TempPathFactory,
+    settings_for_fixtures: Callable[[Path], Settings],
+    isolated_environment: dict[str, str],
+) -> Iterator[Server]:
+    work = tmp_path_factory.mktemp("serve")
+    settings = settings_for_fixtures(work)
+    train(settings)
+    started = launched(work, settings.models.dir, isolated_environment=isolated_environment)
+    with started as (running, process):
+        try:
             yield running
         finally:
             process.send_signal(signal.SIGTERM)
             returncode = process.wait(timeout=60)
-    assert returncode == 0, log.read_text()
-    killed = "WORKER TIMEOUT" in log.read_text()
-    assert not killed, "a request held a worker until gunicorn killed it"
+    log = running.log.read_text()
+    assert returncode == 0, log
+    assert "WORKER TIMEOUT" not in log, "a request held a worker until gunicorn killed it"
     assert not list(work.glob("prometheus-*")), "gunicorn left its metrics folder behind"
 
 

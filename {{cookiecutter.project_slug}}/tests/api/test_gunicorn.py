@@ -6,9 +6,13 @@ Run by `nox -s serve` (marker `serve`); the `tests` session leaves these out. Th
 
 from __future__ import annotations
 
+import http.client
 import json
+import signal
 import subprocess
 import sys
+import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -17,7 +21,9 @@ from {{ cookiecutter.package_name }}.columns.records import api_records
 from {{ cookiecutter.package_name }}.columns.sample import make_dataset
 
 if TYPE_CHECKING:
-    from tests.api.conftest import Server
+    from pathlib import Path
+
+    from tests.api.conftest import Launch, Server
 
 pytestmark = pytest.mark.serve
 
@@ -70,3 +76,65 @@ def test_schemathesis_finds_no_server_error_or_schema_violation(server: Server) 
         capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
+
+
+DRAIN_SECONDS = 3
+
+
+def keep_alive_client(server: Server, stop: threading.Event, answers: list[object]) -> None:
+    """POST /predict on one keep-alive connection after another (http.client reconnects after
+    an answer that closes its connection), until `stop`; each answer's status and Connection
+    header, or the error a request met."""
+    body = json.dumps(sample_records(2)).encode()
+    headers = {"Authorization": f"Bearer {server.key}", "Content-Type": "application/json"}
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    while not stop.is_set():
+        try:
+            connection.request("POST", "/predict", body, headers)
+            response = connection.getresponse()
+            response.read()
+            answers.append((response.status, response.getheader("Connection")))
+        except OSError as error:  # refused, reset, closed under a request
+            answers.append(type(error).__name__)
+            connection.close()
+    connection.close()
+
+
+def test_sigterm_drains_before_the_server_stops(
+    server: Server, launch: Launch, tmp_path: Path
+) -> None:
+    """On SIGTERM the server goes on answering for GUNICORN_DRAIN_SECONDS: /ready answers 503 (a
+    load balancer takes it out), every answer closes its connection, and keep-alive clients lose
+    no request; then it stops with exit 0 (a second SIGTERM: at once)."""
+    stop = threading.Event()
+    answers: list[object] = []
+    with launch(tmp_path, server.models, drain_seconds=DRAIN_SECONDS) as (running, process):
+        clients = [
+            threading.Thread(target=keep_alive_client, args=(running, stop, answers), daemon=True)
+            for _ in range(4)
+        ]
+        try:
+            for client in clients:
+                client.start()
+            time.sleep(0.5)
+            before = len(answers)
+            process.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + DRAIN_SECONDS / 2
+            while (status := running.call("/ready", key=None)[0]) == 200:
+                assert time.monotonic() < deadline, "/ready still answers 200 after SIGTERM"
+                time.sleep(0.05)
+            time.sleep(0.5)  # clients go on through the drain
+            assert process.poll() is None, "the server stopped before its drain ended"
+        finally:
+            stop.set()
+            for client in clients:
+                client.join(timeout=30)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0, running.log.read_text()
+    assert status == 503
+    errors = [answer for answer in answers if not isinstance(answer, tuple)]
+    assert not errors, f"{len(errors)} of {len(answers)} requests failed: {errors[:5]}"
+    assert all(answer[0] == 200 for answer in answers if isinstance(answer, tuple))
+    assert (200, "close") not in answers[:before]
+    assert (200, "close") in answers[before:], "no answer closed its connection in the drain"
+    assert f"draining for {DRAIN_SECONDS} s" in running.log.read_text()

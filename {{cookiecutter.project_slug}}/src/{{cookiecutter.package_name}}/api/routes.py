@@ -11,6 +11,7 @@ from typing import IO, Any, cast
 from flask import Blueprint, Response, current_app, g, request
 
 from {{ cookiecutter.package_name }}.api.auth import public
+from {{ cookiecutter.package_name }}.api.connection import draining
 from {{ cookiecutter.package_name }}.api.openapi import openapi_document
 from {{ cookiecutter.package_name }}.api.records import BodyError, parse
 from {{ cookiecutter.package_name }}.api.responses import error_response, json_response
@@ -47,6 +48,9 @@ def health() -> Response:
 @blueprint.get("/ready")
 @public
 def ready() -> Response:
+    if draining():
+        message = "the server is stopping: it finishes the requests it has, send new ones elsewhere"
+        return error_response(503, "Service Unavailable", message)
     model = served_model()
     if model is None:
         return no_model()
