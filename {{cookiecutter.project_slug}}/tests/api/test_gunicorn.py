@@ -81,22 +81,26 @@ def test_schemathesis_finds_no_server_error_or_schema_violation(server: Server) 
 DRAIN_SECONDS = 3
 
 
+def answer_to(connection: http.client.HTTPConnection, body: bytes, key: str) -> object:
+    """POST /predict: the answer's status and Connection header, or the error the request met."""
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    try:
+        connection.request("POST", "/predict", body, headers)
+        response = connection.getresponse()
+        response.read()
+    except OSError as error:  # refused, reset, closed under a request
+        connection.close()
+        return type(error).__name__
+    return (response.status, response.getheader("Connection"))
+
+
 def keep_alive_client(server: Server, stop: threading.Event, answers: list[object]) -> None:
     """POST /predict on one keep-alive connection after another (http.client reconnects after
-    an answer that closes its connection), until `stop`; each answer's status and Connection
-    header, or the error a request met."""
+    an answer that closes its connection), until `stop`."""
     body = json.dumps(sample_records(2)).encode()
-    headers = {"Authorization": f"Bearer {server.key}", "Content-Type": "application/json"}
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     while not stop.is_set():
-        try:
-            connection.request("POST", "/predict", body, headers)
-            response = connection.getresponse()
-            response.read()
-            answers.append((response.status, response.getheader("Connection")))
-        except OSError as error:  # refused, reset, closed under a request
-            answers.append(type(error).__name__)
-            connection.close()
+        answers.append(answer_to(connection, body, server.key))
     connection.close()
 
 

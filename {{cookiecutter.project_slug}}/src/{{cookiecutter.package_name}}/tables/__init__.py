@@ -318,7 +318,7 @@ def read_table(location: Location) -> pd.DataFrame:
 
 def read_chunks(
     location: Location, rows: int, *, max_columns: int | None = None
-) -> Generator[pd.DataFrame, None, None]:
+) -> Generator[pd.DataFrame]:
     """A table in chunks of at most `rows` rows, so memory is bounded by the chunk size; a table
     of more than `max_columns` columns is refused before any row is read."""
     with opened(location) as file:

@@ -21,7 +21,11 @@ from {{ cookiecutter.package_name }}.columns.drafting import (
     source,
 )
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.errors import DataError, DataValidationError, SchemaError
+from {{ cookiecutter.package_name }}.errors import (
+    DataError,
+    DataValidationError,
+    SchemaError,
+)
 from {{ cookiecutter.package_name }}.fs.atomic import write_text
 
 if TYPE_CHECKING:
