@@ -91,7 +91,7 @@ def pre_commit_passes_on_every_file_and_on_a_real_commit(project: Path) -> None:
 
 def default_nox_sessions_pass(project: Path) -> None:
     output = check(project, "uv", "run", "nox", timeout=NOX_TIMEOUT)
-    sessions = ["lint", "typecheck", "tests", "notebooks"]
+    sessions = ["lint", "typecheck", "tests", "notebooks", "sql"]
     if (project / "gunicorn.conf.py").exists():
         sessions.append("serve")  # real gunicorn over HTTP, and schemathesis
         sessions.append("image")  # the same server from the Docker image's environment

@@ -58,7 +58,7 @@ def test_a_query_over_a_local_file_reads_as_the_file_does(
     located = settings.with_overrides(**overrides)
     from_query = labelled_data(located)
     from_file = labelled_data(settings, source)
-    assert from_query.location == query
+    assert from_query.location == f"{query} (path={source!r})"  # what the model records
     pd.testing.assert_frame_equal(from_query.table, from_file.table)
 
 
@@ -107,10 +107,19 @@ def test_parameters_are_bound_never_formatted_into_the_query(
     "name",
     ["x; DROP TABLE y", 'a"b', "a b", "1abc", "a.b.c", "", "a" * 64, "scored--"],
 )
-def test_a_table_name_that_is_not_a_plain_name_is_refused(name: str, settings: Settings) -> None:
+def test_a_table_name_that_is_not_a_plain_name_is_refused(
+    name: str, settings: Settings, tmp_path: Path
+) -> None:
+    database = in_database(settings, tmp_path)
     with pytest.raises(DataError, match="is not a table name") as refused:
-        tables.locate(f"table:{name}", settings.data)
+        tables.locate(f"table:{name}", database.data)
     assert "\n" not in str(refused.value)
+
+
+def test_a_table_needs_a_database_that_keeps_it(settings: Settings) -> None:
+    """DuckDB in memory (no data.database_url) would take predictions and forget them."""
+    with pytest.raises(DataError, match="_DATA_DATABASE_URL names, and it is not set"):
+        tables.locate("table:scored", settings.data)
 
 
 def test_database_errors_are_one_line_and_never_show_the_password(
@@ -138,10 +147,13 @@ def test_database_errors_are_one_line_and_never_show_the_password(
         tables.read_table(tables.locate(needs, settings.data))
 
 
-def test_a_query_is_not_an_output_and_a_table_is_not_its_own_output(settings: Settings) -> None:
+def test_a_query_is_not_an_output_and_a_table_is_not_its_own_output(
+    settings: Settings, tmp_path: Path
+) -> None:
+    database = in_database(settings, tmp_path)
     with pytest.raises(DataError, match="a query is read, not written"):
-        tables.check_writable(tables.locate("sql/out.sql", settings.data))
-    table = tables.locate("table:scored", settings.data)
+        tables.check_writable(tables.locate("sql/out.sql", database.data))
+    table = tables.locate("table:scored", database.data)
     assert isinstance(table, Table)
     with pytest.raises(DataError, match="is the input"):
-        tables.check_writable(table, source=tables.locate("table:scored", settings.data))
+        tables.check_writable(table, source=tables.locate("table:scored", database.data))

@@ -33,6 +33,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from {{ cookiecutter.package_name }}.config import env_name
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.fs.atomic import Location as FileLocation
 from {{ cookiecutter.package_name }}.fs.atomic import atomic_open, filesystem
@@ -286,8 +287,20 @@ def locate(location: Location, data: DataSettings) -> Location:
     url = None if data.database_url is None else data.database_url.get_secret_value()
     database = Database(url, data.query_timeout_seconds, data.query_params)
     if is_table(text):
+        if url is None:
+            setting = env_name("data", "database_url")
+            msg = (
+                f"'{text}' is a table of the database that {setting} names, and it is not set"
+                " (DuckDB in memory keeps no table): set it, e.g. to duckdb:///data/warehouse.duckdb"
+            )
+            raise DataError(msg)
         return Table(text.removeprefix(TABLE_PREFIX), database)
     return Query(Path(text), database)
+
+
+def described(location: Location) -> str:
+    """A location in words, as a model records its training data: a query with its parameters."""
+    return location.described if isinstance(location, Query) else str(location)
 
 
 def check_readable(location: Location) -> None:

@@ -129,19 +129,31 @@ class Query:
             raise DataError(msg)
         return text
 
-    def chunks(self, rows: int) -> Iterator[pd.DataFrame]:
-        import pandas as pd
+    def bound(self) -> dict[str, Any]:
+        """The values of the query's parameters; a parameter without one is refused."""
         from sqlalchemy import text
 
-        statement = text(self.text())
-        missing = sorted(set(statement.compile().params) - set(self.database.params))
+        names = text(self.text()).compile().params
+        missing = sorted(set(names) - set(self.database.params))
         if missing:
             msg = (
                 f"the query '{self.path}' has parameter(s) {', '.join(map(repr, missing))} that"
                 " data.query_params does not set"
             )
             raise DataError(msg)
-        used = {name: self.database.params[name] for name in statement.compile().params}
+        return {name: self.database.params[name] for name in names}
+
+    @property
+    def described(self) -> str:
+        """The file and the values bound to it: what a model records as its training data."""
+        shown = ", ".join(f"{name}={value!r}" for name, value in sorted(self.bound().items()))
+        return f"{self.path} ({shown})" if shown else str(self.path)
+
+    def chunks(self, rows: int) -> Iterator[pd.DataFrame]:
+        import pandas as pd
+        from sqlalchemy import text
+
+        statement, used = text(self.text()), self.bound()
         with self.database.connected(f"the query '{self.path}'") as connection:
             streamed = connection.execution_options(stream_results=True, max_row_buffer=rows)
             yield from pd.read_sql_query(statement, streamed, params=used, chunksize=rows)
@@ -188,22 +200,16 @@ class Table:
 
     @contextmanager
     def writer(self) -> Iterator[TableSink]:
-        """A sink whose rows replace the table's in one transaction once every chunk is written."""
+        """A sink whose rows replace the table's once every chunk is written. One transaction
+        holds it all (the staging table, its rows, the swap): an error or a crash at any point
+        rolls back to the old table, with nothing left behind."""
         schema, name = self.parts
         staging = f"{name[:40]}__staging_{uuid.uuid4().hex[:12]}"
-        with self.database.connected(f"writing {self}") as connection:
+        with self.database.connected(f"writing {self}") as connection, connection.begin():
             sink = TableSink(connection, staging, schema)
-            try:
-                yield sink
-                if sink.rows:
-                    with connection.begin():
-                        self.swap(connection, staging)
-            finally:
-                if connection.in_transaction():
-                    connection.rollback()
-                with connection.begin():
-                    drop = f"DROP TABLE IF EXISTS {self.quoted(connection, staging)}"
-                    connection.exec_driver_sql(drop)
+            yield sink
+            if sink.rows:
+                self.swap(connection, staging)
 
     def swap(self, connection: Connection, staging: str) -> None:
         from sqlalchemy import inspect
@@ -217,7 +223,8 @@ class Table:
 
 
 class TableSink:
-    """Chunks appended to a staging table (the first one creates it from its columns)."""
+    """Chunks appended to a staging table (the first one creates it from its columns), inside
+    the writer's transaction."""
 
     neutralised = 0  # formulas are a spreadsheet's concern, not a table's
 
@@ -228,15 +235,14 @@ class TableSink:
         self.rows = 0
 
     def write(self, chunk: pd.DataFrame) -> None:
-        with self.connection.begin():
-            chunk.to_sql(
-                self.staging,
-                self.connection,
-                schema=self.schema,
-                if_exists="append",
-                index=False,
-                chunksize=10_000,
-            )
+        chunk.to_sql(
+            self.staging,
+            self.connection,
+            schema=self.schema,
+            if_exists="append",
+            index=False,
+            chunksize=10_000,
+        )
         self.rows += len(chunk)
 
 

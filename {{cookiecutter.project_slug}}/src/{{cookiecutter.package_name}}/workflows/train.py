@@ -111,7 +111,7 @@ def read_labelled(location: tables.Location, *, refuse_unlabelled: bool = False)
     """The rows of a table that have a target, checked against the schema."""
     table = tables.read_table(location)
     labelled, unlabelled = labelled_rows(table, refuse_unlabelled=refuse_unlabelled)
-    return LabelledData(validate(labelled), str(location), unlabelled)
+    return LabelledData(validate(labelled), tables.described(location), unlabelled)
 
 
 def read_validated(location: tables.Location) -> pd.DataFrame:
