@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from tests.tables.conftest import Server
 
+    from {{ cookiecutter.package_name }}.columns import Column
     from {{ cookiecutter.package_name }}.config import Settings
 
 pytestmark = pytest.mark.sql
@@ -92,11 +93,13 @@ def test_a_wrong_password_and_a_slow_query_are_one_line(
     assert "\n" not in str(refused.value)
 
 
-def test_parameters_cannot_inject_sql(postgres: Server, settings: Settings, tmp_path: Path) -> None:
+def test_parameters_cannot_inject_sql(
+    postgres: Server, settings: Settings, categorical_column: Column, tmp_path: Path
+) -> None:
     database = on(postgres, settings)
     tables.write_table(make_dataset(200, seed=13), located(database, "table:people"))
-    column = next(c for c in SCHEMA.features if c.categories)
-    where = f'"{column.name}" = :value'  # a column of our own schema; the value is bound
+    column = categorical_column.name.replace('"', '""')  # an identifier, quoted as SQL quotes it
+    where = f'"{column}" = :value'  # the value is bound
     query = query_file(tmp_path, "where.sql", f"SELECT * FROM people WHERE {where}")  # noqa: S608
     for hostile in ("x' OR '1'='1", "'; DROP TABLE people; --", "\\'; SELECT pg_sleep(10); --"):
         bound = database.with_overrides(**{"data.query_params": {"value": hostile}})

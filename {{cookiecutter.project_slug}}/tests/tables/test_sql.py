@@ -23,6 +23,7 @@ from {{ cookiecutter.package_name }}.workflows.train import TrainingOutcome, lab
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from {{ cookiecutter.package_name }}.columns import Column
     from {{ cookiecutter.package_name }}.config import Settings
 
 
@@ -86,21 +87,22 @@ def test_predictions_replace_a_table_in_one_swap_and_a_failed_run_keeps_the_old(
 
 
 def test_parameters_are_bound_never_formatted_into_the_query(
-    settings: Settings, sample: pd.DataFrame, tmp_path: Path
+    settings: Settings, sample: pd.DataFrame, categorical_column: Column, tmp_path: Path
 ) -> None:
     database = in_database(settings, tmp_path)
     tables.write_table(sample, tables.locate("table:customers", database.data))
-    column = next(c for c in SCHEMA.features if c.categories)
-    where = f'"{column.name}" = :value'  # a column of our own schema; the value is bound
+    column = categorical_column.name.replace('"', '""')  # an identifier, quoted as SQL quotes it
+    where = f'"{column}" = :value'  # the value is bound
     query = query_file(tmp_path, f"SELECT * FROM customers WHERE {where}")  # noqa: S608
     for hostile in ("x' OR '1'='1", "'; DROP TABLE customers; --"):
         hostile_settings = database.with_overrides(**{"data.query_params": {"value": hostile}})
         with pytest.raises(DataError, match="has no rows"):
             tables.read_table(tables.locate(query, hostile_settings.data))
     assert "customers" in table_names(database)
-    kept = database.with_overrides(**{"data.query_params": {"value": column.categories[0]}})
+    first = categorical_column.categories[0]
+    kept = database.with_overrides(**{"data.query_params": {"value": first}})
     chosen = tables.read_table(tables.locate(query, kept.data))
-    assert set(chosen[column.name]) == {column.categories[0]}
+    assert set(chosen[categorical_column.name]) == {first}
 
 
 @pytest.mark.parametrize(
