@@ -27,8 +27,10 @@ nox.options.sessions = [
 
 PYTHON = "{{ cookiecutter.python_version }}"
 # Tests marked with one of these session names (a real server, an orchestrator) run there only.
+# `sql` is not a default session (it needs PostgreSQL's binaries; CI runs it).
 SEPARATE_SESSIONS = [
-    name for name in ("sql", "serve", "ui", "spark", "mlflow", "dag") if name in nox.options.sessions
+    "sql",
+    *(name for name in ("serve", "ui", "spark", "mlflow", "dag") if name in nox.options.sessions),
 ]
 {%- if cookiecutter.orchestrator in ["airflow", "dagster"] %}
 # The orchestrator's own types, so that the type checker checks the adapter against its real API.
