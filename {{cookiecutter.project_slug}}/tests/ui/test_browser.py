@@ -200,19 +200,35 @@ def type_into(element: WebElement, text: str) -> None:
     element.send_keys(text, Keys.TAB)
 
 
-def screenshot(browser: WebDriver, name: str, folder: Path) -> Path:
-    """A screenshot of the page, checked to show something: many colours, much not white."""
+def drawn(path: Path, name: str) -> str:
+    """Why a screenshot looks blank ('' when it shows something: many colours, much not white)."""
     import numpy as np
     from PIL import Image
 
-    path = folder / f"{name}.png"
-    browser.save_screenshot(str(path))
     with Image.open(path) as image:
         pixels = np.asarray(image.convert("RGB")).reshape(-1, 3)
     colours = len(np.unique(pixels, axis=0))
     inked = int((pixels.min(axis=1) < 200).sum())  # text, borders, plots: not the background
-    assert colours > 100, f"{name}: only {colours} colours, a blank page?"
-    assert inked > len(pixels) / 500, f"{name}: almost nothing drawn"
+    if colours <= 100:
+        return f"{name}: only {colours} colours, a blank page?"
+    if inked <= len(pixels) / 500:
+        return f"{name}: almost nothing drawn ({inked} inked pixels of {len(pixels)})"
+    return ""
+
+
+def screenshot(browser: WebDriver, name: str, folder: Path) -> Path:
+    """A screenshot of the page once it shows something. The page may still be drawing when the
+    text a test waited for appears (Streamlit draws element by element, a busy machine slowly):
+    it is taken again until it shows something, for up to WAIT seconds."""
+    path = folder / f"{name}.png"
+    deadline = time.monotonic() + WAIT
+    while True:
+        browser.save_screenshot(str(path))
+        blank = drawn(path, name)
+        if not blank or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert not blank, blank
     keep = os.environ.get("UI_SCREENSHOTS")
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)

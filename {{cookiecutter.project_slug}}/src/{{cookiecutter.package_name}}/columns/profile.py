@@ -24,6 +24,8 @@ from {{ cookiecutter.package_name }}.columns.dates import parse_dates
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    import numpy.typing as npt
+
     from {{ cookiecutter.package_name }}.columns import Label
 
 DISTINCT_LIMIT = 1_000  # distinct values counted per column; beyond it, "more than 1,000"
@@ -228,7 +230,7 @@ class TableProfile:
     rows: int = 0
     columns: dict[str, Facts] = field(default_factory=dict)
     sample: pd.DataFrame = field(default_factory=pd.DataFrame)
-    keys: np.ndarray = field(default_factory=lambda: np.empty(0))
+    keys: npt.NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
 
     def add(self, chunk: pd.DataFrame, *, limit: int, sample_rows: int, rng: Any) -> None:
         chunk = chunk.set_axis(pd.RangeIndex(self.rows, self.rows + len(chunk)))
@@ -239,7 +241,7 @@ class TableProfile:
         self.rows += len(chunk)
         self.keep_sample(chunk, rng.random(len(chunk)), sample_rows)
 
-    def keep_sample(self, chunk: pd.DataFrame, keys: np.ndarray, rows: int) -> None:
+    def keep_sample(self, chunk: pd.DataFrame, keys: npt.NDArray[np.float64], rows: int) -> None:
         """The `rows` rows with the smallest random keys so far: a uniform sample (bottom-k)."""
         if len(self.keys) >= rows:
             wanted = keys < self.keys.max()
