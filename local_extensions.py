@@ -47,12 +47,14 @@ def default_sessions(context: dict[str, Any]) -> list[str]:
 
 @simple_filter
 def ci_sessions(context: dict[str, Any]) -> list[str]:
-    """What CI runs: every default session, and the dependency audit.
+    """What CI runs: every default session, the SQL sources and the dependency audit.
 
-    The audit asks PyPI's advisory database about every locked dependency, so it needs the
-    network and can turn red when a new advisory is published: CI runs it, `uv run nox` does not.
+    `sql` starts a real PostgreSQL server from the machine's binaries, which a laptop may not have
+    (CI installs them); the audit asks PyPI's advisory database about every locked dependency, so
+    it needs the network and can turn red when a new advisory is published. CI runs both;
+    `uv run nox` does not.
     """
-    return [*default_sessions(context), "audit"]
+    return [*default_sessions(context), "sql", "audit"]
 
 
 @simple_filter

@@ -136,12 +136,15 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run_in(project: Path, *command: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """Run a command in a baked project; the output is kept for the failure message."""
+def run_in(
+    project: Path, *command: str, timeout: float = 600, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run a command in a baked project (`env`: variables to set); the output is kept for the
+    failure message."""
     return subprocess.run(
         command,
         cwd=project,
-        env=clean_env(),
+        env={**clean_env(), **(env or {})},
         capture_output=True,
         text=True,
         timeout=timeout,

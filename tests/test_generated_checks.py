@@ -50,9 +50,11 @@ OWN_DATA = [
 ]
 
 
-def check(project: Path, *command: str, timeout: float = 600) -> str:
+def check(
+    project: Path, *command: str, timeout: float = 600, env: dict[str, str] | None = None
+) -> str:
     """Run a command that must succeed; return everything it printed (nox logs to stderr)."""
-    result = run_in(project, *command, timeout=timeout)
+    result = run_in(project, *command, timeout=timeout, env=env)
     assert result.returncode == 0, explain(result)
     return result.stdout + result.stderr
 
@@ -234,6 +236,29 @@ def test_a_project_of_five_classes_trains_serves_and_is_green(output_dir: Path) 
     output = check(project, "uv", "run", "nox", "-s", *sessions, timeout=NOX_TIMEOUT)
     for session in sessions:
         assert f"Session {session} was successful" in output
+
+
+def test_data_in_a_database_as_the_readme_gives_it_and_on_a_real_postgresql(
+    output_dir: Path,
+) -> None:
+    """The README's SQL commands on DuckDB (a query file over a local file, predictions into a
+    table), then `nox -s sql`: the production loop and the faults on a real PostgreSQL server."""
+    project = bake(output_dir, api="none", ci_provider="none")
+    check(project, "git", "init", "-q", "-b", "main")
+    cli = ("uv", "run", "churn-forecast")
+    check(project, *cli, "data", "--output", "data/raw/sample.parquet")
+    (project / "sql").mkdir()
+    (project / "sql" / "training.sql").write_text("SELECT * FROM read_parquet(:path) LIMIT :rows")
+    params = '{"path": "data/raw/sample.parquet", "rows": 5000}'
+    env = {"CHURN_FORECAST_DATA_QUERY_PARAMS": params}
+    assert "promoted" in check(project, *cli, "train", "--data", "sql/training.sql", env=env)
+    env["CHURN_FORECAST_DATA_DATABASE_URL"] = "duckdb:///data/warehouse.duckdb"
+    scored = check(project, *cli, "predict", "sql/training.sql", "table:scores", env=env)
+    assert "scored 5,000 rows" in scored
+    check(project, "git", "add", "-A")
+    output = check(project, "uv", "run", "nox", "-s", "sql", timeout=NOX_TIMEOUT)
+    assert "Session sql was successful" in output
+    assert " skipped" not in output, "the PostgreSQL tests were skipped"
 
 
 @pytest.mark.parametrize("problem_type", ["classification", "regression"])

@@ -27,8 +27,10 @@ nox.options.sessions = [
 
 PYTHON = "{{ cookiecutter.python_version }}"
 # Tests marked with one of these session names (a real server, an orchestrator) run there only.
+# `sql` is not a default session (it needs PostgreSQL's binaries; CI runs it).
 SEPARATE_SESSIONS = [
-    name for name in ("serve", "ui", "spark", "mlflow", "dag") if name in nox.options.sessions
+    "sql",
+    *(name for name in ("serve", "ui", "spark", "mlflow", "dag") if name in nox.options.sessions),
 ]
 {%- if cookiecutter.orchestrator in ["airflow", "dagster"] %}
 # The orchestrator's own types, so that the type checker checks the adapter against its real API.
@@ -147,6 +149,15 @@ def notebooks(session: nox.Session) -> None:
     sync(session, "notebooks")
     for notebook in sorted(Path("notebooks").glob("*.ipynb")):
         session.run("jupyter", "execute", "--timeout=600", str(notebook))
+
+
+@nox.session(python=PYTHON)
+def sql(session: nox.Session) -> None:
+    """A real PostgreSQL server in a temporary folder, from the machine's own binaries (Debian:
+    `apt-get install postgresql`): train from a query, score into a table, monitor, retrain, and
+    the server's faults (a wrong password, a slow query, a crash mid-write)."""
+    sync(session, "test")
+    session.run("pytest", "-m", "sql", "tests/tables", *TESTED_FAMILY, *session.posargs)
 {%- if cookiecutter.api == "flask" %}
 
 

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
 {%- if cookiecutter.api == "flask" %}
@@ -85,6 +85,20 @@ class DataSettings(Group):
     )
     sample_rows: int = Field(default=10_000, ge=100, description="Rows of the sample dataset.")
     chunk_rows: int = Field(default=100_000, ge=1, description="Rows per chunk when predicting.")
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the database that query files (sql/NAME.sql) and tables"
+        " (table:NAME) use, e.g. postgresql+psycopg://user:password@host/db; unset: DuckDB in"
+        " memory, which queries local CSV and Parquet files by path. A secret: never printed.",
+    )
+    query_timeout_seconds: float = Field(
+        default=600, gt=0, description="The longest a SQL statement may run (PostgreSQL)."
+    )
+    query_params: dict[str, str | int | float | bool] = Field(
+        default_factory=dict,
+        description="Values bound to the queries' :parameters, a JSON object:"
+        ' {"since": "2024-01-01"}.',
+    )
 
     @property
     def raw_dir(self) -> str:

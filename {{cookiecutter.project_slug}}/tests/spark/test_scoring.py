@@ -254,6 +254,9 @@ def test_a_missing_dataset_is_named(
         predict_on_spark(settings, str(tmp_path / "nowhere"), str(tmp_path / "scored"))
     with pytest.raises(DataError, match="unknown format 'xls'"):
         predict_on_spark(settings, str(tmp_path / "x"), str(tmp_path / "y"), file_format="xls")
+    for database in ("sql/batch.sql", "table:scores"):
+        with pytest.raises(DataError, match="a query or a table of the database is read by"):
+            predict_on_spark(settings, database, str(tmp_path / "y"))
 
 
 def test_the_model_is_loaded_once_per_python_worker(

@@ -26,6 +26,7 @@ from {{ cookiecutter.package_name }}.cli.common import (
     Seed,
     Verbose,
     Version,
+    check_output,
     check_table_name,
     load,
     reported,
@@ -206,10 +207,15 @@ def evaluate(
 
 @app.command()
 def predict(
-    source: Annotated[str, typer.Argument(help="CSV, Parquet or JSON-lines file to score.")],
+    source: Annotated[
+        str,
+        typer.Argument(help="A CSV, Parquet or JSON-lines file, sql/NAME.sql or table:NAME."),
+    ],
     destination: Annotated[
         str,
-        typer.Argument(callback=check_table_name, help="Output .csv, .parquet or .jsonl file."),
+        typer.Argument(
+            callback=check_output, help="Output .csv, .parquet or .jsonl file, or table:NAME."
+        ),
     ],
     chunk_rows: Annotated[int | None, typer.Option(min=1, help="Rows per chunk.")] = None,
     model_version: Version = None,

@@ -107,6 +107,13 @@ def check_table_name(location: str) -> str:
     except DataError as error:
         raise typer.BadParameter(str(error)) from None
     return location
+
+
+def check_output(location: str) -> str:
+    """A file of a format we write, or table:NAME of the database (checked when it is used)."""
+    from {{ cookiecutter.package_name }}.tables.sql import is_table
+
+    return location if is_table(location) else check_table_name(location)
 {%- if cookiecutter.ui == "streamlit" or cookiecutter.batch_engine == "spark" %}
 
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeGuard
 
 import pandas as pd
 
 from {{ cookiecutter.package_name }} import tables
 from {{ cookiecutter.package_name }}.columns.validation import invalid_rows, validate
 from {{ cookiecutter.package_name }}.errors import DataError
+from {{ cookiecutter.package_name }}.fs.atomic import Location as FileLocation
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.tables import Location
 
@@ -53,9 +55,9 @@ def parse_line(line: bytes) -> Any:
         return None
 
 
-def is_prediction_log(location: Location) -> bool:
+def is_prediction_log(location: Location) -> TypeGuard[FileLocation]:
     """A JSON-lines file whose first entry holds a record under `features`, as the API logs it."""
-    if tables.suffix(location) != ".jsonl":
+    if not isinstance(location, str | Path) or tables.suffix(location) != ".jsonl":
         return False
     with tables.opened(location) as file:
         first = next((line for line in file if line.strip()), b"")
@@ -63,7 +65,7 @@ def is_prediction_log(location: Location) -> bool:
     return isinstance(entry, dict) and "features" in entry and entry.keys().isdisjoint(SCHEMA.names)
 
 
-def read_prediction_log(location: Location) -> Batch:
+def read_prediction_log(location: FileLocation) -> Batch:
     """The valid records of a prediction log; the other lines are skipped and counted."""
     records: list[dict[str, Any]] = []
     numbers: list[int] = []

@@ -31,6 +31,7 @@ from {{ cookiecutter.package_name }}.spark.batches import (
 )
 from {{ cookiecutter.package_name }}.spark.output import Dataset
 from {{ cookiecutter.package_name }}.store import now
+from {{ cookiecutter.package_name }}.tables.sql import is_query, is_table
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame, SparkSession
@@ -83,6 +84,12 @@ class Sample:
 
 def file_format(location: str, given: str | None = None) -> str:
     """`given`, or the format its suffix names; a folder without one is Parquet."""
+    if is_query(location) or is_table(location):
+        msg = (
+            f"'{location}': Spark reads datasets (Parquet, Delta, CSV, JSON lines); a query or"
+            " a table of the database is read by `predict` and `monitor` (in chunks), not by Spark"
+        )
+        raise DataError(msg)
     if given is not None:
         if given not in FORMATS:
             msg = f"unknown format {given!r}: use one of {', '.join(FORMATS)}"

@@ -27,23 +27,47 @@ from collections.abc import Callable, Collection, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from {{ cookiecutter.package_name }}.config import env_name
 from {{ cookiecutter.package_name }}.errors import DataError
-from {{ cookiecutter.package_name }}.fs.atomic import Location as Location  # re-exported
+from {{ cookiecutter.package_name }}.fs.atomic import Location as FileLocation
 from {{ cookiecutter.package_name }}.fs.atomic import atomic_open, filesystem
 from {{ cookiecutter.package_name }}.fs.json_objects import (
     DuplicateKeyError,
     once_each,
     repeated,
 )
+from {{ cookiecutter.package_name }}.tables.sql import (
+    TABLE_PREFIX,
+    Database,
+    Query,
+    Table,
+    is_query,
+    is_table,
+)
 
+if TYPE_CHECKING:
+    from {{ cookiecutter.package_name }}.config import DataSettings
+
+Location = FileLocation | Query | Table  # a file, or a query or table of a database (sql.py)
+
+SQL_ROWS = 100_000  # rows fetched at a time when a query or table is read whole
 # What starts a formula in Excel, LibreOffice and Google Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class Sink(Protocol):
+    """Where `chunk_writer` writes: a file (ChunkSink) or a table (sql.TableSink)."""
+
+    rows: int
+    neutralised: int
+
+    def write(self, chunk: pd.DataFrame) -> None: ...
 
 
 class ChunkSink:
@@ -252,8 +276,40 @@ def join(base: Location, *parts: str) -> str:
     return "/".join([str(base).rstrip("/"), *parts])
 
 
+def locate(location: Location, data: DataSettings) -> Location:
+    """`sql/NAME.sql` as a query and `table:NAME` as a table of the data.database_url database
+    (sql.py); any other text as a file's path or URI."""
+    if isinstance(location, Query | Table):
+        return location
+    text = str(location)
+    if not (is_query(text) or is_table(text)):
+        return location
+    url = None if data.database_url is None else data.database_url.get_secret_value()
+    database = Database(url, data.query_timeout_seconds, data.query_params)
+    if is_table(text):
+        if url is None:
+            setting = env_name("data", "database_url")
+            msg = (
+                f"'{text}' is a table of the database that {setting} names, and it is not set"
+                " (DuckDB in memory keeps no table): set it, e.g. to duckdb:///data/warehouse.duckdb"
+            )
+            raise DataError(msg)
+        return Table(text.removeprefix(TABLE_PREFIX), database)
+    return Query(Path(text), database)
+
+
+def described(location: Location) -> str:
+    """A location in words, as a model records its training data: a query with its parameters."""
+    return location.described if isinstance(location, Query) else str(location)
+
+
 def check_readable(location: Location) -> None:
     """Refuse a location that is of a type we cannot read, missing or empty, before opening it."""
+    if isinstance(location, Query):
+        location.text()
+        return
+    if isinstance(location, Table):
+        return  # read by the database, which says so when the table is missing
     format_of(location)
     fs, path = filesystem(location)
     if not fs.isfile(path):
@@ -267,6 +323,13 @@ def check_readable(location: Location) -> None:
 def check_writable(location: Location, *, source: Location | None = None) -> None:
     """Refuse an output that cannot be a new file: a folder, a path through a file, or the
     input itself (its predictions would replace it)."""
+    if isinstance(location, Query):
+        raise DataError(not_written(location))
+    if isinstance(location, Table):
+        if isinstance(source, Table) and source.name == location.name:
+            msg = f"'{location}' is the input: its predictions would replace it; name another table"
+            raise DataError(msg)
+        return
     format_of(location)
     fs, path = filesystem(location)
     if fs.isdir(path):
@@ -282,8 +345,14 @@ def check_writable(location: Location, *, source: Location | None = None) -> Non
         raise DataError(msg)
 
 
+def not_written(query: Query) -> str:
+    return f"cannot write '{query}': a query is read, not written; name table:NAME or a file"
+
+
 def same_file(first: Location, second: Location) -> bool:
     """Whether two locations name one file (a local file however it is written)."""
+    if isinstance(first, Query | Table) or isinstance(second, Query | Table):
+        return False
     fs_first, path_first = filesystem(first)
     fs_second, path_second = filesystem(second)
     if type(fs_first) is not type(fs_second):
@@ -294,7 +363,7 @@ def same_file(first: Location, second: Location) -> bool:
 
 
 @contextmanager
-def opened(location: Location) -> Iterator[IO[bytes]]:
+def opened(location: FileLocation) -> Iterator[IO[bytes]]:
     """A readable location, opened in binary mode; read errors become DataErrors."""
     check_readable(location)
     fs, path = filesystem(location)
@@ -308,8 +377,12 @@ def opened(location: Location) -> Iterator[IO[bytes]]:
 
 def read_table(location: Location) -> pd.DataFrame:
     """A whole table; `read_chunks` streams one larger than memory instead."""
-    with opened(location) as file:
-        table = format_of(location).read(file)
+    if isinstance(location, Query | Table):
+        chunks = list(location.chunks(SQL_ROWS))
+        table = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
+    else:
+        with opened(location) as file:
+            table = format_of(location).read(file)
     if table.empty:
         msg = f"'{location}' has no rows"
         raise DataError(msg)
@@ -321,12 +394,22 @@ def read_chunks(
 ) -> Generator[pd.DataFrame]:
     """A table in chunks of at most `rows` rows, so memory is bounded by the chunk size; a table
     of more than `max_columns` columns is refused before any row is read."""
+    if isinstance(location, Query | Table):
+        for chunk in location.chunks(rows):
+            try:
+                check_width(len(chunk.columns), max_columns)
+            except ValueError as error:
+                raise DataError(f"cannot read '{location}': {error}") from None
+            yield chunk
+        return
     with opened(location) as file:
         yield from format_of(location).read_chunks(file, rows, max_columns)
 
 
 def count_rows(location: Location) -> int | None:
     """Rows in a table when its format says so without reading it (Parquet); otherwise None."""
+    if isinstance(location, Query | Table):
+        return None
     counter = format_of(location).count_rows
     if counter is None:
         return None
@@ -337,10 +420,17 @@ def count_rows(location: Location) -> int | None:
 @contextmanager
 def chunk_writer(
     location: Location, *, neutralise_except: Collection[str] | None = None
-) -> Iterator[ChunkSink]:
+) -> Iterator[Sink]:
     """Write a table chunk by chunk; it appears at `location` only once every chunk is written.
     `neutralise_except`: the columns a CSV writes as they are; formulas in the others are
-    neutralised (see the module's docstring)."""
+    neutralised (see the module's docstring). A table of a database is replaced in one
+    transaction once every chunk is written (sql.py)."""
+    if isinstance(location, Table):
+        with location.writer() as table_sink:
+            yield table_sink
+        return
+    if isinstance(location, Query):
+        raise DataError(not_written(location))
     table_format = format_of(location)
     with atomic_open(location) as file:
         sink = ChunkSink(file, table_format.write_chunk, neutralise_except)

@@ -51,7 +51,7 @@ def monitor(
 ) -> Monitoring:
     """Compare `batch` (default: the monitoring.data setting) with the training data of a model
     (default: the current one). `read` turns the location into checked features (Spark samples)."""
-    location = batch or settings.required("monitoring.data")
+    location = tables.locate(batch or settings.required("monitoring.data"), settings.data)
     data = read(location)
     features = data.features
     store = open_store(settings)

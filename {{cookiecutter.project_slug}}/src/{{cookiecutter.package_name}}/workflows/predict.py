@@ -26,7 +26,10 @@ def predict(
     *,
     progress: bool = False,
 ) -> PredictionOutcome:
-    """Score `source` chunk by chunk (data.chunk_rows) into `destination`, written atomically."""
+    """Score `source` chunk by chunk (data.chunk_rows) into `destination`, written atomically;
+    either may be a query or table of the data.database_url database (tables/sql.py)."""
+    source = tables.locate(source, settings.data)
+    destination = tables.locate(destination, settings.data)
     tables.check_writable(destination, source=source)  # before loading anything
     loaded = open_store(settings).load(version)
     scored = score_file(

@@ -106,7 +106,7 @@ def infer_schema(
 
     An existing file is replaced only with `force`. Nothing is written when the draft is refused.
     """
-    del settings  # the schema describes data, not settings; kept for a uniform signature
+    location = tables.locate(location, settings.data)
     path = output or schema_file()
     if path.exists() and not force:
         msg = f"{path} exists: pass --force to replace it (then review the change with git diff)"
@@ -153,6 +153,7 @@ def check_schema(settings: Settings, location: tables.Location) -> Checked:
         unlabelled_note,
     )
 
+    location = tables.locate(location, settings.data)
     known = {*SCHEMA.names, SCHEMA.target.name}
     unused: dict[str, None] = {}
     found: dict[str, list[tuple[int, int]]] = {}  # each problem, and the rows it was found in

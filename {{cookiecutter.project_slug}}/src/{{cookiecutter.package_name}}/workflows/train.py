@@ -111,7 +111,7 @@ def read_labelled(location: tables.Location, *, refuse_unlabelled: bool = False)
     """The rows of a table that have a target, checked against the schema."""
     table = tables.read_table(location)
     labelled, unlabelled = labelled_rows(table, refuse_unlabelled=refuse_unlabelled)
-    return LabelledData(validate(labelled), str(location), unlabelled)
+    return LabelledData(validate(labelled), tables.described(location), unlabelled)
 
 
 def read_validated(location: tables.Location) -> pd.DataFrame:
@@ -133,7 +133,8 @@ def labelled_data(settings: Settings, source: tables.Location | None = None) -> 
     location = source or settings.data.source
     if location is None:
         return LabelledData(sample_table(settings), SAMPLE)
-    return read_labelled(location, refuse_unlabelled=refuses_unlabelled(settings))
+    located = tables.locate(location, settings.data)
+    return read_labelled(located, refuse_unlabelled=refuses_unlabelled(settings))
 
 
 def run_file_name(run_id: str) -> str:
@@ -147,7 +148,7 @@ def ingest(settings: Settings, run_id: str) -> str:
     if source is None:
         table = make_dataset(settings.data.sample_rows, settings.training.seed)
     else:
-        table = tables.read_table(source)
+        table = tables.read_table(tables.locate(source, settings.data))
     raw = tables.join(settings.data.raw_dir, f"{run_file_name(run_id)}.parquet")
     return tables.write_table(table, raw)
 
