@@ -506,13 +506,15 @@ def test_longest_allowed_names_still_pass_ruff(
         assert result.returncode == 0, explain(result)
 
 
-def test_ci_runs_every_default_nox_session_and_the_audit(baked: Baked) -> None:
+def test_ci_runs_every_default_nox_session_sql_and_the_audit(baked: Baked) -> None:
     answers, project = baked
     noxfile = (project / "noxfile.py").read_text()
     defaults = re.search(r"nox\.options\.sessions = (\[.*?\])", noxfile, re.DOTALL)
     assert defaults, "noxfile.py sets no default sessions"
     sessions = ast.literal_eval(defaults.group(1))
-    ci = [*sessions, "audit"]  # the audit needs PyPI's advisory service: CI only
+    # CI only: sql needs PostgreSQL's binaries (CI installs them), the audit PyPI's advisories.
+    ci = [*sessions, "sql", "audit"]
+    assert "def sql(session" in noxfile
     if answers["ci_provider"] == "github":
         workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
         assert workflow["jobs"]["nox"]["strategy"]["matrix"]["session"] == ci

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy
 
 from {{ cookiecutter.package_name }} import tables
-from {{ cookiecutter.package_name }}.config import masked
+from {{ cookiecutter.package_name }}.config import env_name, masked
 from {{ cookiecutter.package_name }}.errors import DataError, DataValidationError
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.tables.sql import Table
@@ -139,7 +139,8 @@ def test_database_errors_are_one_line_and_never_show_the_password(
     assert "s3cret-pw" not in message
     assert "ada:***@127.0.0.1:1/db" in message
     assert "\n" not in message
-    assert masked(unreachable)["{{ cookiecutter.package_name | upper }}_DATA_DATABASE_URL"] == "**********"
+    shown = masked(unreachable)
+    assert shown[env_name("data", "database_url")] == "**********"
 
     missing_table = query_file(tmp_path, "SELECT * FROM nowhere", name="missing.sql")
     with pytest.raises(DataError, match="nowhere") as refused:
