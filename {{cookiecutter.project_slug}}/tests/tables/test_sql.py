@@ -142,6 +142,16 @@ def test_database_errors_are_one_line_and_never_show_the_password(
     shown = masked(unreachable)
     assert shown[env_name("data", "database_url")] == "**********"
 
+    for url, said in (
+        ("postgres:/ada:s3cret-pw@", "not a SQLAlchemy URL"),
+        ("oracle+nodriver://ada:s3cret-pw@host/db", "oracle+nodriver://ada:***@host/db"),
+    ):
+        wrong = settings.with_overrides(**{"data.database_url": url})
+        with pytest.raises(DataError, match=r"\(data\.database_url\)") as refused:
+            tables.read_table(tables.locate(query, wrong.data))
+        assert said in str(refused.value)
+        assert "s3cret-pw" not in str(refused.value)
+
     missing_table = query_file(tmp_path, "SELECT * FROM nowhere", name="missing.sql")
     with pytest.raises(DataError, match="nowhere") as refused:
         tables.read_table(tables.locate(missing_table, settings.data))

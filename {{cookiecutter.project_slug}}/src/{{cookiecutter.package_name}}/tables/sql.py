@@ -51,17 +51,18 @@ class Database:
 
     @property
     def shown(self) -> str:
-        """The URL without its password, for messages."""
+        """The URL without its password, for messages (never the text of one that is not a URL:
+        it may hold a password where SQLAlchemy cannot find it)."""
         from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
 
-        return make_url(self.url or IN_MEMORY).render_as_string(hide_password=True)
+        try:
+            return make_url(self.url or IN_MEMORY).render_as_string(hide_password=True)
+        except ArgumentError:
+            return "a data.database_url that is not a SQLAlchemy URL"
 
     def engine(self) -> Engine:
-        try:
-            import sqlalchemy
-        except ImportError:  # pragma: no cover - the sql group is in every environment
-            msg = "SQL sources need the sql group: uv sync --group sql"
-            raise DataError(msg) from None
+        import sqlalchemy
         from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
         try:
@@ -69,7 +70,12 @@ class Database:
             connect_args = self.connect_args(url.get_backend_name())
             return sqlalchemy.create_engine(url, connect_args=connect_args)
         except (ArgumentError, NoSuchModuleError, ImportError) as error:
-            msg = f"data.database_url: cannot use {self.shown!r}: {first_line(error)}"
+            unparsed = isinstance(error, ArgumentError)
+            reason = "not a SQLAlchemy URL" if unparsed else first_line(error)
+            msg = (
+                f"cannot use {self.shown} (data.database_url): {reason}; e.g."
+                " postgresql+psycopg://user:password@host/db or duckdb:///data/warehouse.duckdb"
+            )
             raise DataError(msg) from None
 
     def connect_args(self, backend: str) -> dict[str, Any]:
