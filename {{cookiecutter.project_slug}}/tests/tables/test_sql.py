@@ -17,6 +17,7 @@ from {{ cookiecutter.package_name }}.config import env_name, masked
 from {{ cookiecutter.package_name }}.errors import DataError, DataValidationError
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.tables.sql import Table
+from {{ cookiecutter.package_name }}.workflows.evaluate import evaluate_model
 from {{ cookiecutter.package_name }}.workflows.predict import predict
 from {{ cookiecutter.package_name }}.workflows.train import TrainingOutcome, labelled_data
 
@@ -61,6 +62,17 @@ def test_a_query_over_a_local_file_reads_as_the_file_does(
     from_file = labelled_data(settings, source)
     assert from_query.location == f"{query} (path={source!r})"  # what the model records
     pd.testing.assert_frame_equal(from_query.table, from_file.table)
+
+
+def test_a_model_is_evaluated_on_a_query_as_on_its_file(
+    settings: Settings, trained: TrainingOutcome, sample: pd.DataFrame, tmp_path: Path
+) -> None:
+    source = tables.write_table(sample, tmp_path / "labelled.parquet")
+    query = query_file(tmp_path, "SELECT * FROM read_parquet(:path)")
+    located = settings.with_overrides(**{"data.query_params": {"path": source}})
+    from_query = evaluate_model(located, query)
+    assert from_query.rows == len(sample)
+    assert from_query.metrics == pytest.approx(evaluate_model(settings, source).metrics)
 
 
 def test_predictions_replace_a_table_in_one_swap_and_a_failed_run_keeps_the_old(

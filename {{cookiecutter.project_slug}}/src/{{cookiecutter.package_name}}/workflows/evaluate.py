@@ -86,7 +86,8 @@ def evaluate_model(
     if source is None:
         table, described = own_holdout(loaded.metadata), f"the holdout of model {loaded.version}"
     else:
-        data = read_labelled(source, refuse_unlabelled=refuses_unlabelled(settings))
+        located = tables.locate(source, settings.data)
+        data = read_labelled(located, refuse_unlabelled=refuses_unlabelled(settings))
         table, described, left_out = data.table, str(source), data.left_out
     evaluation = evaluate(loaded.model, table)
     gate = quality_gate(evaluation.metrics, settings.training.min_score)

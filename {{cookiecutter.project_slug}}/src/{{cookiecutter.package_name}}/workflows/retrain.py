@@ -175,5 +175,6 @@ def retrain(
     new = labelled_data(settings, source)
     earlier = None
     if reference is not None:
-        earlier = read_labelled(reference, refuse_unlabelled=refuses_unlabelled(settings)).table
+        located = tables.locate(reference, settings.data)
+        earlier = read_labelled(located, refuse_unlabelled=refuses_unlabelled(settings)).table
     return replace(challenge(settings, new, earlier), left_out=new.left_out)
