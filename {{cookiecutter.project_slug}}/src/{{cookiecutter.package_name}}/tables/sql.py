@@ -32,6 +32,7 @@ from {{ cookiecutter.package_name }}.errors import DataError
 if TYPE_CHECKING:
     import pandas as pd
     from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.sql.elements import TextClause
 
 IN_MEMORY = "duckdb:///:memory:"
 TABLE_PREFIX = "table:"
@@ -135,11 +136,13 @@ class Query:
             raise DataError(msg)
         return text
 
-    def bound(self) -> dict[str, Any]:
-        """The values of the query's parameters; a parameter without one is refused."""
+    def statement(self) -> tuple[TextClause, dict[str, Any]]:
+        """The query, read once, and the values of its parameters; a parameter without one is
+        refused."""
         from sqlalchemy import text
 
-        names = text(self.text()).compile().params
+        statement = text(self.text())
+        names = statement.compile().params
         missing = sorted(set(names) - set(self.database.params))
         if missing:
             msg = (
@@ -147,19 +150,19 @@ class Query:
                 " data.query_params does not set"
             )
             raise DataError(msg)
-        return {name: self.database.params[name] for name in names}
+        return statement, {name: self.database.params[name] for name in names}
 
     @property
     def described(self) -> str:
         """The file and the values bound to it: what a model records as its training data."""
-        shown = ", ".join(f"{name}={value!r}" for name, value in sorted(self.bound().items()))
+        _, values = self.statement()
+        shown = ", ".join(f"{name}={value!r}" for name, value in sorted(values.items()))
         return f"{self.path} ({shown})" if shown else str(self.path)
 
     def chunks(self, rows: int) -> Iterator[pd.DataFrame]:
         import pandas as pd
-        from sqlalchemy import text
 
-        statement, used = text(self.text()), self.bound()
+        statement, used = self.statement()
         with self.database.connected(f"the query '{self.path}'") as connection:
             streamed = connection.execution_options(stream_results=True, max_row_buffer=rows)
             yield from pd.read_sql_query(statement, streamed, params=used, chunksize=rows)
