@@ -20,16 +20,24 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
 {%- if cookiecutter.api == "flask" %}
 
 from {{ cookiecutter.package_name }}.api.settings import ApiSettings
-from {{ cookiecutter.package_name }}.errors import SettingMissingError, SettingsError
+from {{ cookiecutter.package_name }}.errors import DataError, SettingMissingError, SettingsError
 {%- else %}
 
-from {{ cookiecutter.package_name }}.errors import SettingMissingError, SettingsError
+from {{ cookiecutter.package_name }}.errors import DataError, SettingMissingError, SettingsError
 {%- endif %}
 {%- if cookiecutter.batch_engine == "spark" %}
 from {{ cookiecutter.package_name }}.spark.settings import SparkSettings
@@ -91,6 +99,11 @@ class DataSettings(Group):
         " (table:NAME) use, e.g. postgresql+psycopg://user:password@host/db; unset: DuckDB in"
         " memory, which queries local CSV and Parquet files by path. A secret: never printed.",
     )
+    database_url_file: Path | None = Field(
+        default=None,
+        description="A file that holds data.database_url instead (a mounted secret, e.g."
+        " /run/secrets/database_url), read when a query runs; set one of the two.",
+    )
     query_timeout_seconds: float = Field(
         default=600, gt=0, description="The longest a SQL statement may run (PostgreSQL)."
     )
@@ -99,6 +112,30 @@ class DataSettings(Group):
         description="Values bound to the queries' :parameters, a JSON object:"
         ' {"since": "2024-01-01"}.',
     )
+
+    @field_validator("database_url_file")
+    @classmethod
+    def one_way_to_the_database(cls, path: Path | None, info: ValidationInfo) -> Path | None:
+        if path is not None and info.data.get("database_url") is not None:
+            msg = "set the database URL or the file that holds it, not both"
+            raise ValueError(msg)
+        return path
+
+    def database_secret(self) -> str | None:
+        """The database's URL, from the setting or the file that holds it (None: unset)."""
+        if self.database_url_file is None:
+            return None if self.database_url is None else self.database_url.get_secret_value()
+        variable = env_name("data", "database_url_file")
+        try:
+            text = self.database_url_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or "not UTF-8 text"
+            msg = f"cannot read {variable} '{self.database_url_file}': {reason}"
+            raise DataError(msg) from None
+        if not text:
+            msg = f"{variable} '{self.database_url_file}' is empty: it should hold the URL"
+            raise DataError(msg)
+        return text
 
     @property
     def raw_dir(self) -> str:

@@ -6,12 +6,10 @@ imported, so the fixture sets the environment before importing it.
 
 from __future__ import annotations
 
-{% if cookiecutter.batch_engine == "spark" -%}
 import json
 import os
+{% if cookiecutter.batch_engine == "spark" -%}
 import shutil
-{% else -%}
-import os
 {% endif -%}
 from collections.abc import Iterator
 from pathlib import Path
@@ -153,6 +151,40 @@ def test_bad_source_data_fails_validation_at_once_and_trains_nothing(
     assert states["train"] == "upstream_failed"
     assert models(project).versions() == []
     assert os.environ[f"{ENV_PREFIX}DATA_SOURCE"] == str(source)
+
+
+def test_the_source_table_comes_from_the_airflow_connection(
+    airflow_home: Path, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database of `table:NAME` is the Airflow connection when the project names none."""
+    from {{ cookiecutter.package_name }} import tables
+    from {{ cookiecutter.package_name }}.orchestration.airflow_dag import CONNECTION_ID
+
+    warehouse = project / "warehouse.duckdb"
+    url = f"duckdb:///{warehouse}"
+    customers = tables.locate("table:customers", load_settings(**{"data.database_url": url}).data)
+    tables.write_table(make_dataset(1_500, seed=4), customers)
+    connection = json.dumps({"conn_type": "duckdb", "schema": str(warehouse)})
+    monkeypatch.setenv(f"AIRFLOW_CONN_{CONNECTION_ID.upper()}", connection)
+    monkeypatch.setenv(f"{ENV_PREFIX}DATA_SOURCE", "table:customers")
+    assert run(load_dag(airflow_home)) == dict.fromkeys(TASKS, "success")
+    [snapshot] = (project / "data" / "raw").glob("*.parquet")
+    assert len(pd.read_parquet(snapshot)) == 1_500
+
+
+def test_an_airflow_connection_becomes_a_sqlalchemy_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    from {{ cookiecutter.package_name }}.errors import DataError
+    from {{ cookiecutter.package_name }}.orchestration.airflow_dag import connection_url
+
+    postgres = "postgres://ada:p%40ss@db.internal:5432/analytics"
+    monkeypatch.setenv("AIRFLOW_CONN_WAREHOUSE", postgres)
+    expected = "postgresql+psycopg://ada:p%40ss@db.internal:5432/analytics"
+    assert connection_url("warehouse") == expected
+    assert connection_url("no_such_connection") is None
+    monkeypatch.setenv("AIRFLOW_CONN_WAREHOUSE", "teradata://ada:s3cret@host/db")
+    with pytest.raises(DataError, match=r"of type 'teradata'.*sqlalchemy_scheme") as refused:
+        connection_url("warehouse")
+    assert "s3cret" not in str(refused.value)
 
 
 def test_monitoring_retrains_only_when_the_data_drifts(

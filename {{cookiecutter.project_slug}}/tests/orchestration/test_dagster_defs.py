@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pytest
@@ -72,15 +72,19 @@ def defs() -> dg.Definitions:
 
 
 def materialize_all(
-    defs: dg.Definitions, overrides: dict[str, str], job_name: str = "training"
+    defs: dg.Definitions,
+    overrides: dict[str, str],
+    job_name: str = "training",
+    **settings: Any,
 ) -> dg.ExecuteInProcessResult:
-    """Materialize every asset of a job in this process, checks included, with these settings."""
+    """Materialize every asset of a job in this process, checks included, with these settings
+    (and other fields of the `settings` resource)."""
     from dagster import DagsterInstance
 
     from {{ cookiecutter.package_name }}.orchestration.dagster_defs import ProjectSettings
 
     job = defs.resolve_job_def(job_name)
-    resources = {"settings": ProjectSettings(overrides=overrides)}
+    resources = {"settings": ProjectSettings(overrides=overrides, **settings)}
     with DagsterInstance.ephemeral() as instance:
         return job.execute_in_process(raise_on_error=False, instance=instance, resources=resources)
 
@@ -153,6 +157,26 @@ def test_dg_finds_the_jobs_from_the_project_folder_as_the_readme_says(
     schedules = {schedule["name"]: schedule["cron_schedule"] for schedule in listed["schedules"]}
     assert schedules["training_schedule"] == TrainingSettings().schedule
     assert sorted(path.name for path in checkout.iterdir()) == ["pyproject.toml", "src"]
+
+
+def test_the_source_table_comes_from_the_database_the_resource_names(
+    defs: dg.Definitions, overrides: dict[str, str], project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deployment's own variable, read by Dagster when the run starts (never shown)."""
+    import dagster as dg
+
+    from {{ cookiecutter.package_name }} import tables
+
+    url = f"duckdb:///{project / 'warehouse.duckdb'}"
+    customers = tables.locate("table:customers", load_settings(**{"data.database_url": url}).data)
+    tables.write_table(make_dataset(1_500, seed=4), customers)
+    monkeypatch.setenv("WAREHOUSE_URL", url)
+    source = {**overrides, "data.source": "table:customers"}
+    result = materialize_all(defs, source, database_url=dg.EnvVar("WAREHOUSE_URL"))
+    assert result.success
+    assert materialized(result) == ASSETS
+    [snapshot] = (project / "data" / "raw").glob("*.parquet")
+    assert len(pd.read_parquet(snapshot)) == 1_500
 
 
 def test_a_failing_gate_blocks_the_promotion(

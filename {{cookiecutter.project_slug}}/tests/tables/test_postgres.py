@@ -20,6 +20,7 @@ from {{ cookiecutter.package_name }}.workflows.predict import predict
 from {{ cookiecutter.package_name }}.workflows.train import train
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
     from tests.tables.conftest import Server
@@ -137,3 +138,41 @@ def test_a_server_killed_mid_write_leaves_the_old_table(
     finally:
         engine.dispose()
     assert left == ["scored"], "the crashed write left a table behind"
+
+
+def test_a_server_killed_mid_read_is_one_line_and_scores_nothing(
+    own_postgres: Server, settings: Settings, tmp_path: Path
+) -> None:
+    """The cursor streams chunks; the server dies after the first: the scoring run fails in one
+    line, and its output, a file here, is never written (nor half written)."""
+    database = on(own_postgres, settings, **{"data.chunk_rows": 100})
+    train(database)
+    tables.write_table(make_dataset(1_000, seed=17), located(database, "table:customers"))
+    batch = query_file(tmp_path, "batch.sql", "SELECT * FROM customers")
+    chunks = tables.read_chunks(located(database, batch), 100)
+    next(chunks)
+    own_postgres.kill()
+    with pytest.raises(DataError) as refused:
+        next(chunks)
+    assert "\n" not in str(refused.value)
+    assert "correct-horse" not in str(refused.value)
+
+    output = tmp_path / "scored.csv"
+    own_postgres.start()
+    reader = tables.read_chunks
+
+    def dies_after_one_chunk(
+        location: tables.Location, rows: int, *, max_columns: int | None = None
+    ) -> Iterator[pd.DataFrame]:
+        for number, chunk in enumerate(reader(location, rows, max_columns=max_columns)):
+            if number == 1:
+                own_postgres.kill()
+            yield chunk
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tables, "read_chunks", dies_after_one_chunk)
+        with pytest.raises(DataError) as refused:
+            predict(database, batch, str(output))
+    assert "\n" not in str(refused.value)
+    assert not output.exists()
+    assert list(tmp_path.glob("scored*")) == []

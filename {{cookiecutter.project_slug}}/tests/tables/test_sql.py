@@ -14,7 +14,11 @@ import sqlalchemy
 
 from {{ cookiecutter.package_name }} import tables
 from {{ cookiecutter.package_name }}.config import env_name, masked
-from {{ cookiecutter.package_name }}.errors import DataError, DataValidationError
+from {{ cookiecutter.package_name }}.errors import (
+    DataError,
+    DataValidationError,
+    SettingsError,
+)
 from {{ cookiecutter.package_name }}.schema import SCHEMA
 from {{ cookiecutter.package_name }}.tables.sql import Table
 from {{ cookiecutter.package_name }}.workflows.evaluate import evaluate_model
@@ -134,7 +138,7 @@ def test_a_table_name_that_is_not_a_plain_name_is_refused(
 
 def test_a_table_needs_a_database_that_keeps_it(settings: Settings) -> None:
     """DuckDB in memory (no data.database_url) would take predictions and forget them."""
-    with pytest.raises(DataError, match="_DATA_DATABASE_URL names, and it is not set"):
+    with pytest.raises(DataError, match="_DATA_DATABASE_URL names, and neither it nor"):
         tables.locate("table:scored", settings.data)
 
 
@@ -172,6 +176,30 @@ def test_database_errors_are_one_line_and_never_show_the_password(
     needs = query_file(tmp_path, "SELECT * FROM customers WHERE id = :id", name="param.sql")
     with pytest.raises(DataError, match=r"parameter\(s\) 'id' that data.query_params does not"):
         tables.read_table(tables.locate(needs, settings.data))
+
+
+def test_the_url_may_come_from_a_mounted_secret_file(settings: Settings, tmp_path: Path) -> None:
+    """A deployment mounts the URL as a file (Docker or Kubernetes secrets) instead of a
+    variable that `env` or a crash dump would show."""
+    secret = tmp_path / "database_url"
+    secret.write_text(f"duckdb:///{tmp_path / 'warehouse.duckdb'}\n", encoding="utf-8")
+    from_file = settings.with_overrides(**{"data.database_url_file": secret})
+    table = tables.locate("table:scored", from_file.data)
+    tables.write_table(pd.DataFrame({"score": [0.25, 0.75]}), table)
+    assert tables.read_table(table)["score"].tolist() == [0.25, 0.75]
+
+    variable = env_name("data", "database_url_file")
+    with pytest.raises(SettingsError, match=f"{variable}: .*not both") as both:
+        from_file.with_overrides(**{"data.database_url": "duckdb:///s3cret.duckdb"})
+    assert "s3cret" not in str(both.value)
+    for content, said in ((None, "No such file"), ("  \n", "is empty")):
+        if content is None:
+            secret.unlink()
+        else:
+            secret.write_text(content, encoding="utf-8")
+        with pytest.raises(DataError, match=f"{variable} '{secret}'.*{said}") as refused:
+            tables.locate("table:scored", from_file.data)
+        assert "\n" not in str(refused.value)
 
 
 def test_a_query_is_not_an_output_and_a_table_is_not_its_own_output(

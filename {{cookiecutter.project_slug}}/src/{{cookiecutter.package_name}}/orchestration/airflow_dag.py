@@ -14,6 +14,11 @@ task); otherwise the current model stays.
 Settings come from the environment of the Airflow workers (the project's variables: `settings`
 lists them): where data and models live, the source data, the gate, the schedules. Locations are
 shared by every task, so on a multi-machine deployment they must point at shared storage.
+
+A database for query files and tables (`sql/NAME.sql`, `table:NAME`) may be an Airflow connection,
+as Airflow deployments keep them: the connection `CONNECTION_ID` (Admin > Connections, a secrets
+backend, or an `AIRFLOW_CONN_...` variable) is used when the project's own DATA_DATABASE_URL and
+DATA_DATABASE_URL_FILE variables are unset. Airflow masks its password in task logs.
 """
 
 from __future__ import annotations
@@ -26,9 +31,19 @@ import pendulum
 from airflow.sdk import dag, task
 from airflow.sdk.exceptions import AirflowFailException
 
-from {{ cookiecutter.package_name }}.config import load_settings
+from {{ cookiecutter.package_name }}.config import Settings, load_settings
 
 SCHEDULES = load_settings()  # read when the file is parsed: the schedules are part of the DAGs
+CONNECTION_ID = "{{ cookiecutter.package_name }}_database"
+# SQLAlchemy's dialect for an Airflow connection type; a connection of another type names its own
+# in its extra field: {"sqlalchemy_scheme": "snowflake"}.
+DIALECTS = {
+    "postgres": "postgresql+psycopg",
+    "mysql": "mysql+pymysql",
+    "mssql": "mssql+pyodbc",
+    "duckdb": "duckdb",
+    "sqlite": "sqlite",
+}
 
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "{{ cookiecutter.project_slug }}",  # shown in the Airflow UI
@@ -36,6 +51,48 @@ DEFAULT_ARGS: dict[str, Any] = {
     "retry_delay": pendulum.duration(minutes=5),
     "retry_exponential_backoff": True,
 }
+
+
+def task_settings() -> Settings:
+    """The project's settings as a task reads them: with the database of the Airflow connection
+    CONNECTION_ID when the project's variables name none."""
+    settings = load_settings()
+    data = settings.data
+    if data.database_url is not None or data.database_url_file is not None:
+        return settings
+    url = connection_url(CONNECTION_ID)
+    return settings if url is None else settings.with_overrides(**{"data.database_url": url})
+
+
+def connection_url(connection_id: str) -> str | None:
+    """The SQLAlchemy URL of an Airflow connection; None when Airflow has no such connection."""
+    from airflow.sdk import Connection
+    from airflow.sdk.exceptions import AirflowNotFoundException
+    from sqlalchemy.engine import URL
+
+    from {{ cookiecutter.package_name }}.errors import DataError
+
+    try:
+        connection = Connection.get(connection_id)
+    except AirflowNotFoundException:
+        return None
+    dialect = connection.extra_dejson.get("sqlalchemy_scheme") or DIALECTS.get(connection.conn_type)
+    if not dialect:
+        msg = (
+            f"the Airflow connection {connection_id} is of type {connection.conn_type!r}, which"
+            f" has no SQLAlchemy dialect here ({', '.join(DIALECTS)}): name one in its extra"
+            ' field, e.g. {"sqlalchemy_scheme": "snowflake"}'
+        )
+        raise DataError(msg)
+    url = URL.create(
+        dialect,
+        username=connection.login or None,
+        password=connection.password or None,
+        host=connection.host or None,
+        port=connection.port or None,
+        database=connection.schema or None,
+    )
+    return url.render_as_string(hide_password=False)
 
 
 @contextmanager
@@ -70,7 +127,7 @@ def training() -> None:
         from {{ cookiecutter.package_name }}.workflows import train
 
         with no_retry_on_bad_input():
-            return train.ingest(load_settings(), run_id or "manual")
+            return train.ingest(task_settings(), run_id or "manual")
 
     @task
     def validate(raw: str, run_id: str | None = None) -> str:
@@ -78,7 +135,7 @@ def training() -> None:
         from {{ cookiecutter.package_name }}.workflows import train
 
         with no_retry_on_bad_input():
-            return train.validate_snapshot(load_settings(), raw, run_id or "manual")
+            return train.validate_snapshot(task_settings(), raw, run_id or "manual")
 
     @task(task_id="train")
     def fit(validated: str) -> str:
@@ -86,7 +143,7 @@ def training() -> None:
         from {{ cookiecutter.package_name }}.workflows import train
 
         with no_retry_on_bad_input():
-            settings = load_settings()
+            settings = task_settings()
             return train.fit_candidate(settings, train.labelled_data(settings, validated))
 
     @task
@@ -95,7 +152,7 @@ def training() -> None:
         from {{ cookiecutter.package_name }}.workflows import train
 
         with no_retry_on_bad_input():
-            settings = load_settings()
+            settings = task_settings()
             data = train.labelled_data(settings, validated)
             outcome = train.evaluate_candidate(settings, version, data)
         return {"version": version, "metrics": outcome.metrics, "passed": outcome.gate.passed}
@@ -111,7 +168,7 @@ def training() -> None:
         from {{ cookiecutter.package_name }}.workflows import train
 
         with no_retry_on_bad_input():
-            train.promote_if_passed(load_settings(), version)
+            train.promote_if_passed(task_settings(), version)
         return version
 
     validated = validate(ingest())
@@ -140,7 +197,7 @@ def monitoring() -> None:
         from {{ cookiecutter.package_name }}.workflows.monitor import monitor
 
         with no_retry_on_bad_input():
-            return monitor(load_settings()).summary()
+            return monitor(task_settings()).summary()
 
     @task.short_circuit
     def drift_found(summary: dict[str, Any]) -> bool:
@@ -155,7 +212,7 @@ def monitoring() -> None:
         )
 
         with no_retry_on_bad_input():
-            return retrain_model(load_settings()).summary()
+            return retrain_model(task_settings()).summary()
 
     drift_found(detect_drift()) >> retrain()
 
@@ -183,7 +240,7 @@ def scoring() -> None:
         from {{ cookiecutter.package_name }}.workflows.spark import predict_on_spark
 
         with no_retry_on_bad_input():
-            settings = load_settings()
+            settings = task_settings()
             source = settings.required("spark.source")
             destination = settings.required("spark.destination")
             return predict_on_spark(settings, source, destination).summary()

@@ -14,6 +14,9 @@ below the gate never becomes current. Each asset calls one step of the package's
 Assets get the project's settings from the `settings` resource: the environment of the code
 location (the project's variables; `settings` lists them), with overrides that a deployment or a
 test passes as dotted names, e.g. `ProjectSettings(overrides={"models.dir": "/mnt/models"})`.
+The database of query files and tables (`sql/NAME.sql`, `table:NAME`) may come from a variable
+of the deployment's own, which Dagster reads when a run starts and never shows in its UI:
+`ProjectSettings(database_url=dg.EnvVar("WAREHOUSE_URL"))`.
 """
 
 # No `from __future__ import annotations` here: Dagster inspects the annotations of asset functions
@@ -38,9 +41,11 @@ class ProjectSettings(dg.ConfigurableResource):  # type: ignore[type-arg]
     """The project's settings, read when a step runs, with overrides by dotted name."""
 
     overrides: dict[str, str] = {}  # noqa: RUF012 - pydantic copies the default for each instance
+    database_url: str | None = None  # data.database_url, e.g. dg.EnvVar("WAREHOUSE_URL")
 
     def get(self) -> Settings:
-        return load_settings(**self.overrides)
+        database = {} if self.database_url is None else {"data.database_url": self.database_url}
+        return load_settings(**self.overrides, **database)
 
 
 @contextmanager

@@ -284,14 +284,15 @@ def locate(location: Location, data: DataSettings) -> Location:
     text = str(location)
     if not (is_query(text) or is_table(text)):
         return location
-    url = None if data.database_url is None else data.database_url.get_secret_value()
+    url = data.database_secret()
     database = Database(url, data.query_timeout_seconds, data.query_params)
     if is_table(text):
         if url is None:
             setting = env_name("data", "database_url")
             msg = (
-                f"'{text}' is a table of the database that {setting} names, and it is not set"
-                " (DuckDB in memory keeps no table): set it, e.g. to duckdb:///data/warehouse.duckdb"
+                f"'{text}' is a table of the database that {setting} names, and neither it nor"
+                f" {setting}_FILE is set (DuckDB in memory keeps no table): set one, e.g. to"
+                " duckdb:///data/warehouse.duckdb"
             )
             raise DataError(msg)
         return Table(text.removeprefix(TABLE_PREFIX), database)

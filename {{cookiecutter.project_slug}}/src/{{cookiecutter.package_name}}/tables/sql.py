@@ -115,6 +115,28 @@ def database_error(error: BaseException) -> str:
     return first_line(original if original is not None else error)
 
 
+def frames(
+    connection: Connection, statement: TextClause, params: Mapping[str, Any], rows: int
+) -> Iterator[pd.DataFrame]:
+    """The statement's rows, `rows` at a time, through a server-side cursor where the driver has
+    one; the cursor is closed however the read ends (a dead server's included). A statement
+    with no rows is one empty frame with its columns."""
+    import pandas as pd
+
+    streamed = connection.execution_options(stream_results=True, max_row_buffer=rows)
+    result = streamed.execute(statement, dict(params))
+    try:
+        columns = list(result.keys())
+        empty = True
+        for part in result.partitions(rows):
+            empty = False
+            yield pd.DataFrame.from_records(part, columns=columns, coerce_float=True)
+        if empty:
+            yield pd.DataFrame(columns=columns)
+    finally:
+        result.close()
+
+
 @dataclass(frozen=True)
 class Query:
     """A location: the rows a query file returns."""
@@ -160,12 +182,9 @@ class Query:
         return f"{self.path} ({shown})" if shown else str(self.path)
 
     def chunks(self, rows: int) -> Iterator[pd.DataFrame]:
-        import pandas as pd
-
         statement, used = self.statement()
         with self.database.connected(f"the query '{self.path}'") as connection:
-            streamed = connection.execution_options(stream_results=True, max_row_buffer=rows)
-            yield from pd.read_sql_query(statement, streamed, params=used, chunksize=rows)
+            yield from frames(connection, statement, used, rows)
 
 
 @dataclass(frozen=True)
@@ -199,13 +218,11 @@ class Table:
         return f"{preparer.quote_schema(schema)}.{quoted}" if schema else quoted
 
     def chunks(self, rows: int) -> Iterator[pd.DataFrame]:
-        import pandas as pd
         from sqlalchemy import text
 
         with self.database.connected(f"reading {self}") as connection:
             statement = text(f"SELECT * FROM {self.quoted(connection)}")  # noqa: S608 - a checked, quoted name
-            streamed = connection.execution_options(stream_results=True, max_row_buffer=rows)
-            yield from pd.read_sql_query(statement, streamed, chunksize=rows)
+            yield from frames(connection, statement, {}, rows)
 
     @contextmanager
     def writer(self) -> Iterator[TableSink]:
