@@ -42,6 +42,14 @@ ALWAYS_BAKED = (
     ".cookiecutter.json",
     "README.md",
     "CONTRIBUTING.md",
+    "docs/conf.py",
+    "docs/index.md",
+    "docs/getting-started.md",
+    "docs/operations.md",
+    "docs/troubleshooting.md",
+    "src/churn_forecast/reference.py",
+    "tests/test_reference.py",
+    "tests/docs/test_site.py",
     "CHANGELOG.md",
     "LICENSE",
     "src/churn_forecast/__init__.py",
@@ -115,6 +123,7 @@ API_FILES = {
         "benchmarks/peer_mlflow.py",
         "tests/api/conftest.py",
         "tests/api/test_hostile.py",
+        "docs/serving.md",
     },
     "none": set(),
 }
@@ -150,6 +159,7 @@ UI_FILES = {
         "tests/ui/test_app.py",
         ".streamlit/config.toml",
         "benchmarks/bench_ui_memory.py",
+        "docs/app.md",
     },
     "none": set(),
 }
@@ -164,6 +174,7 @@ BATCH_ENGINE_FILES = {
         "deploy/spark/submit.py",
         "deploy/databricks/databricks.yml",
         "benchmarks/bench_spark.py",
+        "docs/spark.md",
     },
     "pandas": set(),
 }
@@ -175,6 +186,7 @@ TRACKING_FILES = {
         "tests/tracking/conftest.py",
         "tests/tracking/test_runs.py",
         "benchmarks/bench_tracking.py",
+        "docs/mlflow.md",
     },
     "none": set(),
 }
@@ -274,6 +286,22 @@ def test_expected_files_exist_and_unchosen_ones_do_not(baked: Baked) -> None:
     assert not (project / "_variants").exists()
     if answers["ci_provider"] != "github":
         assert not (project / ".github").exists()
+
+
+def test_the_readme_is_short_and_every_link_in_it_and_the_docs_resolves(baked: Baked) -> None:
+    """The README gets a person from clone to green and to the site (issue 26); the site's pages
+    of unchosen options are gone, and nothing links to them."""
+    answers, project = baked
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert readme.count("\n") <= 150, f"README.md has {readme.count(chr(10))} lines (150 at most)"
+    scheduled = answers["orchestrator"] != "none"
+    assert (project / "docs" / "scheduling.md").is_file() == scheduled
+    pages = [project / "README.md", *sorted((project / "docs").glob("*.md"))]
+    for page in pages:
+        for target in re.findall(r"\]\(([^)#:]+\.md)(?:#[^)]*)?\)", page.read_text("utf-8")):
+            if target.startswith("generated/") or "/generated/" in target:
+                continue  # written when the site is built (reference.py)
+            assert (page.parent / target).is_file(), f"{page.name} links to missing {target}"
 
 
 def test_no_unrendered_jinja_and_no_empty_files(baked: Baked) -> None:

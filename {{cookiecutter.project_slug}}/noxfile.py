@@ -30,6 +30,7 @@ PYTHON = "{{ cookiecutter.python_version }}"
 # `sql` is not a default session (it needs PostgreSQL's binaries; CI runs it).
 SEPARATE_SESSIONS = [
     "sql",
+    "docs",
     *(name for name in ("serve", "ui", "spark", "mlflow", "dag") if name in nox.options.sessions),
 ]
 {%- if cookiecutter.orchestrator in ["airflow", "dagster"] %}
@@ -101,6 +102,25 @@ def typecheck(session: nox.Session) -> None:
     """mypy, strict, on the package, the tests and the benchmarks (configured in pyproject.toml)."""
     sync(session, "typecheck", *ORCHESTRATOR_GROUPS)
     session.run("mypy", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the documentation site strictly (a broken link or reference, a page missing from the
+    navigation, a docstring Sphinx cannot read: each fails the build), then open it in headless
+    Chromium. The site is in docs/_build/html; screenshots in .nox/docs/screenshots.
+
+    Arguments after -- go to sphinx-build (`-- -E` rebuilds every page).
+    """
+    sync(session, "docs")
+    session.run(
+        "sphinx-build", "--fail-on-warning", "--keep-going", "--quiet",
+        "--builder", "html", "docs", "docs/_build/html", *session.posargs,
+    )  # fmt: skip
+    screenshots = Path(session.virtualenv.location) / "screenshots"  # short, for Chromium
+    screenshots.mkdir(exist_ok=True)
+    session.env["DOCS_SCREENSHOTS"] = str(screenshots)
+    session.run("pytest", "-m", "docs", "tests/docs", "-p", "no:cacheprovider")
 
 
 @nox.session(python=PYTHON)

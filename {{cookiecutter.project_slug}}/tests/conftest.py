@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from {{ cookiecutter.package_name }}.store import ModelStore, open_store
 
 if TYPE_CHECKING:
     import pandas as pd
+    from selenium.webdriver.remote.webdriver import WebDriver
 
     from {{ cookiecutter.package_name }}.workflows.train import TrainingOutcome
 
@@ -216,3 +218,103 @@ def out_of_range(bounded_column: Column) -> float:
         return bounded_column.minimum - 1
     assert bounded_column.maximum is not None
     return bounded_column.maximum + 1
+
+
+# A real browser ------------------------------------------------------------------------------
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+INSTALL = "sudo apt-get install chromium chromium-driver"
+BROWSER_WAIT = 60  # seconds for a page to load, or to show what it should
+
+
+def browser_and_driver() -> tuple[str, str] | None:
+    browser = next((found for name in BROWSERS if (found := shutil.which(name))), None)
+    drivers = [shutil.which("chromedriver"), "/usr/bin/chromedriver"]
+    if os.environ.get("CHROMEWEBDRIVER"):  # GitHub's runners: Chrome on PATH, its driver here
+        drivers.insert(0, str(Path(os.environ["CHROMEWEBDRIVER"]) / "chromedriver"))
+    driver = next((found for found in drivers if found and Path(found).is_file()), None)
+    return (browser, driver) if browser and driver else None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[WebDriver]:
+    """The machine's own headless Chromium, for the tests that look at a page as a person would:
+    the documentation site (`nox -s docs`), and the web app (`nox -s ui`) where there is one.
+
+    It is Debian's `chromium` and `chromium-driver`, Chrome and its driver on PATH, or the driver
+    in `$CHROMEWEBDRIVER` (GitHub's runners). Selenium is given both paths, so it never downloads
+    a browser or a driver. Without them the test is skipped, saying why, except on CI (`CI` set),
+    where it fails with the command that installs them."""
+    found = browser_and_driver()
+    if found is None:
+        why = f"no Chromium (or Chrome) with its chromedriver on this machine: {INSTALL}"
+        if os.environ.get("CI"):
+            pytest.fail(why)
+        pytest.skip(why)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = found[0]
+    # --no-sandbox: containers and CI runners often run as root, where Chromium's sandbox cannot
+    # start; the browser only visits pages on loopback.
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
+        options.add_argument(argument)
+    options.add_argument("--window-size=1280,1600")
+    # Chromium's lock socket lives in TMPDIR, and a socket path longer than 107 bytes fails the
+    # start ("Chrome instance exited"): a deep TMPDIR (a nox session's) gets /tmp instead.
+    env = dict(os.environ)
+    if len(env.get("TMPDIR", "")) > 40 and Path("/tmp").is_dir():  # noqa: S108 - a lock, no data
+        env["TMPDIR"] = "/tmp"  # noqa: S108
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=found[1], env=env))
+    try:
+        driver.set_page_load_timeout(BROWSER_WAIT)
+        yield driver
+    finally:
+        driver.quit()
+
+
+def drawn(path: Path, name: str) -> str:
+    """Why a screenshot looks blank ('' when it shows something: many colours, much not white)."""
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(path) as image:
+        pixels = np.asarray(image.convert("RGB")).reshape(-1, 3)
+    colours = len(np.unique(pixels, axis=0))
+    inked = int((pixels.min(axis=1) < 200).sum())  # text, borders, plots: not the background
+    if colours <= 100:
+        return f"{name}: only {colours} colours, a blank page?"
+    if inked <= len(pixels) / 500:
+        return f"{name}: almost nothing drawn ({inked} inked pixels of {len(pixels)})"
+    return ""
+
+
+Screenshot = Callable[["WebDriver", str, str], Path]
+
+
+@pytest.fixture
+def screenshot(tmp_path: Path) -> Screenshot:
+    """`screenshot(browser, name, keep_in)`: the page once it shows something. The page may
+    still be drawing when the text a test waited for appears (a busy machine draws slowly): it
+    is taken again until it shows something, for up to BROWSER_WAIT seconds. A copy goes into
+    the folder that the variable `keep_in` names, when it is set."""
+    return lambda browser, name, keep_in: take_screenshot(browser, name, tmp_path, keep_in)
+
+
+def take_screenshot(browser: WebDriver, name: str, folder: Path, keep_in: str) -> Path:
+    path = folder / f"{name}.png"
+    deadline = time.monotonic() + BROWSER_WAIT
+    while True:
+        browser.save_screenshot(str(path))
+        blank = drawn(path, name)
+        if not blank or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert not blank, blank
+    keep = os.environ.get(keep_in)
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(keep) / path.name)
+    return path

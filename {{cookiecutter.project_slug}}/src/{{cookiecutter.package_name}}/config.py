@@ -34,10 +34,18 @@ from pydantic_settings import SettingsError as SourceError
 {%- if cookiecutter.api == "flask" %}
 
 from {{ cookiecutter.package_name }}.api.settings import ApiSettings
-from {{ cookiecutter.package_name }}.errors import DataError, SettingMissingError, SettingsError
+from {{ cookiecutter.package_name }}.errors import (
+    DataError,
+    SettingMissingError,
+    SettingsError,
+)
 {%- else %}
 
-from {{ cookiecutter.package_name }}.errors import DataError, SettingMissingError, SettingsError
+from {{ cookiecutter.package_name }}.errors import (
+    DataError,
+    SettingMissingError,
+    SettingsError,
+)
 {%- endif %}
 {%- if cookiecutter.batch_engine == "spark" %}
 from {{ cookiecutter.package_name }}.spark.settings import SparkSettings

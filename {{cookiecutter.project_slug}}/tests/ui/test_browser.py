@@ -2,11 +2,9 @@
 in headless Chromium.
 
 Run by `nox -s ui` (marker `ui`); the `tests` session leaves these out. The browser is the
-machine's own: Debian's `chromium` and `chromium-driver`, Chrome and its driver on PATH, or the
-driver in `$CHROMEWEBDRIVER` (GitHub's runners). Selenium is given both paths, so it never
-downloads a browser or a driver. Without them the tests are skipped, saying why, except on CI
-(`CI` set), where they fail with the command that installs them. Each page's screenshot is
-checked for content, and copied into `$UI_SCREENSHOTS` when that names a folder.
+machine's own (tests/browser.py says where it is looked for); without it the tests are skipped,
+except on CI. Each page's screenshot is checked for content, and copied into `$UI_SCREENSHOTS`
+when that names a folder.
 """
 
 from __future__ import annotations
@@ -40,13 +38,13 @@ if TYPE_CHECKING:
     from selenium.webdriver.remote.webdriver import WebDriver
     from selenium.webdriver.remote.webelement import WebElement
 
+    from tests.conftest import Screenshot
+
 pytestmark = pytest.mark.ui
 
 PROJECT = Path(__file__).resolve().parents[2]
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-INSTALL = "sudo apt-get install chromium chromium-driver"
-WAIT = 60  # seconds for the server to start, or a page to show what it should
 ROWS = 30  # in the uploaded file
+WAIT = 60  # seconds for the server to start, or a page to show what it should
 
 
 def free_port() -> int:
@@ -55,50 +53,13 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def browser_and_driver() -> tuple[str, str] | None:
-    browser = next((found for name in BROWSERS if (found := shutil.which(name))), None)
-    drivers = [shutil.which("chromedriver"), "/usr/bin/chromedriver"]
-    if os.environ.get("CHROMEWEBDRIVER"):  # GitHub's runners: Chrome on PATH, its driver here
-        drivers.insert(0, str(Path(os.environ["CHROMEWEBDRIVER"]) / "chromedriver"))
-    driver = next((found for found in drivers if found and Path(found).is_file()), None)
-    return (browser, driver) if browser and driver else None
-
-
 @pytest.fixture(scope="module")
-def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("downloads")
-
-
-@pytest.fixture(scope="module")
-def browser(downloads: Path) -> Iterator[WebDriver]:
-    found = browser_and_driver()
-    if found is None:
-        why = f"no Chromium (or Chrome) with its chromedriver on this machine: {INSTALL}"
-        if os.environ.get("CI"):
-            pytest.fail(why)
-        pytest.skip(why)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = found[0]
-    # --no-sandbox: containers and CI runners often run as root, where Chromium's sandbox cannot
-    # start; the browser only visits the app on loopback.
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
-        options.add_argument(argument)
-    options.add_argument("--window-size=1280,1600")
-    # Chromium's lock socket lives in TMPDIR, and a socket path longer than 107 bytes fails the
-    # start ("Chrome instance exited"): a deep TMPDIR (a nox session's) gets /tmp instead.
-    env = dict(os.environ)
-    if len(env.get("TMPDIR", "")) > 40 and Path("/tmp").is_dir():  # noqa: S108 - a lock, no data
-        env["TMPDIR"] = "/tmp"  # noqa: S108
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=found[1], env=env))
-    driver.set_page_load_timeout(WAIT)
-    behaviour = {"behavior": "allow", "downloadPath": str(downloads)}
-    driver.execute_cdp_cmd("Browser.setDownloadBehavior", behaviour)
-    yield driver
-    driver.quit()
+def downloads(browser: WebDriver, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the browser saves what the app gives to download."""
+    folder = tmp_path_factory.mktemp("downloads")
+    behaviour = {"behavior": "allow", "downloadPath": str(folder)}
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior", behaviour)
+    return folder
 
 
 @dataclass(frozen=True)
@@ -200,43 +161,9 @@ def type_into(element: WebElement, text: str) -> None:
     element.send_keys(text, Keys.TAB)
 
 
-def drawn(path: Path, name: str) -> str:
-    """Why a screenshot looks blank ('' when it shows something: many colours, much not white)."""
-    import numpy as np
-    from PIL import Image
-
-    with Image.open(path) as image:
-        pixels = np.asarray(image.convert("RGB")).reshape(-1, 3)
-    colours = len(np.unique(pixels, axis=0))
-    inked = int((pixels.min(axis=1) < 200).sum())  # text, borders, plots: not the background
-    if colours <= 100:
-        return f"{name}: only {colours} colours, a blank page?"
-    if inked <= len(pixels) / 500:
-        return f"{name}: almost nothing drawn ({inked} inked pixels of {len(pixels)})"
-    return ""
-
-
-def screenshot(browser: WebDriver, name: str, folder: Path) -> Path:
-    """A screenshot of the page once it shows something. The page may still be drawing when the
-    text a test waited for appears (Streamlit draws element by element, a busy machine slowly):
-    it is taken again until it shows something, for up to WAIT seconds."""
-    path = folder / f"{name}.png"
-    deadline = time.monotonic() + WAIT
-    while True:
-        browser.save_screenshot(str(path))
-        blank = drawn(path, name)
-        if not blank or time.monotonic() > deadline:
-            break
-        time.sleep(0.5)
-    assert not blank, blank
-    keep = os.environ.get("UI_SCREENSHOTS")
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(keep) / path.name)
-    return path
-
-
-def test_a_record_is_typed_in_and_scored(browser: WebDriver, app: App, tmp_path: Path) -> None:
+def test_a_record_is_typed_in_and_scored(
+    browser: WebDriver, app: App, screenshot: Screenshot
+) -> None:
     from selenium.webdriver.common.by import By
 
     browser.get(app.url)
@@ -257,7 +184,7 @@ def test_a_record_is_typed_in_and_scored(browser: WebDriver, app: App, tmp_path:
     assert len(metrics) == len(SCHEMA.target.summary_columns)
     captions = browser.find_elements(By.CSS_SELECTOR, "[data-testid=stCaptionContainer]")
     assert captions[-1].text == f"by model {app.version}"
-    screenshot(browser, "record", tmp_path)
+    screenshot(browser, "record", "UI_SCREENSHOTS")
 
 
 def downloaded(folder: Path, name: str) -> Path:
@@ -272,13 +199,13 @@ def downloaded(folder: Path, name: str) -> Path:
 
 
 def test_a_file_is_uploaded_scored_and_downloaded(
-    browser: WebDriver, app: App, downloads: Path, tmp_path: Path
+    browser: WebDriver, app: App, downloads: Path, screenshot: Screenshot
 ) -> None:
     """The predictions wait on disk in the app and are read when the button is clicked."""
     browser.get(f"{app.url}/file")
     elements(browser, "input[type=file]")[0].send_keys(str(app.batch))
     shown(browser, f"Scored {ROWS} rows with model {app.version}.")
-    screenshot(browser, "file", tmp_path)
+    screenshot(browser, "file", "UI_SCREENSHOTS")
     elements(browser, "[data-testid=stDownloadButton] button")[0].click()
     table = tables.read_table(downloaded(downloads, f"{app.batch.stem}-predictions.csv"))
     assert len(table) == ROWS
@@ -294,13 +221,13 @@ def test_a_bad_upload_shows_the_clis_message(browser: WebDriver, app: App, tmp_p
 
 
 def test_the_model_card_and_the_drift_report_are_shown(
-    browser: WebDriver, app: App, tmp_path: Path
+    browser: WebDriver, app: App, screenshot: Screenshot
 ) -> None:
     browser.get(f"{app.url}/model")
     shown(browser, f"Model {app.version}")
     shown(browser, "Quality gate passed")
     elements(browser, "[data-testid=stImage] img", count=2)  # the evaluation plots
-    screenshot(browser, "model", tmp_path)
+    screenshot(browser, "model", "UI_SCREENSHOTS")
     browser.get(f"{app.url}/drift")
     shown(browser, "Drift in ")
-    screenshot(browser, "drift", tmp_path)
+    screenshot(browser, "drift", "UI_SCREENSHOTS")

@@ -114,6 +114,12 @@ def openapi_document(max_batch: int) -> dict[str, Any]:
             },
             "/predict": {"post": {"summary": "Predict one record or a batch", **predict}},
             "/invocations": {"post": {"summary": "SageMaker inference, as /predict", **predict}},
+            "/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "responses": {"200": json_response("OpenAPI 3.1", {"type": "object"})},
+                }
+            },
             "/metrics": {
                 "get": {
                     "summary": "Prometheus metrics of every worker",
