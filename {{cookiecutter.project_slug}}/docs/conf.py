@@ -9,10 +9,11 @@ from pathlib import Path
 from {{ cookiecutter.package_name }}.config import load_settings
 from {{ cookiecutter.package_name }}.reference import write_pages
 
-write_pages(Path(__file__).parent / "generated", load_settings())
+HERE = Path(__file__).parent
+write_pages(HERE / "generated", load_settings())
 
-project = "{{ cookiecutter.project_name }}"
-author = "{{ cookiecutter.author_name }}"
+# The project's name, as the home page's title gives it.
+project = (HERE / "index.md").read_text(encoding="utf-8").splitlines()[0].removeprefix("# ")
 extensions = ["myst_parser", "sphinx.ext.autodoc"]
 source_suffix = {".md": "markdown"}
 exclude_patterns = ["_build"]

@@ -145,8 +145,9 @@ def cli_page() -> str:
         rows = option_rows(command)
         if rows:
             body += table(("name", "kind", "default", "meaning"), rows)
+    module = "{{ cookiecutter.package_name }}"
     intro = (
-        f"Every command of `{PROGRAM}` (also `python -m {{ cookiecutter.package_name }}`), with its"
+        f"Every command of `{PROGRAM}` (also `python -m {module}`), with its"
         " arguments and options; `--help` on any command prints the same. Exit codes: 0 success,"
         " 1 failure, 2 bad usage. Errors are one line; `--verbose` adds the traceback."
     )

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.docs
 
-SITE = Path(__file__).resolve().parents[2] / "docs" / "_build" / "html"
-PROJECT_NAME = "{{ cookiecutter.project_name }}"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+SITE = DOCS / "_build" / "html"
 
 
 def free_port() -> int:
@@ -69,7 +69,8 @@ def test_the_home_page_leads_to_every_part(
     from selenium.webdriver.common.by import By
 
     browser.get(f"{site}/index.html")
-    assert PROJECT_NAME in browser.title
+    title = (DOCS / "index.md").read_text(encoding="utf-8").splitlines()[0].removeprefix("# ")
+    assert title in browser.title
     links = {link.text.strip() for link in browser.find_elements(By.CSS_SELECTOR, "a")}
     for title in ("Getting started", "Operations", "Troubleshooting", "Settings", "Command line"):
         assert title in links, f"the home page has no link to {title}"

@@ -9,7 +9,6 @@ when that names a folder.
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import socket
@@ -37,7 +36,6 @@ from {{ cookiecutter.package_name }}.workflows.train import train
 if TYPE_CHECKING:
     from selenium.webdriver.remote.webdriver import WebDriver
     from selenium.webdriver.remote.webelement import WebElement
-
     from tests.conftest import Screenshot
 
 pytestmark = pytest.mark.ui
