@@ -130,7 +130,8 @@ def frames(
         empty = True
         for part in result.partitions(rows):
             empty = False
-            yield pd.DataFrame.from_records(part, columns=columns, coerce_float=True)
+            rows_of_part = cast("list[tuple[Any, ...]]", part)  # SQLAlchemy's rows are tuples
+            yield pd.DataFrame.from_records(rows_of_part, columns=columns, coerce_float=True)
         if empty:
             yield pd.DataFrame(columns=columns)
     finally:
