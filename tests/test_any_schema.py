@@ -33,8 +33,9 @@ NAMES = [
 ]  # fmt: skip
 LABELS = ["basic", "pro", "team", "enterprise", "trial", "legacy", "a/b", "Größe"]
 # The projects are baked with the defaults (the Flask API, nothing else): the tests that start the
-# real server run in a session of their own, `serve`; here the suite that `nox -s tests` runs.
-SEPARATE = "not serve"
+# real server and those that open the built docs site run in sessions of their own (`serve`,
+# `docs`); here the suite that `nox -s tests` runs, and the database's (`sql`) on the same schema.
+SEPARATE = "not serve and not docs"
 
 
 @st.composite

@@ -65,7 +65,12 @@ def test_every_column_and_the_target_are_in_the_reference() -> None:
     text = reference.schema_page()
     for column in SCHEMA.features:
         assert f"| `{column.name}` |" in text
-    assert f"| `{SCHEMA.target.name}` |" in text
+    target = SCHEMA.target
+    assert f"| `{target.name}` |" in text
+    for label in target.classes:
+        assert f"`{label}`" in text, f"the target's class {label!r} is not in the reference"
+    if target.minimum is not None:
+        assert f"{target.minimum} to" in text, "a number target's range is not in the reference"
     for feature in SCHEMA.derived:
         assert f"| `{feature.name}` |" in text
 

@@ -190,15 +190,18 @@ def http_page() -> str:
 # The columns ---------------------------------------------------------------------------------
 
 
-def column_rule(column: Any) -> str:
-    if column.categories:
-        return "one of " + ", ".join(f"`{value}`" for value in column.categories)
-    low, high = getattr(column, "minimum", None), getattr(column, "maximum", None)
-    if column.kind == "date":
-        low, high = column.earliest, column.latest
+def value_range(low: object, high: object) -> str:
     if low is None and high is None:
         return ""
     return f"{'' if low is None else low} to {'' if high is None else high}"
+
+
+def column_rule(column: Any) -> str:
+    if column.categories:
+        return "one of " + ", ".join(f"`{value}`" for value in column.categories)
+    if column.kind == "date":
+        return value_range(column.earliest, column.latest)
+    return value_range(getattr(column, "minimum", None), getattr(column, "maximum", None))
 
 
 def schema_page() -> str:
@@ -212,7 +215,7 @@ def schema_page() -> str:
     body = ["## Features", "", *table(header, rows)]
     target = SCHEMA.target
     classes = ", ".join(f"`{label}`" for label in target.classes)
-    said = f"classes {classes}" if classes else column_rule(target)
+    said = f"classes {classes}" if classes else value_range(target.minimum, target.maximum)
     body += ["## Target", "", *table(("column", "type", "values", "meaning"), [
         (f"`{target.name}`", target.kind, said, target.description)
     ])]  # fmt: skip
