@@ -26,6 +26,7 @@ pytestmark = pytest.mark.docs
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 SITE = DOCS / "_build" / "html"
+BROWSER_WAIT = 60  # seconds for a page to show what it should, on a busy machine
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +85,24 @@ def test_the_home_page_leads_to_every_part(
 def test_the_settings_reference_is_generated_from_the_code(
     browser: WebDriver, site: str, screenshot: Screenshot
 ) -> None:
-    text = opened(browser, f"{site}/generated/settings.html")
-    assert "Settings" in browser.title, f"not the settings page: {browser.title!r}"
-    missing = [name for name in setting_names() if name not in text]
-    assert not missing, f"not on the built page: {missing}"
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    opened(browser, f"{site}/generated/settings.html")
+    names = list(setting_names())
+
+    def missing(driver: WebDriver) -> list[str]:
+        shown = str(driver.execute_script("return document.body ? document.body.innerText : ''"))
+        return [name for name in names if name not in shown]
+
+    # A busy machine may hand back the page before its body is drawn: wait for the names.
+    try:
+        WebDriverWait(browser, BROWSER_WAIT, poll_frequency=0.5).until(lambda d: not missing(d))
+    except TimeoutException:
+        state = browser.execute_script("return document.readyState")
+        shown = browser.execute_script("return document.body ? document.body.innerText : ''")
+        raise AssertionError(
+            f"not on the built page after {BROWSER_WAIT} s: {missing(browser)}; the page:"
+            f" {browser.current_url} {browser.title!r} ({state}): {str(shown)[:500]!r}"
+        ) from None
     screenshot(browser, "settings", "DOCS_SCREENSHOTS")
