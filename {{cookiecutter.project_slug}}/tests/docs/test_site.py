@@ -26,7 +26,6 @@ pytestmark = pytest.mark.docs
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 SITE = DOCS / "_build" / "html"
-BROWSER_WAIT = 60  # seconds for a page to show what it should, on a busy machine
 
 
 @pytest.fixture(scope="module")
@@ -60,12 +59,16 @@ def site() -> Iterator[str]:
             server.wait(timeout=10)
 
 
-def opened(browser: WebDriver, url: str) -> str:
-    """The page at `url` as the browser shows it, after checking that the server had it."""
+def opened(browser: WebDriver, url: str) -> None:
+    """Open the page at `url` in the browser, after checking that the server has it."""
     with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (the site's http://)
         assert response.status == 200, f"{url}: HTTP {response.status}"
     browser.get(url)
-    return str(browser.page_source)
+
+
+def shown_text(browser: WebDriver) -> str:
+    """The text the page shows now."""
+    return str(browser.execute_script("return document.body ? document.body.innerText : ''"))
 
 
 def test_the_home_page_leads_to_every_part(
@@ -92,17 +95,18 @@ def test_the_settings_reference_is_generated_from_the_code(
     names = list(setting_names())
 
     def missing(driver: WebDriver) -> list[str]:
-        shown = str(driver.execute_script("return document.body ? document.body.innerText : ''"))
+        shown = shown_text(driver)
         return [name for name in names if name not in shown]
 
-    # A busy machine may hand back the page before its body is drawn: wait for the names.
+    # A busy machine may hand back the page before its body is drawn: wait for the names as long
+    # as the browser waits for a page to load.
+    wait = browser.timeouts.page_load
     try:
-        WebDriverWait(browser, BROWSER_WAIT, poll_frequency=0.5).until(lambda d: not missing(d))
+        WebDriverWait(browser, wait, poll_frequency=0.5).until(lambda driver: not missing(driver))
     except TimeoutException:
         state = browser.execute_script("return document.readyState")
-        shown = browser.execute_script("return document.body ? document.body.innerText : ''")
         raise AssertionError(
-            f"not on the built page after {BROWSER_WAIT} s: {missing(browser)}; the page:"
-            f" {browser.current_url} {browser.title!r} ({state}): {str(shown)[:500]!r}"
+            f"not on the built page after {wait} s: {missing(browser)}; the page:"
+            f" {browser.current_url} {browser.title!r} ({state}): {shown_text(browser)[:500]!r}"
         ) from None
     screenshot(browser, "settings", "DOCS_SCREENSHOTS")
