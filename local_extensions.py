@@ -30,7 +30,7 @@ def default_sessions(context: dict[str, Any]) -> list[str]:
 
     One list for the noxfile, the GitHub workflow and the GitLab pipeline, so they cannot drift.
     """
-    sessions = ["lint", "typecheck", "tests", "notebooks", "docs"]
+    sessions = ["lint", "typecheck", "tests", "notebooks", "stats", "docs"]
     if context.get("api") == "flask":
         sessions.append("serve")  # the real gunicorn server, called over HTTP
         sessions.append("image")  # the same, from the Docker image's environment

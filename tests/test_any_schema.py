@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import bake, explain, run_in
+from helpers import bake, explain, run_in, synced
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -140,9 +140,9 @@ def source(schema: dict[str, Any]) -> str:
 
 def baked(output_dir: Path, problem_type: str) -> Path:
     project = bake(output_dir, problem_type=problem_type, ci_provider="none")
-    for command in (("git", "init", "-q", "-b", "main"), ("uv", "sync")):
-        result = run_in(project, *command)
-        assert result.returncode == 0, explain(result)
+    result = run_in(project, "git", "init", "-q", "-b", "main")
+    assert result.returncode == 0, explain(result)
+    synced(project)
     return project
 
 

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import bake, explain, python_available, run_in
+from helpers import bake, explain, python_available, run_in, synced
 
 pytestmark = pytest.mark.slow
 
@@ -66,7 +66,7 @@ def project(request: pytest.FixtureRequest, output_dir: Path) -> Path:
         pytest.skip(f"Python {version} is not installed on this machine")
     project = bake(output_dir, **request.param)
     check(project, "git", "init", "-q", "-b", "main")
-    check(project, "uv", "sync")
+    synced(project)
     check(project, "git", "add", "-A")
     return project
 
@@ -93,7 +93,7 @@ def pre_commit_passes_on_every_file_and_on_a_real_commit(project: Path) -> None:
 
 def default_nox_sessions_pass(project: Path) -> None:
     output = check(project, "uv", "run", "nox", timeout=NOX_TIMEOUT)
-    sessions = ["lint", "typecheck", "tests", "notebooks"]
+    sessions = ["lint", "typecheck", "tests", "notebooks", "stats", "docs"]
     if (project / "gunicorn.conf.py").exists():
         sessions.append("serve")  # real gunicorn over HTTP, and schemathesis
         sessions.append("image")  # the same server from the Docker image's environment
@@ -186,6 +186,7 @@ def test_a_project_on_its_own_data_is_green_after_schema_infer_alone(
         orchestrator=orchestrator,
     )
     check(project, "git", "init", "-q", "-b", "main")
+    synced(project)
     (project / "data" / "raw" / file).write_bytes((DATA / file).read_bytes())
     source = f"data/raw/{file}"
     cli = ("uv", "run", "churn-forecast")
@@ -198,7 +199,7 @@ def test_a_project_on_its_own_data_is_green_after_schema_infer_alone(
     assert (left_out in checked) == bool(unlabelled)
     check(project, "git", "add", "-A")
     output = check(project, "uv", "run", "nox", timeout=NOX_TIMEOUT)
-    for session in ("lint", "typecheck", "tests", "notebooks", "dag"):
+    for session in ("lint", "typecheck", "tests", "notebooks", "stats", "docs", "dag"):
         assert f"Session {session} was successful" in output
     trained = run_in(project, *cli, "train", "--data", source)
     # On the real table the model may miss the default gate (diabetes: R² about 0.45); then the
@@ -217,6 +218,7 @@ def test_a_project_of_five_classes_trains_serves_and_is_green(output_dir: Path) 
         output_dir, api="flask", ui="streamlit", batch_engine="spark", ci_provider="none"
     )
     check(project, "git", "init", "-q", "-b", "main")
+    synced(project)
     file = "seattle_weather.csv"
     (project / "data" / "raw" / file).write_bytes((DATA / file).read_bytes())
     source = f"data/raw/{file}"
@@ -232,7 +234,7 @@ def test_a_project_of_five_classes_trains_serves_and_is_green(output_dir: Path) 
     classes = ["drizzle", "fog", "rain", "snow", "sun"]
     assert header[-7:] == ["prediction", "probability", *(f"probability_{c}" for c in classes)]
     check(project, "git", "add", "-A")
-    sessions = ("tests", "serve", "ui", "spark")  # lint, types and notebooks: the other bakes'
+    sessions = ("tests", "stats", "serve", "ui", "spark")  # lint, types, notebooks: the others'
     output = check(project, "uv", "run", "nox", "-s", *sessions, timeout=NOX_TIMEOUT)
     for session in sessions:
         assert f"Session {session} was successful" in output
@@ -245,6 +247,7 @@ def test_data_in_a_database_as_the_readme_gives_it_and_on_a_real_postgresql(
     table), then `nox -s sql`: the production loop and the faults on a real PostgreSQL server."""
     project = bake(output_dir, api="none", ci_provider="none")
     check(project, "git", "init", "-q", "-b", "main")
+    synced(project)
     cli = ("uv", "run", "churn-forecast")
     check(project, *cli, "data", "--output", "data/raw/sample.parquet")
     (project / "sql").mkdir()
@@ -270,6 +273,7 @@ def test_a_gradient_boosting_project_is_green_and_served_from_the_image_environm
     ONNX export."""
     project = bake(output_dir, problem_type=problem_type, ci_provider="none")
     check(project, "git", "init", "-q", "-b", "main")
+    synced(project)
     (project / ".env").write_text("CHURN_FORECAST_TRAINING_FAMILY=lightgbm\n", encoding="utf-8")
     check(project, "uv", "sync", "--group", "lightgbm")
     cli = ("uv", "run", "churn-forecast")
@@ -302,6 +306,7 @@ def test_the_api_benchmark_compares_every_server_without_an_error(output_dir: Pa
     answers every request (a peer that refused the record, a date it could not read, would
     make its row meaningless), and the ratios are printed."""
     project = bake(output_dir, ci_provider="none")
+    synced(project)
     command = ("uv", "run", "--group", "bench", "python", "benchmarks/bench_api.py")
     output = check(project, *command, "--runs", "1", "--seconds", "2", timeout=NOX_TIMEOUT)
     assert "one-record POSTs from wrk" in output

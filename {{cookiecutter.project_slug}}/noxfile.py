@@ -30,6 +30,7 @@ PYTHON = "{{ cookiecutter.python_version }}"
 # `sql` is not a default session (it needs PostgreSQL's binaries; CI runs it).
 SEPARATE_SESSIONS = [
     "sql",
+    "stats",
     "docs",
     *(name for name in ("serve", "ui", "spark", "mlflow", "dag") if name in nox.options.sessions),
 ]
@@ -158,6 +159,15 @@ def tests(session: nox.Session) -> None:
     parallel = ["--numprocesses=auto", "--dist=loadfile"]
     coverage = ["--cov", "--cov-report=term-missing"]
     session.run("pytest", *parallel, *selection, *coverage, *TESTED_FAMILY, *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def stats(session: nox.Session) -> None:
+    """Drift detection's statistical guarantees, each over 100 seeded trials: at most 5% false
+    alarms, and the shifts it must find found in 95% of trials. A minute of CPU: a session of its
+    own, so that `nox -s tests` stays quick while you work; `uv run nox` and CI run both."""
+    sync(session, "test")
+    session.run("pytest", "-m", "stats", "tests/monitoring", *TESTED_FAMILY, *session.posargs)
 
 
 @nox.session(python=PYTHON)

@@ -1,9 +1,8 @@
 """Drift detection's statistical guarantees, each checked over 100 seeded trials.
 
 The trial batches have 2,000 rows, fewer than a usual batch: a shift found in a small batch is
-found in a larger one, and the false-alarm rate does not grow with the batch. A file of its own:
-these tests take the longest, and a file is the unit that the `tests` session spreads over the
-cores.
+found in a larger one, and the false-alarm rate does not grow with the batch. They take the
+longest of all the tests: `nox -s stats` runs them, `nox -s tests` does not.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ import pytest
 
 from {{ cookiecutter.package_name }}.columns import Column
 
+pytestmark = pytest.mark.stats
 TRIALS = 100
 ROWS = 2_000
 
