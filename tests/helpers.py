@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import itertools
 import json
@@ -9,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
@@ -192,12 +194,16 @@ def synced(project: Path) -> None:
     assert result.returncode == 0, explain(result)
     venv = project / ".venv"
     cached = cached_copies(next(venv.glob("lib/python3.*/site-packages")))
-    compiled = subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "compileall", "-qq", "-j", "0", *map(str, cached)],
-        capture_output=True,
-        text=True,
-        check=False,  # a package may ship a file that is not Python 3 (a test fixture): skipped
-    )
+    # One compiler at a time: a second worker then finds the files compiled, rather than
+    # compiling the same packages beside the first.
+    with (Path(tempfile.gettempdir()) / "ds-template-bytecode.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        compiled = subprocess.run(
+            [str(venv / "bin" / "python"), "-m", "compileall", "-qq", "-j", "0", *map(str, cached)],
+            capture_output=True,
+            text=True,
+            check=False,  # a package may ship a file that is not Python 3 (a test fixture)
+        )
     assert "Traceback" not in compiled.stderr, compiled.stderr
 
 
