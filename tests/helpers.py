@@ -193,7 +193,14 @@ def synced(project: Path) -> None:
     result = run_in(project, "uv", "sync")
     assert result.returncode == 0, explain(result)
     venv = project / ".venv"
-    cached = cached_copies(next(venv.glob("lib/python3.*/site-packages")))
+    # What a wheel installs into site-packages; not its `.data` folder (uv refuses a wheel whose
+    # `scripts` hold anything but files) nor its metadata.
+    cached = [
+        entry
+        for copy in cached_copies(next(venv.glob("lib/python3.*/site-packages")))
+        for entry in copy.iterdir()
+        if entry.suffix not in {".data", ".dist-info"}
+    ]
     # One compiler at a time: a second worker then finds the files compiled, rather than
     # compiling the same packages beside the first.
     with (Path(tempfile.gettempdir()) / "ds-template-bytecode.lock").open("w") as lock:
