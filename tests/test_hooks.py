@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+import time
 from pathlib import Path
 
+import jinja2
 import pytest
-from helpers import bake, choice_options, load_hook
+from cookiecutter.main import cookiecutter
+from helpers import TEMPLATE, bake, choice_options, load_hook
 
 pre_gen = load_hook("pre_gen_project")
 post_gen = load_hook("post_gen_project")
@@ -220,3 +224,23 @@ def test_next_steps_name_the_project_directory() -> None:
     steps = post_gen.next_steps(GOOD_ANSWERS)
     assert "cd churn-forecast" in steps
     assert "uv run nox" in steps
+
+
+def test_a_bake_after_a_template_edit_renders_the_edited_file(tmp_path: Path) -> None:
+    """Compiled templates are kept between bakes (local_extensions.CompiledTemplates): a later
+    bake loads them from Jinja's cache, and a file edited since is compiled again, never served
+    stale."""
+    template = tmp_path / "template"
+    ignored = shutil.ignore_patterns(".git", ".venv", ".nox", "*_cache", "__pycache__")
+    shutil.copytree(TEMPLATE, template, ignore=ignored)
+    readme = template / "{{cookiecutter.project_slug}}" / "README.md"
+    started = time.time() - 1  # the cache's keys name the files: this copy's entries are new
+    first = Path(cookiecutter(str(template), no_input=True, output_dir=str(tmp_path / "first")))
+    cache = Path(jinja2.FileSystemBytecodeCache().directory)
+    kept = [entry for entry in cache.glob("ds-template-*.cache") if entry.stat().st_mtime > started]
+    assert kept, f"the bake kept no compiled template in Jinja's cache {cache}"
+
+    readme.write_text(readme.read_text(encoding="utf-8") + "\nEdited since the first bake.\n")
+    second = Path(cookiecutter(str(template), no_input=True, output_dir=str(tmp_path / "second")))
+    assert "Edited since the first bake." not in (first / "README.md").read_text(encoding="utf-8")
+    assert "Edited since the first bake." in (second / "README.md").read_text(encoding="utf-8")
