@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import cookiecutter
@@ -16,15 +17,16 @@ class CompiledTemplates(Extension):
 
     Compiling the project's 240 files was most of a bake's time; a later bake (a re-bake, `cruft
     update`, the template's tests) loads them instead. Jinja checks each entry against its file's
-    source and its own Python version, so an edited file is compiled again. The cache is a folder
-    of the user's own in the temporary directory (Jinja creates it private, and refuses one that
-    another user owns); the names carry the Jinja and cookiecutter versions, which decide what a
-    compiled template looks like.
+    source, so an edited file is compiled again. The cache is a folder of the user's own in the
+    temporary directory (Jinja creates it private, and refuses one that another user owns). Its
+    names carry the Python, Jinja and cookiecutter versions, which decide what a compiled template
+    looks like: bakes on two Pythons keep an entry each rather than replacing each other's.
     """
 
     def __init__(self, environment: jinja2.Environment) -> None:
         super().__init__(environment)
-        versions = f"{jinja2.__version__}-{cookiecutter.__version__}"
+        python = f"py{sys.version_info.major}.{sys.version_info.minor}"
+        versions = f"{python}-{jinja2.__version__}-{cookiecutter.__version__}"
         pattern = f"ds-template-{versions}-%s.cache"
         environment.bytecode_cache = jinja2.FileSystemBytecodeCache(pattern=pattern)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
+import uuid
 from pathlib import Path
 
 import jinja2
@@ -227,20 +228,24 @@ def test_next_steps_name_the_project_directory() -> None:
 
 
 def test_a_bake_after_a_template_edit_renders_the_edited_file(tmp_path: Path) -> None:
-    """Compiled templates are kept between bakes (local_extensions.CompiledTemplates): a later
-    bake loads them from Jinja's cache, and a file edited since is compiled again, never served
-    stale."""
+    """Compiled templates are kept between bakes (local_extensions.CompiledTemplates): a bake
+    writes them into Jinja's cache, and a file edited since is compiled again, never served
+    stale. (Entries are named by the file's path in the template, so each copy of the template
+    shares them: the edits make this copy's README new to the cache.)"""
     template = tmp_path / "template"
     ignored = shutil.ignore_patterns(".git", ".venv", ".nox", "*_cache", "__pycache__")
     shutil.copytree(TEMPLATE, template, ignore=ignored)
     readme = template / "{{cookiecutter.project_slug}}" / "README.md"
-    started = time.time() - 1  # the cache's keys name the files: this copy's entries are new
-    first = Path(cookiecutter(str(template), no_input=True, output_dir=str(tmp_path / "first")))
+    original = readme.read_text(encoding="utf-8")
+    edits = [f"\nEdit {uuid.uuid4().hex}.\n" for _ in range(2)]
     cache = Path(jinja2.FileSystemBytecodeCache().directory)
-    kept = [entry for entry in cache.glob("ds-template-*.cache") if entry.stat().st_mtime > started]
-    assert kept, f"the bake kept no compiled template in Jinja's cache {cache}"
-
-    readme.write_text(readme.read_text(encoding="utf-8") + "\nEdited since the first bake.\n")
-    second = Path(cookiecutter(str(template), no_input=True, output_dir=str(tmp_path / "second")))
-    assert "Edited since the first bake." not in (first / "README.md").read_text(encoding="utf-8")
-    assert "Edited since the first bake." in (second / "README.md").read_text(encoding="utf-8")
+    baked = []
+    for number, edit in enumerate(edits):
+        readme.write_text(original + edit, encoding="utf-8")
+        started = time.time() - 1
+        output = tmp_path / f"bake-{number}"
+        baked.append(Path(cookiecutter(str(template), no_input=True, output_dir=str(output))))
+        written = [e for e in cache.glob("ds-template-*.cache") if e.stat().st_mtime > started]
+        assert written, f"the bake kept no compiled template in Jinja's cache {cache}"
+    for project, edit in zip(baked, edits, strict=True):
+        assert (project / "README.md").read_text(encoding="utf-8").endswith(edit)
