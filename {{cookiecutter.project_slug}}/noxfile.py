@@ -26,7 +26,8 @@ nox.options.sessions = [
 ]
 
 PYTHON = "{{ cookiecutter.python_version }}"
-# Tests marked with one of these session names (a real server, an orchestrator) run there only.
+# Tests marked with one of these session names (a real server, an orchestrator, long statistical
+# trials) run there only.
 # `sql` is not a default session (it needs PostgreSQL's binaries; CI runs it).
 SEPARATE_SESSIONS = [
     "sql",
@@ -164,8 +165,9 @@ def tests(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def stats(session: nox.Session) -> None:
     """Drift detection's statistical guarantees, each over 100 seeded trials: at most 5% false
-    alarms, and the shifts it must find found in 95% of trials. A minute of CPU: a session of its
-    own, so that `nox -s tests` stays quick while you work; `uv run nox` and CI run both."""
+    alarms, and the shifts it must find found in 95% of trials. The longest tests of all (about
+    20 s): a session of their own, so that `nox -s tests` stays quick while you work; `uv run nox`
+    and CI run both."""
     sync(session, "test")
     session.run("pytest", "-m", "stats", "tests/monitoring", *TESTED_FAMILY, *session.posargs)
 

@@ -92,6 +92,7 @@ def test_the_settings_reference_is_generated_from_the_code(
     from selenium.webdriver.support.ui import WebDriverWait
 
     opened(browser, f"{site}/generated/settings.html")
+    assert "Settings" in browser.title, f"not the settings page: {browser.title!r}"
     names = list(setting_names())
 
     def missing(driver: WebDriver) -> list[str]:
